@@ -1,0 +1,39 @@
+// @ts-check
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/.next/**", "data/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["fs", "path", "crypto", "http", "os", "url", "util", "child_process"], message: "Use the node: prefix." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only env.ts (and scripts/tests that build their own config) may read process.env.
+    files: ["apps/*/src/**/*.ts"],
+    ignores: ["apps/*/src/env.ts", "apps/*/src/**/*.test.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration in env.ts only." },
+      ],
+    },
+  },
+  prettier,
+);

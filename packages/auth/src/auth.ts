@@ -1,0 +1,90 @@
+import type { TandemDb } from "@tandem/db";
+import { type BetterAuthOptions, betterAuth } from "better-auth";
+import { jwt } from "better-auth/plugins";
+
+export const DEFAULT_AUDIENCE = "tandem-api";
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 15 * 60;
+export const MIN_SECRET_LENGTH = 32;
+
+export interface AuthConfig {
+  database: TandemDb;
+  /** The web app's public URL. Also the tokens' `iss`: backends verify it exactly. */
+  baseURL: string;
+  /** Encrypts the signing keys at rest and signs cookies; at least 32 characters. */
+  secret: string;
+  /** The tokens' `aud` (default `tandem-api`). */
+  audience?: string;
+  /** JWT lifetime in seconds (default 900 = 15 min). */
+  tokenLifetimeSeconds?: number;
+  /** Origins allowed to send cookie-bearing mutations, besides `baseURL`. */
+  trustedOrigins?: string[];
+  /** Better Auth's rate limiter; default follows Better Auth (on in production only). */
+  rateLimit?: boolean;
+}
+
+/** The claims Tandem's access tokens carry besides the registered ones (iss, aud, sub, iat, exp). */
+export interface TandemTokenClaims {
+  /** The session's id — never its secret token — so a backend can check revocation. */
+  sid: string;
+  name: string;
+}
+
+/** Plugins and features that shape the schema; shared by the runtime and the migrations. */
+function schemaOptions(database: TandemDb) {
+  return {
+    database: { db: database.db, type: database.dialect },
+    emailAndPassword: { enabled: true },
+    telemetry: { enabled: false },
+  } satisfies BetterAuthOptions;
+}
+
+function tandemJwt(config: AuthConfig) {
+  return jwt({
+    jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+    jwt: {
+      issuer: config.baseURL,
+      audience: config.audience ?? DEFAULT_AUDIENCE,
+      expirationTime: `${config.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS}s`,
+      // Minimal claims: the default payload is the whole user record (email, timestamps…).
+      definePayload: ({ user, session }): TandemTokenClaims => ({ sid: session.id, name: user.name }),
+    },
+  });
+}
+
+/** The full Better Auth options for Tandem, built from explicit configuration only. */
+export function createAuthOptions(config: AuthConfig) {
+  if (config.secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`The auth secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return {
+    ...schemaOptions(config.database),
+    appName: "Tandem",
+    baseURL: config.baseURL,
+    secret: config.secret,
+    trustedOrigins: [config.baseURL, ...(config.trustedOrigins ?? [])],
+    plugins: [tandemJwt(config)],
+    ...(config.rateLimit === undefined ? {} : { rateLimit: { enabled: config.rateLimit } }),
+  } satisfies BetterAuthOptions;
+}
+
+/**
+ * Tandem's Better Auth instance: email/password sign-in, and short-lived EdDSA JWTs for the API
+ * (`GET /api/auth/token`, keys at `GET /api/auth/jwks`).
+ *
+ * @example
+ * const auth = createAuth({ database: createDb(url), baseURL: "http://localhost:3000", secret });
+ * export const { GET, POST } = toNextJsHandler(auth);
+ */
+export function createAuth(config: AuthConfig) {
+  return betterAuth(createAuthOptions(config));
+}
+
+export type TandemAuth = ReturnType<typeof createAuth>;
+
+/** The options that determine Better Auth's tables, for `getMigrations`. */
+export function authSchemaOptions(database: TandemDb) {
+  return {
+    ...schemaOptions(database),
+    plugins: [jwt()],
+  } satisfies BetterAuthOptions;
+}

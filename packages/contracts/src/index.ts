@@ -1,0 +1,3 @@
+export * from "./errors.ts";
+export * from "./tasks.ts";
+export * from "./text.ts";

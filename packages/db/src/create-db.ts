@@ -1,0 +1,81 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface TandemDb {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, without credentials: a file path or `postgres://host:port/db`. */
+  location: string;
+  destroy(): Promise<void>;
+}
+
+/** `<repo>/data/tandem.db`, whatever the working directory of the process that asks. */
+export const DEFAULT_SQLITE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "../../../data/tandem.db");
+
+export interface CreateDbOptions {
+  /** Postgres pool size (default 10). */
+  poolSize?: number;
+}
+
+export class DatabaseUrlError extends Error {}
+
+/**
+ * Opens Tandem's database.
+ *
+ * - `undefined`, `""` or `file:<path>` → embedded SQLite (WAL, foreign keys on, busy timeout);
+ *   the directory is created. Relative paths resolve against the working directory.
+ * - `postgres://…` or `postgresql://…` → a `pg` pool.
+ *
+ * @example
+ * const { db, destroy } = createDb(process.env.DATABASE_URL);
+ */
+export function createDb(url: string | undefined, options: CreateDbOptions = {}): TandemDb {
+  if (url === undefined || url === "") return openSqlite(DEFAULT_SQLITE_PATH);
+  if (url.startsWith("file:")) {
+    const path = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+    if (path === "") throw new DatabaseUrlError("DATABASE_URL file: needs a path, e.g. file:./data/tandem.db");
+    return openSqlite(resolve(path));
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  throw new DatabaseUrlError(
+    "DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL); got a value of another kind",
+  );
+}
+
+function openSqlite(path: string): TandemDb {
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  // SQLite's built-in lower() folds ASCII only; Postgres folds all of Unicode. Replace it so
+  // case-insensitive search behaves the same on both.
+  sqlite.function("lower", { deterministic: true }, (value: unknown) =>
+    typeof value === "string" ? value.toLowerCase() : value,
+  );
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", location: path, destroy: () => db.destroy() };
+}
+
+function openPostgres(url: string, options: CreateDbOptions): TandemDb {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener
+  // that would crash the process. The next query gets a fresh connection.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  return {
+    db,
+    dialect: "postgres",
+    location: `postgres://${parsed.host}${parsed.pathname}`,
+    destroy: () => db.destroy(),
+  };
+}

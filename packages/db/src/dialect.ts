@@ -1,0 +1,7 @@
+import { type Kysely, PostgresAdapter } from "kysely";
+import type { Dialect } from "./create-db.ts";
+
+/** Which engine a Kysely instance talks to (for the few places where SQL types differ). */
+export function dialectOf(db: Kysely<unknown>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}

@@ -1,0 +1,28 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import * as m0001 from "./migrations/0001_create_task.ts";
+
+// A static list (not a folder scan) so migrations work the same from source and from a bundle.
+const migrations: Record<string, Migration> = {
+  "0001_create_task": m0001,
+};
+
+export class MigrationError extends Error {}
+
+/**
+ * Applies Tandem's own migrations (not Better Auth's: see `migrateDatabase` in @tandem/auth,
+ * which runs both in order). Idempotent; Kysely takes a lock so concurrent runs are safe.
+ */
+export async function migrateTandem(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error");
+    throw new MigrationError(
+      `migration ${failed?.migrationName ?? "(unknown)"} failed: ${
+        result.error instanceof Error ? result.error.message : String(result.error)
+      }`,
+      { cause: result.error },
+    );
+  }
+  return result;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["{apps,packages}/*/src/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Tests share one machine with 2 cores; scrypt password hashing and Postgres template
+    // cloning are CPU-heavy, so keep file-level parallelism modest.
+    maxWorkers: 2,
+  },
+});

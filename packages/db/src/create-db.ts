@@ -66,7 +66,12 @@ function openSqlite(path: string): TandemDb {
 }
 
 function openPostgres(url: string, options: CreateDbOptions): TandemDb {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Fail a query fast (and let /ready say so) rather than hang when the server is unreachable.
+    connectionTimeoutMillis: 5000,
+  });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query gets a fresh connection.
   pool.on("error", () => {});

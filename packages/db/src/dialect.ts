@@ -2,6 +2,6 @@ import { type Kysely, PostgresAdapter } from "kysely";
 import type { Dialect } from "./create-db.ts";
 
 /** Which engine a Kysely instance talks to (for the few places where SQL types differ). */
-export function dialectOf(db: Kysely<unknown>): Dialect {
+export function dialectOf<T>(db: Kysely<T>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 }

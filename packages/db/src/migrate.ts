@@ -1,3 +1,4 @@
+import type { Database } from "./schema.ts";
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
 import * as m0001 from "./migrations/0001_create_task.ts";
 
@@ -12,7 +13,7 @@ export class MigrationError extends Error {}
  * Applies Tandem's own migrations (not Better Auth's: see `migrateDatabase` in @tandem/auth,
  * which runs both in order). Idempotent; Kysely takes a lock so concurrent runs are safe.
  */
-export async function migrateTandem(db: Kysely<unknown>): Promise<MigrationResultSet> {
+export async function migrateTandem(db: Kysely<Database>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();
   if (result.error) {
@@ -25,4 +26,11 @@ export async function migrateTandem(db: Kysely<unknown>): Promise<MigrationResul
     );
   }
   return result;
+}
+
+/** Names of Tandem migrations not yet applied (all of them on an empty database). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -1,0 +1,108 @@
+import type { TandemDb } from "@tandem/db";
+import { sql } from "kysely";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { Logger } from "pino";
+import { requireAuth } from "./auth/middleware.ts";
+import type { Verifier } from "./auth/verifier.ts";
+import { docsRoutes } from "./docs/docs.routes.ts";
+import { ApiError, problemResponse } from "./errors.ts";
+import { requestLogging, securityHeaders } from "./http/middleware.ts";
+import { requirePathOwner, taskRoutes } from "./tasks/tasks.routes.ts";
+import type { AppEnv } from "./types.ts";
+
+export interface AppConfig {
+  /** Exact origins allowed to call the API from a browser (CORS). */
+  webOrigins: string[];
+  /** Largest request body accepted, in bytes (default 64 KiB). */
+  bodyLimitBytes?: number;
+}
+
+export interface AppDeps {
+  database: Pick<TandemDb, "db" | "dialect">;
+  verifier: Verifier;
+  logger: Logger;
+  config: AppConfig;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The Tandem API as a Hono app, from explicit dependencies (tests pass a fresh database and a
+ * verifier pointed at a real Better Auth).
+ *
+ * @example
+ * const app = createApp({ database, verifier, logger, config: { webOrigins: ["http://localhost:3000"] } });
+ * serve({ fetch: app.fetch, port: 8000 });
+ */
+export function createApp({ database, verifier, logger, config }: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const origins = new Set(config.webOrigins);
+
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(requestLogging(logger));
+  app.use(securityHeaders());
+  app.use(
+    "/api/*",
+    cors({
+      origin: (origin) => (origins.has(origin) ? origin : null),
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["Location", "Retry-After", "WWW-Authenticate", "X-Request-Id"],
+      maxAge: 600,
+    }),
+  );
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/ready", async (c) => {
+    try {
+      await sql`select 1`.execute(database.db);
+    } catch (error) {
+      c.var.logger.error({ err: error instanceof Error ? error.message : String(error) }, "database unreachable");
+      throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The database is unreachable" });
+    }
+    return c.json({ status: "ready" });
+  });
+  app.route("/", docsRoutes());
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", {
+          detail: `The body must be at most ${config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`,
+        });
+      },
+    }),
+  );
+  app.use("/api/*", requireAuth(verifier));
+
+  app.get("/api/me", (c) => c.json({ id: c.var.identity.userId, name: c.var.identity.name }));
+  app.route("/api/tasks", taskRoutes(database));
+  app.use("/api/:userId/tasks", requirePathOwner);
+  app.use("/api/:userId/tasks/*", requirePathOwner);
+  app.route("/api/:userId/tasks", taskRoutes(database));
+
+  app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", { detail: "No such route" })));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return problemResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own client errors (e.g. a malformed URL) keep their status but use our shape.
+      return problemResponse(c, new ApiError(error.status === 404 ? "NOT_FOUND" : "VALIDATION_FAILED"));
+    }
+    c.var.logger.error({ err: serializeError(error) }, "unhandled error");
+    return problemResponse(c, new ApiError("INTERNAL_ERROR"));
+  });
+  return app;
+}
+
+export type TandemApp = ReturnType<typeof createApp>;
+
+function serializeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
+  return { message: String(error) };
+}

@@ -1,0 +1,127 @@
+import { errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import * as z from "zod";
+import { KeySetUnavailableError, RemoteKeySet, type RemoteKeySetOptions } from "./key-set.ts";
+
+/** Who is calling, as proven by a verified access token. */
+export interface Identity {
+  userId: string;
+  /** Better Auth session id, for revocation checks. */
+  sessionId: string | null;
+  name: string | null;
+  /** Token expiry, epoch seconds. */
+  expiresAt: number;
+}
+
+export interface VerifierConfig {
+  jwks: RemoteKeySetOptions;
+  issuer: string;
+  audience: string;
+  /** Accepted clock difference for exp/nbf/iat, in seconds. */
+  clockToleranceSeconds: number;
+  /** Refuse tokens issued longer ago than this, whatever their exp (default 24 h). */
+  maxTokenAgeSeconds?: number;
+}
+
+export interface Verifier {
+  verify(token: string): Promise<Identity>;
+}
+
+/** The token was refused; `reason` is safe to show the client (it never echoes the token). */
+export class InvalidTokenError extends Error {
+  override name = "InvalidTokenError";
+}
+
+export { KeySetUnavailableError };
+
+/** Upper bound on a compact JWS we are willing to parse; real Tandem tokens are ~400 bytes. */
+export const MAX_TOKEN_LENGTH = 4096;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+const ClaimsSchema = z.object({
+  sub: z.string().min(1).max(255),
+  exp: z.number(),
+  sid: z.string().min(1).max(255).optional(),
+  name: z.string().max(1000).optional(),
+});
+
+/**
+ * Verifies Better Auth access tokens: EdDSA only, keys only from the configured JWKS, exact
+ * issuer and audience, `exp`/`iat`/`sub` required, explicit clock tolerance. Header fields
+ * that point at keys (`jku`, `x5u`, `jwk`, `x5c`) are never used.
+ *
+ * @example
+ * const verifier = createVerifier({ jwks: { url }, issuer, audience, clockToleranceSeconds: 5 });
+ * const { userId } = await verifier.verify(token);
+ */
+export function createVerifier(config: VerifierConfig): Verifier {
+  const keySet = new RemoteKeySet(config.jwks);
+  const getKey: JWTVerifyGetKey = async (header) => {
+    if (header.alg !== "EdDSA") {
+      throw new InvalidTokenError("The token's algorithm is not accepted");
+    }
+    if (typeof header.kid !== "string" || header.kid.length === 0 || header.kid.length > 256) {
+      throw new InvalidTokenError("The token names no usable signing key");
+    }
+    const result = await keySet.getKey(header.kid);
+    if (result.kind === "unknown-kid") throw new InvalidTokenError("The token's signing key is unknown");
+    return result.key;
+  };
+
+  return {
+    async verify(token) {
+      if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+        throw new InvalidTokenError("The access token is malformed");
+      }
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(token, getKey, {
+          algorithms: ["EdDSA"],
+          issuer: config.issuer,
+          audience: config.audience,
+          requiredClaims: ["exp", "iat", "sub"],
+          clockTolerance: config.clockToleranceSeconds,
+          maxTokenAge: config.maxTokenAgeSeconds ?? 24 * 60 * 60,
+        }));
+      } catch (error) {
+        throw translate(error);
+      }
+      const claims = ClaimsSchema.safeParse(payload);
+      if (!claims.success) throw new InvalidTokenError("The access token's claims are malformed");
+      return {
+        userId: claims.data.sub,
+        sessionId: claims.data.sid ?? null,
+        name: claims.data.name ?? null,
+        expiresAt: claims.data.exp,
+      };
+    },
+  };
+}
+
+function translate(error: unknown): Error {
+  if (error instanceof KeySetUnavailableError || error instanceof InvalidTokenError) return error;
+  if (error instanceof joseErrors.JWTExpired) return new InvalidTokenError("The access token expired");
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return new InvalidTokenError(claimMessage(error.claim, error.reason));
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return new InvalidTokenError("The access token's signature is invalid");
+  }
+  if (error instanceof joseErrors.JOSEError) return new InvalidTokenError("The access token is invalid");
+  // A TypeError or similar from parsing hostile input is still the client's token at fault.
+  return new InvalidTokenError("The access token is invalid");
+}
+
+function claimMessage(claim: string, reason: string): string {
+  switch (claim) {
+    case "iss":
+      return "The access token has the wrong issuer";
+    case "aud":
+      return "The access token has the wrong audience";
+    case "nbf":
+      return "The access token is not valid yet";
+    case "iat":
+      return "The access token's issue time is invalid";
+    default:
+      return reason === "missing" ? `The access token lacks the ${claim} claim` : "The access token is invalid";
+  }
+}

@@ -1,0 +1,245 @@
+import type {
+  CreateTask,
+  ListTasksQuery,
+  Priority,
+  ReplaceTask,
+  SortOrder,
+  Task,
+  TaskPage,
+  TaskSort,
+  TaskStats,
+  UpdateTask,
+} from "@tandem/contracts";
+import { type Database, type Dialect, type TandemDb, uuidv7 } from "@tandem/db";
+import { type Expression, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from "kysely";
+import { ApiError } from "../errors.ts";
+import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
+
+type TaskRow = Selectable<Database["task"]>;
+type Db = Pick<TandemDb, "db" | "dialect">;
+
+function toIso(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    completed: Boolean(row.completed),
+    priority: row.priority,
+    dueAt: row.due_at === null ? null : toIso(row.due_at),
+    completedAt: row.completed_at === null ? null : toIso(row.completed_at),
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+interface SortKey {
+  expr: RawBuilder<unknown>;
+  dir: SortOrder;
+}
+
+const EPOCH = "'1970-01-01T00:00:00.000Z'";
+
+/**
+ * The ordered key of each sort. Every sort ends in `id`, so the order is total and keyset pages
+ * never skip or repeat a row. Tasks without a due date come last in either direction.
+ */
+function sortKeys(dialect: Dialect, sort: TaskSort, order: SortOrder): SortKey[] {
+  const id: SortKey = { expr: sql`id`, dir: order };
+  switch (sort) {
+    case "created":
+      return [{ expr: sql`created_at`, dir: order }, id];
+    case "due": {
+      const epoch = sql.raw(dialect === "postgres" ? `${EPOCH}::timestamptz` : EPOCH);
+      return [
+        { expr: sql`(case when due_at is null then 1 else 0 end)`, dir: "asc" },
+        { expr: sql`coalesce(due_at, ${epoch})`, dir: order },
+        id,
+      ];
+    }
+    case "priority":
+      return [
+        { expr: sql`(case priority when 'low' then 0 when 'medium' then 1 else 2 end)`, dir: order },
+        { expr: sql`created_at`, dir: "desc" },
+        { expr: sql`id`, dir: "desc" },
+      ];
+    case "title":
+      // Byte (code point) order on both engines, whatever the Postgres database's collation.
+      return [{ expr: dialect === "postgres" ? sql`lower(title) collate "C"` : sql`lower(title)`, dir: order }, id];
+  }
+}
+
+/** `(k1, k2, …) > (v1, v2, …)` in the mixed directions of the keys, as an OR of prefixes. */
+function afterCursor(keys: SortKey[], values: CursorValue[]): RawBuilder<boolean> {
+  const branches = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((k, j) => sql`${k.expr} = ${values[j]}`);
+    const beyond = key.dir === "asc" ? sql`${key.expr} > ${values[i]}` : sql`${key.expr} < ${values[i]}`;
+    return sql.join([...equal, beyond], sql` and `);
+  });
+  return sql<boolean>`(${sql.join(
+    branches.map((b) => sql`(${b})`),
+    sql` or `,
+  )})`;
+}
+
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filtered<O>(
+  query: SelectQueryBuilder<Database, "task", O>,
+  userId: string,
+  filter: { status?: ListTasksQuery["status"]; q?: string | undefined },
+): SelectQueryBuilder<Database, "task", O> {
+  let q = query.where("user_id", "=", userId);
+  if (filter.status === "active") q = q.where("completed", "=", 0);
+  if (filter.status === "completed") q = q.where("completed", "=", 1);
+  if (filter.q !== undefined) {
+    const pattern = likePattern(filter.q);
+    q = q.where(
+      sql<boolean>`(lower(title) like ${pattern} escape '\\' or lower(coalesce(description, '')) like ${pattern} escape '\\')`,
+    );
+  }
+  return q;
+}
+
+/** One page of the caller's tasks in a stable order; pass `nextCursor` back for the next. */
+export async function listTasks({ db, dialect }: Db, userId: string, query: ListTasksQuery): Promise<TaskPage> {
+  const keys = sortKeys(dialect, query.sort, query.order);
+  let q = filtered(db.selectFrom("task").selectAll(), userId, query).select(
+    keys.map((k, i) => sql<CursorValue | Date>`${k.expr}`.as(`k${i}`)),
+  );
+  if (query.cursor !== undefined) {
+    q = q.where(afterCursor(keys, decodeCursor(query.cursor, query.sort, query.order, keys.length)));
+  }
+  for (const key of keys) q = q.orderBy(key.expr, key.dir);
+  const rows = await q.limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor(
+          query.sort,
+          query.order,
+          keys.map((_, i) => {
+            const v = (last as Record<string, unknown>)[`k${i}`];
+            return v instanceof Date ? v.toISOString() : (v as CursorValue);
+          }),
+        )
+      : null;
+  return { items: page.map(toTask), nextCursor };
+}
+
+export async function taskStats({ db }: Db, userId: string, q?: string): Promise<TaskStats> {
+  const row = await filtered(db.selectFrom("task"), userId, { q })
+    .select([
+      sql<number | string>`count(*)`.as("all"),
+      sql<number | string | null>`sum(case when completed then 1 else 0 end)`.as("completed"),
+    ])
+    .executeTakeFirstOrThrow();
+  const all = Number(row.all);
+  const completed = Number(row.completed ?? 0);
+  return { all, active: all - completed, completed };
+}
+
+/** The caller's task, or null — another user's task is as absent as a missing one. */
+export async function getTask({ db }: Db, userId: string, id: string): Promise<Task | null> {
+  const row = await db.selectFrom("task").selectAll().where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  return row ? toTask(row) : null;
+}
+
+export async function requireTask(database: Db, userId: string, id: string): Promise<Task> {
+  const task = await getTask(database, userId, id);
+  if (!task) throw new ApiError("TASK_NOT_FOUND");
+  return task;
+}
+
+export async function createTask({ db }: Db, userId: string, input: CreateTask): Promise<Task> {
+  const now = new Date().toISOString();
+  const completed = input.completed ?? false;
+  const row = await db
+    .insertInto("task")
+    .values({
+      id: uuidv7(),
+      user_id: userId,
+      title: input.title,
+      description: input.description ?? null,
+      completed: completed ? 1 : 0,
+      priority: input.priority ?? ("medium" satisfies Priority),
+      due_at: input.dueAt ?? null,
+      completed_at: completed ? now : null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTask(row);
+}
+
+function completedAtFor(completed: boolean | undefined, now: string): Expression<unknown> | undefined {
+  if (completed === undefined) return undefined;
+  // Keep the original completion time when an already-completed task is marked completed again.
+  return completed ? sql`coalesce(completed_at, ${now})` : sql`null`;
+}
+
+/** Applies the given fields; null when the caller has no such task. */
+export async function updateTask({ db }: Db, userId: string, id: string, patch: UpdateTask): Promise<Task | null> {
+  const now = new Date().toISOString();
+  const completedAt = completedAtFor(patch.completed, now);
+  const row = await db
+    .updateTable("task")
+    .set({
+      ...(patch.title === undefined ? {} : { title: patch.title }),
+      ...(patch.description === undefined ? {} : { description: patch.description }),
+      ...(patch.priority === undefined ? {} : { priority: patch.priority }),
+      ...(patch.dueAt === undefined ? {} : { due_at: patch.dueAt }),
+      ...(patch.completed === undefined ? {} : { completed: patch.completed ? 1 : 0 }),
+      ...(completedAt === undefined ? {} : { completed_at: completedAt as RawBuilder<string | null> }),
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toTask(row) : null;
+}
+
+/** PUT: every field is set; omitted optional fields return to their defaults. */
+export function replaceTask(database: Db, userId: string, id: string, input: ReplaceTask): Promise<Task | null> {
+  return updateTask(database, userId, id, {
+    title: input.title,
+    description: input.description ?? null,
+    completed: input.completed ?? false,
+    priority: input.priority ?? "medium",
+    dueAt: input.dueAt ?? null,
+  });
+}
+
+/** Flips completion in one statement, so two concurrent toggles cannot both read the old value. */
+export async function toggleTask({ db, dialect }: Db, userId: string, id: string): Promise<Task | null> {
+  const now = new Date().toISOString();
+  // Postgres types a bare parameter inside CASE as text, which a timestamptz column refuses.
+  const nowValue = dialect === "postgres" ? sql`${now}::timestamptz` : sql`${now}`;
+  const row = await db
+    .updateTable("task")
+    .set({
+      completed: sql<number>`not completed`,
+      completed_at: sql<string | null>`(case when completed then null else ${nowValue} end)`,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toTask(row) : null;
+}
+
+/** True when the caller's task existed and is now gone. */
+export async function deleteTask({ db }: Db, userId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom("task").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+

@@ -1,0 +1,91 @@
+import {
+  CreateTaskSchema,
+  ListTasksQuerySchema,
+  ReplaceTaskSchema,
+  TaskStatsQuerySchema,
+  UpdateTaskSchema,
+} from "@tandem/contracts";
+import type { TandemDb } from "@tandem/db";
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../errors.ts";
+import { readJson, readQuery } from "../http/json-body.ts";
+import type { AppEnv } from "../types.ts";
+import {
+  createTask,
+  deleteTask,
+  listTasks,
+  replaceTask,
+  requireTask,
+  taskStats,
+  toggleTask,
+  updateTask,
+} from "./tasks.queries.ts";
+
+type Db = Pick<TandemDb, "db" | "dialect">;
+
+function methodNotAllowed(allow: string) {
+  return () => {
+    throw new ApiError("METHOD_NOT_ALLOWED", { headers: { Allow: allow } });
+  };
+}
+
+function found<T>(task: T | null): T {
+  if (task === null) throw new ApiError("TASK_NOT_FOUND");
+  return task;
+}
+
+/**
+ * The task resource, relative to where it is mounted (`/api/tasks`, and the compatibility
+ * mount `/api/:userId/tasks`). Every query is scoped to the verified caller.
+ */
+export function taskRoutes(database: Db) {
+  return new Hono<AppEnv>()
+    .get("/", async (c) => {
+      const query = readQuery(c, ListTasksQuerySchema);
+      return c.json(await listTasks(database, c.var.identity.userId, query));
+    })
+    .post("/", async (c) => {
+      const input = await readJson(c, CreateTaskSchema);
+      const task = await createTask(database, c.var.identity.userId, input);
+      c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
+      return c.json(task, 201);
+    })
+    .all("/", methodNotAllowed("GET, POST"))
+    .get("/stats", async (c) => {
+      const { q } = readQuery(c, TaskStatsQuerySchema);
+      return c.json(await taskStats(database, c.var.identity.userId, q));
+    })
+    .all("/stats", methodNotAllowed("GET"))
+    .get("/:id", async (c) => c.json(await requireTask(database, c.var.identity.userId, c.req.param("id"))))
+    .patch("/:id", async (c) => {
+      const patch = await readJson(c, UpdateTaskSchema);
+      return c.json(found(await updateTask(database, c.var.identity.userId, c.req.param("id"), patch)));
+    })
+    .put("/:id", async (c) => {
+      const input = await readJson(c, ReplaceTaskSchema);
+      return c.json(found(await replaceTask(database, c.var.identity.userId, c.req.param("id"), input)));
+    })
+    .delete("/:id", async (c) => {
+      if (!(await deleteTask(database, c.var.identity.userId, c.req.param("id")))) {
+        throw new ApiError("TASK_NOT_FOUND");
+      }
+      return c.body(null, 204);
+    })
+    .all("/:id", methodNotAllowed("GET, PATCH, PUT, DELETE"))
+    .patch("/:id/complete", async (c) =>
+      c.json(found(await toggleTask(database, c.var.identity.userId, c.req.param("id")))),
+    )
+    .all("/:id/complete", methodNotAllowed("PATCH"));
+}
+
+/**
+ * For the `/api/{user_id}/tasks` scheme: the path's user id must be the caller's own. It never
+ * selects whose data is used (that is always the token's `sub`); it can only be refused.
+ */
+export const requirePathOwner = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.param("userId") !== c.var.identity.userId) {
+    throw new ApiError("FORBIDDEN", { detail: "The user id in the path is not yours" });
+  }
+  await next();
+});

@@ -8,5 +8,8 @@ export default defineConfig({
     // Tests share one machine with 2 cores; scrypt password hashing and Postgres template
     // cloning are CPU-heavy, so keep file-level parallelism modest.
     maxWorkers: 2,
+    // Migrates the SQLite (and, with TEST_DATABASE_URL, Postgres) template once per run and drops
+    // every test database of the run at the end.
+    globalSetup: ["packages/testing/src/global-setup.ts"],
   },
 });

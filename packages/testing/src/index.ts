@@ -1,0 +1,16 @@
+export { createTestDatabase, testDialects } from "./database.ts";
+export type { TestDatabase } from "./database.ts";
+export { SESSION_COOKIE, startAuthServer } from "./auth-server.ts";
+export type { AuthServer, SignUpInput, StartAuthServerOptions, TestUser } from "./auth-server.ts";
+export {
+  base64url,
+  createAttackerKeys,
+  decodeToken,
+  encodePart,
+  importHmacKey,
+  signingInput,
+  signToken,
+  tamperToken,
+  unsignedToken,
+} from "./tokens.ts";
+export type { AttackerKeys, DecodedToken, TokenPart, TokenParts } from "./tokens.ts";

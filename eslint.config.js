@@ -17,9 +17,9 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          patterns: [
-            { group: ["fs", "path", "crypto", "http", "os", "url", "util", "child_process"], message: "Use the node: prefix." },
-          ],
+          paths: ["fs", "path", "crypto", "http", "https", "os", "url", "util", "child_process", "stream", "module"].map(
+            (name) => ({ name, message: `Use node:${name}.` }),
+          ),
         },
       ],
     },

@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
@@ -16,8 +16,17 @@ export interface TandemDb {
   destroy(): Promise<void>;
 }
 
-/** `<repo>/data/tandem.db`, whatever the working directory of the process that asks. */
-export const DEFAULT_SQLITE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "../../../data/tandem.db");
+/** `<repo>/data/tandem.db`, whatever the working directory (or bundle) of the process that asks. */
+export const DEFAULT_SQLITE_PATH = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), "data", "tandem.db");
+
+// The repository root is the nearest folder with a package-lock.json (npm workspaces keep one,
+// at the root only). Falls back to the working directory outside a checkout.
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package-lock.json"))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
 
 export interface CreateDbOptions {
   /** Postgres pool size (default 10). */

@@ -17,9 +17,19 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: ["fs", "path", "crypto", "http", "https", "os", "url", "util", "child_process", "stream", "module"].map(
-            (name) => ({ name, message: `Use node:${name}.` }),
-          ),
+          paths: [
+            "fs",
+            "path",
+            "crypto",
+            "http",
+            "https",
+            "os",
+            "url",
+            "util",
+            "child_process",
+            "stream",
+            "module",
+          ].map((name) => ({ name, message: `Use node:${name}.` })),
         },
       ],
     },

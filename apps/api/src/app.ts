@@ -61,7 +61,10 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     try {
       await sql`select 1`.execute(database.db);
     } catch (error) {
-      c.var.logger.error({ err: error instanceof Error ? error.message : String(error) }, "database unreachable");
+      c.var.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        "database unreachable",
+      );
       throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The database is unreachable" });
     }
     return c.json({ status: "ready" });

@@ -37,7 +37,8 @@ const EnvSchema = z.object({
     .pipe(
       z.array(
         z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, {
-          message: "each WEB_ORIGIN entry must be a bare origin like https://app.example.com (no path or slash)",
+          message:
+            "each WEB_ORIGIN entry must be a bare origin like https://app.example.com (no path or slash)",
         }),
       ),
     ),

@@ -18,7 +18,12 @@ export class ApiError extends Error {
 
   constructor(
     code: ErrorCode,
-    options: { detail?: string; errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      detail?: string;
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(options.detail ?? ERROR_CODES[code].title, { cause: options.cause });
     this.name = "ApiError";

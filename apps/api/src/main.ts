@@ -18,7 +18,10 @@ try {
   database = createDb(env.DATABASE_URL);
   const pending = await pendingMigrations(database.db);
   if (pending.length > 0) {
-    logger.fatal({ pending }, "the database is not migrated: run `npm run db:migrate` (npm start does it for you)");
+    logger.fatal(
+      { pending },
+      "the database is not migrated: run `npm run db:migrate` (npm start does it for you)",
+    );
     process.exit(1);
   }
 } catch (error) {

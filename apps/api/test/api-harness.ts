@@ -42,11 +42,16 @@ export interface ApiHarness {
  * The real API (in process) on a fresh database, verifying tokens from a real Better Auth
  * served on a local port. Call `close()` after each test.
  */
-export async function createApiHarness(dialect: Dialect, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+export async function createApiHarness(
+  dialect: Dialect,
+  options: ApiHarnessOptions = {},
+): Promise<ApiHarness> {
   const database = await createTestDatabase(dialect);
   const auth = await startAuthServer({
     database,
-    ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+    ...(options.tokenLifetimeSeconds === undefined
+      ? {}
+      : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
   });
   const logs: string[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(line) });

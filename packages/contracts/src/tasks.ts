@@ -5,9 +5,20 @@ export const PRIORITIES = ["low", "medium", "high"] as const;
 export const PrioritySchema = z.enum(PRIORITIES).meta({ id: "Priority" });
 export type Priority = z.infer<typeof PrioritySchema>;
 
-/** An instant with an explicit offset, normalised to UTC with milliseconds (`…T12:00:00.000Z`). */
+/**
+ * An instant with an explicit offset, normalised to UTC with milliseconds (`…T12:00:00.000Z`).
+ * In UTC it must fall in the years 0001–9999: year 0 and five-digit years have no plain ISO 8601
+ * form (`toISOString` gives `+010000-…`), Postgres refuses them and SQLite would sort them wrongly.
+ */
 export const InstantSchema = z.iso
   .datetime({ offset: true })
+  .refine(
+    (s) => {
+      const year = new Date(s).getUTCFullYear();
+      return year >= 1 && year <= 9999;
+    },
+    { message: "Must fall between the years 0001 and 9999 in UTC" },
+  )
   .transform((s) => new Date(s).toISOString())
   .describe("ISO 8601 date-time with offset; stored and returned in UTC");
 
@@ -107,7 +118,7 @@ export const ListTasksQuerySchema = z
     sort: z.enum(TASK_SORTS).default("created"),
     order: z.enum(["asc", "desc"]).optional(),
     limit: LimitSchema.optional(),
-    cursor: z.string().max(1024).optional().describe("`nextCursor` of the previous page"),
+    cursor: z.string().max(4096).optional().describe("`nextCursor` of the previous page"),
   })
   .transform((q) => ({
     ...q,

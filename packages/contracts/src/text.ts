@@ -1,12 +1,13 @@
 import * as z from "zod";
 
-// C0 controls and DEL. Titles are one line, so they refuse all of them; descriptions keep
-// tab and line breaks. NUL is refused everywhere: Postgres cannot store it in text at all,
-// and SQLite would truncate it in some clients, so the two databases would disagree.
+// Control characters (Unicode category Cc: C0, DEL and C1). Titles are one line, so they refuse
+// all of them; descriptions keep tab and line breaks. NUL is refused everywhere: Postgres cannot
+// store it in text at all, and SQLite would truncate it in some clients, so the two databases
+// would disagree.
 // eslint-disable-next-line no-control-regex
-const ANY_CONTROL = /[\u0000-\u001f\u007f]/;
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Length in Unicode code points, so an emoji counts once, not twice. */
 export function codePointLength(value: string): number {

@@ -17,7 +17,11 @@ export interface TandemDb {
 }
 
 /** `<repo>/data/tandem.db`, whatever the working directory (or bundle) of the process that asks. */
-export const DEFAULT_SQLITE_PATH = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), "data", "tandem.db");
+export const DEFAULT_SQLITE_PATH = join(
+  findRepoRoot(dirname(fileURLToPath(import.meta.url))),
+  "data",
+  "tandem.db",
+);
 
 // The repository root is the nearest folder with a package-lock.json (npm workspaces keep one,
 // at the root only). Falls back to the working directory outside a checkout.
@@ -49,7 +53,8 @@ export function createDb(url: string | undefined, options: CreateDbOptions = {})
   if (url === undefined || url === "") return openSqlite(DEFAULT_SQLITE_PATH);
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");
-    if (path === "") throw new DatabaseUrlError("DATABASE_URL file: needs a path, e.g. file:./data/tandem.db");
+    if (path === "")
+      throw new DatabaseUrlError("DATABASE_URL file: needs a path, e.g. file:./data/tandem.db");
     return openSqlite(resolve(path));
   }
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
@@ -71,7 +76,13 @@ function openSqlite(path: string): TandemDb {
     typeof value === "string" ? value.toLowerCase() : value,
   );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: "sqlite", location: path, destroy: () => db.destroy() };
+  // Kysely only closes a connection it has used: close it here too, or a handle that never ran a
+  // query would stay open (and keep answering). Closing twice is harmless.
+  const destroy = once(async () => {
+    await db.destroy();
+    sqlite.close();
+  });
+  return { db, dialect: "sqlite", location: path, destroy };
 }
 
 function openPostgres(url: string, options: CreateDbOptions): TandemDb {
@@ -90,6 +101,16 @@ function openPostgres(url: string, options: CreateDbOptions): TandemDb {
     db,
     dialect: "postgres",
     location: `postgres://${parsed.host}${parsed.pathname}`,
-    destroy: () => db.destroy(),
+    // As for SQLite: Kysely ends only a pool it has used; `pg` throws if a pool is ended twice.
+    destroy: once(async () => {
+      await db.destroy();
+      if (!pool.ending && !pool.ended) await pool.end();
+    }),
   };
+}
+
+/** `destroy()` does its work once; later calls wait for the same result. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= work());
 }

@@ -69,7 +69,9 @@ export class RemoteKeySet {
     const key = keys.get(kid);
     if (key) return { kind: "key", key };
 
-    if (this.canRefetchForUnknownKid()) {
+    // A fetch already under way (another request saw this new kid first) may bring the key:
+    // wait for it rather than call the kid unknown while the answer is on its way.
+    if (this.inflight !== null || this.canRefetchForUnknownKid()) {
       await this.refresh();
       const fresh = this.keys?.get(kid);
       if (fresh) return { kind: "key", key: fresh };
@@ -134,7 +136,8 @@ export class RemoteKeySet {
     const keys = new Map<string, CryptoKey>();
     for (const jwk of body.keys) {
       // Only Ed25519 signing keys with a kid are usable for Tandem's EdDSA tokens.
-      if (!isRecord(jwk) || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.kid !== "string") continue;
+      if (!isRecord(jwk) || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.kid !== "string")
+        continue;
       if (typeof jwk.x !== "string" || "d" in jwk) continue;
       if (jwk.use !== undefined && jwk.use !== "sig") continue;
       if (jwk.alg !== undefined && jwk.alg !== "EdDSA" && jwk.alg !== "Ed25519") continue;

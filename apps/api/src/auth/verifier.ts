@@ -122,6 +122,8 @@ function claimMessage(claim: string, reason: string): string {
     case "iat":
       return "The access token's issue time is invalid";
     default:
-      return reason === "missing" ? `The access token lacks the ${claim} claim` : "The access token is invalid";
+      return reason === "missing"
+        ? `The access token lacks the ${claim} claim`
+        : "The access token is invalid";
   }
 }

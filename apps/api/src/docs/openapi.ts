@@ -31,7 +31,12 @@ function problems(...codes: ErrorCode[]): Record<string, Json> {
 }
 
 const AUTH_ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "INVALID_TOKEN", "AUTH_UNAVAILABLE", "RATE_LIMITED"];
-const BODY_ERRORS: ErrorCode[] = ["VALIDATION_FAILED", "INVALID_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"];
+const BODY_ERRORS: ErrorCode[] = [
+  "VALIDATION_FAILED",
+  "INVALID_JSON",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+];
 
 const idParam: Json = { name: "id", in: "path", required: true, schema: { type: "string" } };
 const userIdParam: Json = {
@@ -63,10 +68,20 @@ const listParams: Json[] = [
     description: `1–${LIMIT_MAX}; larger values are clamped`,
     schema: { type: "integer", minimum: 1, default: 20 },
   },
-  { name: "cursor", in: "query", description: "`nextCursor` of the previous page", schema: { type: "string" } },
+  {
+    name: "cursor",
+    in: "query",
+    description: "`nextCursor` of the previous page",
+    schema: { type: "string" },
+  },
 ];
 
-function taskOperations(prefix: string, tag: string, extra: Json[] = [], compat = false): Record<string, Json> {
+function taskOperations(
+  prefix: string,
+  tag: string,
+  extra: Json[] = [],
+  compat = false,
+): Record<string, Json> {
   const forbidden: ErrorCode[] = compat ? ["FORBIDDEN"] : [];
   const op = (summary: string, responses: Record<string, Json>, more: Json = {}): Json => ({
     tags: [tag],
@@ -90,39 +105,53 @@ function taskOperations(prefix: string, tag: string, extra: Json[] = [], compat 
       post: op(
         "Create a task",
         {
-          201: { ...json("Task", "Created; `Location` names the new task"), headers: { Location: { schema: { type: "string" } } } },
+          201: {
+            ...json("Task", "Created; `Location` names the new task"),
+            headers: { Location: { schema: { type: "string" } } },
+          },
           ...problems(...BODY_ERRORS),
         },
         { requestBody: body("CreateTask") },
       ),
     },
     [`${prefix}/{id}`]: {
-      get: op("Get a task", { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND") }, { parameters: [idParam] }),
+      get: op(
+        "Get a task",
+        { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND") },
+        { parameters: [idParam] },
+      ),
       put: op(
         "Replace a task (omitted optional fields reset to defaults)",
         { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND", ...BODY_ERRORS) },
         { parameters: [idParam], requestBody: body("ReplaceTask") },
       ),
-      delete: op("Delete a task", { 204: { description: "Deleted" }, ...problems("TASK_NOT_FOUND") }, { parameters: [idParam] }),
+      delete: op(
+        "Delete a task",
+        { 204: { description: "Deleted" }, ...problems("TASK_NOT_FOUND") },
+        { parameters: [idParam] },
+      ),
     },
     [`${prefix}/{id}/complete`]: {
-      patch: op("Toggle completion", { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND") }, { parameters: [idParam] }),
+      patch: op(
+        "Toggle completion",
+        { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND") },
+        { parameters: [idParam] },
+      ),
     },
   };
-  if (!compat) {
-    (paths[`${prefix}/{id}`] as Json).patch = op(
-      "Update some fields of a task",
-      { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND", ...BODY_ERRORS) },
-      { parameters: [idParam], requestBody: body("UpdateTask") },
-    );
-    paths[`${prefix}/stats`] = {
-      get: op(
-        "Count tasks by status",
-        { 200: json("TaskStats", "Counts"), ...problems("VALIDATION_FAILED") },
-        { parameters: [qParam] },
-      ),
-    };
-  }
+  // The compatibility mount serves the same routes as the main one, so both document all of them.
+  (paths[`${prefix}/{id}`] as Json).patch = op(
+    "Update some fields of a task",
+    { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND", ...BODY_ERRORS) },
+    { parameters: [idParam], requestBody: body("UpdateTask") },
+  );
+  paths[`${prefix}/stats`] = {
+    get: op(
+      "Count tasks by status",
+      { 200: json("TaskStats", "Counts"), ...problems("VALIDATION_FAILED") },
+      { parameters: [qParam] },
+    ),
+  };
   return paths;
 }
 
@@ -168,7 +197,13 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
       },
       ...taskOperations("/api/tasks", "tasks"),
       ...taskOperations("/api/{user_id}/tasks", "compatibility", [userIdParam], true),
-      "/health": { get: { tags: ["operations"], summary: "The process is up", responses: { 200: { description: "OK" } } } },
+      "/health": {
+        get: {
+          tags: ["operations"],
+          summary: "The process is up",
+          responses: { 200: { description: "OK" } },
+        },
+      },
       "/ready": {
         get: {
           tags: ["operations"],

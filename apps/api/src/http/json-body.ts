@@ -7,6 +7,8 @@ import { toFieldErrors } from "./validation.ts";
 // text exchanged between systems must be UTF-8 (RFC 8259 §8.1).
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
  * Reads a JSON body and validates it against a schema. 415 when it is not JSON, 400 when it
  * does not parse or does not match. Body size is limited by middleware before this runs.
@@ -18,10 +20,13 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
       detail: "Send the body as JSON with Content-Type: application/json",
     });
   }
-  const text = await c.req.text();
+  // Read outside the try: failing to read the body is not the client's malformed JSON.
+  const bytes = await c.req.arrayBuffer();
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Fatal decoding: bytes that are not UTF-8 (including encoded surrogates) are refused rather
+    // than silently replaced with U+FFFD.
+    value = JSON.parse(UTF8.decode(bytes));
   } catch {
     throw new ApiError("INVALID_JSON", { detail: "The request body is not valid JSON" });
   }
@@ -35,15 +40,22 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parsed.data;
 }
 
-/** Validates the query string (each parameter once) against a schema; 400 on any problem. */
+/**
+ * Validates the query string (each parameter once) against a schema; 400 on any problem. Every
+ * parameter reaches the schema as an own property, so a strict schema also refuses names such as
+ * `__proto__` (a plain object would swallow it through the prototype setter).
+ */
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  const all = c.req.queries();
-  const single: Record<string, string> = {};
-  const repeated: string[] = [];
-  for (const [key, values] of Object.entries(all)) {
-    if (values.length > 1) repeated.push(key);
-    single[key] = values[0] ?? "";
+  const all = new Map<string, string[]>();
+  for (const [key, value] of new URL(c.req.url).searchParams) {
+    const values = all.get(key);
+    if (values) values.push(value);
+    else all.set(key, [value]);
   }
+  const repeated = [...all].filter(([, values]) => values.length > 1).map(([key]) => key);
+  const single: Record<string, string> = Object.fromEntries(
+    [...all].map(([key, values]) => [key, values[0] ?? ""]),
+  );
   if (repeated.length > 0) {
     throw new ApiError("VALIDATION_FAILED", {
       detail: "The query string is invalid",

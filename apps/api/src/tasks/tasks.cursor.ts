@@ -3,10 +3,38 @@ import { ApiError } from "../errors.ts";
 
 export type CursorValue = string | number;
 
+/**
+ * What a sort key holds, so a cursor's values can be checked before they reach SQL (Postgres
+ * refuses, with an error, to compare a timestamptz with "abc" or an integer with 0.5).
+ * - `rank`: a small integer (0–2) computed by a CASE;
+ * - `instant`: an ISO-8601 UTC instant with milliseconds, years 0001–9999 (what both engines store);
+ * - `text`: any text without NUL (which Postgres cannot hold) or unpaired surrogates.
+ */
+export type CursorKind = "rank" | "instant" | "text";
+
 interface CursorData {
   s: TaskSort;
   o: SortOrder;
   v: CursorValue[];
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function isValid(kind: CursorKind, value: unknown): boolean {
+  switch (kind) {
+    case "rank":
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 2;
+    case "instant": {
+      if (typeof value !== "string" || !INSTANT.test(value) || value.startsWith("0000")) return false;
+      const time = Date.parse(value);
+      // Rejects impossible dates such as 2024-02-30, which Date would roll over.
+      return Number.isFinite(time) && new Date(time).toISOString() === value;
+    }
+    case "text":
+      return (
+        typeof value === "string" && value.length <= 1024 && !value.includes("\u0000") && value.isWellFormed()
+      );
+  }
 }
 
 /** An opaque keyset cursor: the sort it belongs to and the last row's sort-key values. */
@@ -15,8 +43,16 @@ export function encodeCursor(sort: TaskSort, order: SortOrder, values: CursorVal
   return Buffer.from(JSON.stringify(data), "utf8").toString("base64url");
 }
 
-/** Decodes a cursor for this sort; 400 INVALID_CURSOR when it is foreign, stale or forged. */
-export function decodeCursor(cursor: string, sort: TaskSort, order: SortOrder, arity: number): CursorValue[] {
+/**
+ * Decodes a cursor for this sort, whose keys hold `kinds`; 400 INVALID_CURSOR when it is foreign,
+ * stale or forged — never a database error.
+ */
+export function decodeCursor(
+  cursor: string,
+  sort: TaskSort,
+  order: SortOrder,
+  kinds: readonly CursorKind[],
+): CursorValue[] {
   const invalid = () =>
     new ApiError("INVALID_CURSOR", {
       detail: "The cursor is invalid or belongs to another sort order; start again from the first page",
@@ -29,9 +65,7 @@ export function decodeCursor(cursor: string, sort: TaskSort, order: SortOrder, a
   }
   if (typeof data !== "object" || data === null) throw invalid();
   const { s, o, v } = data as Partial<CursorData>;
-  if (s !== sort || o !== order || !Array.isArray(v) || v.length !== arity) throw invalid();
-  if (!v.every((x) => (typeof x === "string" && x.length <= 1024) || (typeof x === "number" && Number.isFinite(x)))) {
-    throw invalid();
-  }
+  if (s !== sort || o !== order || !Array.isArray(v) || v.length !== kinds.length) throw invalid();
+  if (!kinds.every((kind, i) => isValid(kind, v[i]))) throw invalid();
   return v;
 }

@@ -13,7 +13,7 @@ import type {
 import { type Database, type Dialect, type TandemDb, uuidv7 } from "@tandem/db";
 import { type Expression, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import { ApiError } from "../errors.ts";
-import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
+import { type CursorKind, type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
 
 type TaskRow = Selectable<Database["task"]>;
 type Db = Pick<TandemDb, "db" | "dialect">;
@@ -39,6 +39,8 @@ function toTask(row: TaskRow): Task {
 interface SortKey {
   expr: RawBuilder<unknown>;
   dir: SortOrder;
+  /** What the key holds, so a forged cursor is refused before it reaches SQL. */
+  kind: CursorKind;
 }
 
 const EPOCH = "'1970-01-01T00:00:00.000Z'";
@@ -48,27 +50,38 @@ const EPOCH = "'1970-01-01T00:00:00.000Z'";
  * never skip or repeat a row. Tasks without a due date come last in either direction.
  */
 function sortKeys(dialect: Dialect, sort: TaskSort, order: SortOrder): SortKey[] {
-  const id: SortKey = { expr: sql`id`, dir: order };
+  const id: SortKey = { expr: sql`id`, dir: order, kind: "text" };
   switch (sort) {
     case "created":
-      return [{ expr: sql`created_at`, dir: order }, id];
+      return [{ expr: sql`created_at`, dir: order, kind: "instant" }, id];
     case "due": {
       const epoch = sql.raw(dialect === "postgres" ? `${EPOCH}::timestamptz` : EPOCH);
       return [
-        { expr: sql`(case when due_at is null then 1 else 0 end)`, dir: "asc" },
-        { expr: sql`coalesce(due_at, ${epoch})`, dir: order },
+        { expr: sql`(case when due_at is null then 1 else 0 end)`, dir: "asc", kind: "rank" },
+        { expr: sql`coalesce(due_at, ${epoch})`, dir: order, kind: "instant" },
         id,
       ];
     }
     case "priority":
       return [
-        { expr: sql`(case priority when 'low' then 0 when 'medium' then 1 else 2 end)`, dir: order },
-        { expr: sql`created_at`, dir: "desc" },
-        { expr: sql`id`, dir: "desc" },
+        {
+          expr: sql`(case priority when 'low' then 0 when 'medium' then 1 else 2 end)`,
+          dir: order,
+          kind: "rank",
+        },
+        { expr: sql`created_at`, dir: "desc", kind: "instant" },
+        { expr: sql`id`, dir: "desc", kind: "text" },
       ];
     case "title":
       // Byte (code point) order on both engines, whatever the Postgres database's collation.
-      return [{ expr: dialect === "postgres" ? sql`lower(title) collate "C"` : sql`lower(title)`, dir: order }, id];
+      return [
+        {
+          expr: dialect === "postgres" ? sql`lower(title) collate "C"` : sql`lower(title)`,
+          dir: order,
+          kind: "text",
+        },
+        id,
+      ];
   }
 }
 
@@ -107,13 +120,27 @@ function filtered<O>(
 }
 
 /** One page of the caller's tasks in a stable order; pass `nextCursor` back for the next. */
-export async function listTasks({ db, dialect }: Db, userId: string, query: ListTasksQuery): Promise<TaskPage> {
+export async function listTasks(
+  { db, dialect }: Db,
+  userId: string,
+  query: ListTasksQuery,
+): Promise<TaskPage> {
   const keys = sortKeys(dialect, query.sort, query.order);
   let q = filtered(db.selectFrom("task").selectAll(), userId, query).select(
     keys.map((k, i) => sql<CursorValue | Date>`${k.expr}`.as(`k${i}`)),
   );
   if (query.cursor !== undefined) {
-    q = q.where(afterCursor(keys, decodeCursor(query.cursor, query.sort, query.order, keys.length)));
+    q = q.where(
+      afterCursor(
+        keys,
+        decodeCursor(
+          query.cursor,
+          query.sort,
+          query.order,
+          keys.map((k) => k.kind),
+        ),
+      ),
+    );
   }
   for (const key of keys) q = q.orderBy(key.expr, key.dir);
   const rows = await q.limit(query.limit + 1).execute();
@@ -147,7 +174,12 @@ export async function taskStats({ db }: Db, userId: string, q?: string): Promise
 
 /** The caller's task, or null — another user's task is as absent as a missing one. */
 export async function getTask({ db }: Db, userId: string, id: string): Promise<Task | null> {
-  const row = await db.selectFrom("task").selectAll().where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("task")
+    .selectAll()
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return row ? toTask(row) : null;
 }
 
@@ -186,7 +218,12 @@ function completedAtFor(completed: boolean | undefined, now: string): Expression
 }
 
 /** Applies the given fields; null when the caller has no such task. */
-export async function updateTask({ db }: Db, userId: string, id: string, patch: UpdateTask): Promise<Task | null> {
+export async function updateTask(
+  { db }: Db,
+  userId: string,
+  id: string,
+  patch: UpdateTask,
+): Promise<Task | null> {
   const now = new Date().toISOString();
   const completedAt = completedAtFor(patch.completed, now);
   const row = await db
@@ -208,7 +245,12 @@ export async function updateTask({ db }: Db, userId: string, id: string, patch: 
 }
 
 /** PUT: every field is set; omitted optional fields return to their defaults. */
-export function replaceTask(database: Db, userId: string, id: string, input: ReplaceTask): Promise<Task | null> {
+export function replaceTask(
+  database: Db,
+  userId: string,
+  id: string,
+  input: ReplaceTask,
+): Promise<Task | null> {
   return updateTask(database, userId, id, {
     title: input.title,
     description: input.description ?? null,
@@ -239,7 +281,10 @@ export async function toggleTask({ db, dialect }: Db, userId: string, id: string
 
 /** True when the caller's task existed and is now gone. */
 export async function deleteTask({ db }: Db, userId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom("task").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom("task")
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
-

@@ -11,7 +11,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("description", "text", (c) => c.check(sql`length(description) <= 5000`))
     .addColumn("completed", "boolean", (c) => c.notNull().defaultTo(false))
     .addColumn("priority", "text", (c) =>
-      c.notNull().defaultTo("medium").check(sql`priority in ('low', 'medium', 'high')`),
+      c
+        .notNull()
+        .defaultTo("medium")
+        .check(sql`priority in ('low', 'medium', 'high')`),
     )
     .addColumn("due_at", sql.raw(instant))
     .addColumn("completed_at", sql.raw(instant))
@@ -19,7 +22,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", sql.raw(instant), (c) => c.notNull())
     .execute();
   // Serves the default list (newest first) and its keyset pages per user, in either direction.
-  await db.schema.createIndex("task_user_created_idx").on("task").columns(["user_id", "created_at", "id"]).execute();
+  await db.schema
+    .createIndex("task_user_created_idx")
+    .on("task")
+    .columns(["user_id", "created_at", "id"])
+    .execute();
   // Serves the Active / Completed filters without scanning the other half.
   await db.schema
     .createIndex("task_user_completed_created_idx")

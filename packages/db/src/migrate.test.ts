@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { migrateDatabase } from "@tandem/auth";
+import { createTestDatabase, type TestDatabase, testDialects } from "@tandem/testing";
+import { type Kysely, sql } from "kysely";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import {
+  createDb,
+  type Database,
+  type Dialect,
+  migrateTandem,
+  pendingMigrations,
+  type TandemDb,
+} from "./index.ts";
+
+/** An empty, unmigrated database of the dialect, removed by `drop` (or the run's teardown). */
+async function emptyDatabase(dialect: Dialect): Promise<{ database: TandemDb; drop: () => Promise<void> }> {
+  const templates = inject("tandemTemplates");
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(templates.sqliteDir, "empty-"));
+    const database = createDb(`file:${join(dir, "empty.db")}`);
+    return {
+      database,
+      drop: async () => (await database.destroy(), rmSync(dir, { recursive: true, force: true })),
+    };
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `${templates.runPrefix}empty_${randomBytes(4).toString("hex")}`;
+  const admin = createDb(adminUrl, { poolSize: 1 });
+  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = createDb(url.toString(), { poolSize: 2 });
+  const drop = async () => {
+    await database.destroy();
+    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+    await admin.destroy();
+  };
+  return { database, drop };
+}
+
+async function addUser(db: Kysely<Database>, id: string): Promise<void> {
+  const now = new Date().toISOString();
+  // Better Auth owns `user`; 0 is a boolean on Postgres and the only one on SQLite.
+  await sql`INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")
+    VALUES (${id}, ${id}, ${`${id}@example.test`}, ${0}, ${now}, ${now})`.execute(db);
+}
+
+let taskCounter = 0;
+function addTask(
+  db: Kysely<Database>,
+  userId: string,
+  fields: { title?: string; priority?: string; description?: string },
+) {
+  const now = new Date().toISOString();
+  taskCounter += 1;
+  // Raw SQL, so values the TypeScript types forbid still reach the database's own checks.
+  return sql`INSERT INTO task (id, user_id, title, description, completed, priority, created_at, updated_at)
+    VALUES (${`task-${taskCounter}`}, ${userId}, ${fields.title ?? "t"}, ${fields.description ?? null}, ${0},
+      ${fields.priority ?? "medium"}, ${now}, ${now})`.execute(db);
+}
+
+const count = async (db: Kysely<Database>, userId: string) =>
+  (await db.selectFrom("task").select("id").where("user_id", "=", userId).execute()).length;
+
+describe.each(testDialects())("migrations (%s)", (dialect) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  async function migrated(): Promise<TestDatabase> {
+    const database = await createTestDatabase(dialect);
+    cleanups.push(() => database.cleanup());
+    return database;
+  }
+
+  it("migrates an empty database, and a second run changes nothing", async () => {
+    const { database, drop } = await emptyDatabase(dialect);
+    cleanups.push(drop);
+    expect(await pendingMigrations(database.db)).toEqual(["0001_create_task"]);
+    await migrateDatabase(database);
+    expect(await pendingMigrations(database.db)).toEqual([]);
+    await addUser(database.db, "u1");
+    await addTask(database.db, "u1", { title: "survives" });
+    await migrateDatabase(database);
+    expect(await migrateTandem(database.db)).toMatchObject({ results: [] });
+    expect(await pendingMigrations(database.db)).toEqual([]);
+    expect(await database.db.selectFrom("task").select("title").execute()).toEqual([{ title: "survives" }]);
+    const applied = await database.db.selectFrom("kysely_migration").select("name").execute();
+    expect(applied).toEqual([{ name: "0001_create_task" }]);
+  });
+
+  it("deletes a user's tasks with the user, and only theirs", async () => {
+    const { db } = await migrated();
+    await addUser(db, "leaving");
+    await addUser(db, "staying");
+    for (let i = 0; i < 3; i++) await addTask(db, "leaving", {});
+    await addTask(db, "staying", {});
+    await db.deleteFrom("user").where("id", "=", "leaving").execute();
+    expect(await count(db, "leaving")).toBe(0);
+    expect(await count(db, "staying")).toBe(1);
+  });
+
+  it("refuses a task whose owner does not exist", async () => {
+    const { db } = await migrated();
+    await expect(addTask(db, "nobody", {})).rejects.toThrow(/foreign key/i);
+  });
+
+  it("enforces the title, description and priority rules in the database itself", async () => {
+    const { db } = await migrated();
+    await addUser(db, "u");
+    await addTask(db, "u", { title: "x".repeat(200), description: "d".repeat(5000) });
+    // Lengths are in characters on both engines: 200 four-byte emoji are a valid title.
+    await addTask(db, "u", { title: "😀".repeat(200) });
+    for (const priority of ["low", "medium", "high"]) await addTask(db, "u", { priority });
+    for (const [label, fields] of [
+      ["201-character title", { title: "x".repeat(201) }],
+      ["201-emoji title", { title: "😀".repeat(201) }],
+      ["empty title", { title: "" }],
+      ["5001-character description", { description: "d".repeat(5001) }],
+      ["unknown priority", { priority: "urgent" }],
+      ["priority in another case", { priority: "High" }],
+    ] as const) {
+      await expect(addTask(db, "u", fields), label).rejects.toThrow(/check constraint/i);
+    }
+    expect(await count(db, "u")).toBe(5);
+  });
+});

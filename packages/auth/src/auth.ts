@@ -22,6 +22,10 @@ export interface AuthConfig {
   rateLimit?: boolean;
 }
 
+function usesHttps(baseURL: string): boolean {
+  return new URL(baseURL).protocol === "https:";
+}
+
 /** The claims Tandem's access tokens carry besides the registered ones (iss, aud, sub, iat, exp). */
 export interface TandemTokenClaims {
   /** The session's id — never its secret token — so a backend can check revocation. */
@@ -63,6 +67,9 @@ export function createAuthOptions(config: AuthConfig) {
     secret: config.secret,
     trustedOrigins: [config.baseURL, ...(config.trustedOrigins ?? [])],
     plugins: [tandemJwt(config)],
+    // Secure (and `__Secure-`-prefixed) cookies whenever the public URL is https, whatever NODE_ENV
+    // says; on plain-http localhost they would never be sent back.
+    advanced: { useSecureCookies: usesHttps(config.baseURL) },
     ...(config.rateLimit === undefined ? {} : { rateLimit: { enabled: config.rateLimit } }),
   } satisfies BetterAuthOptions;
 }

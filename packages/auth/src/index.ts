@@ -8,3 +8,4 @@ export {
 } from "./auth.ts";
 export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
 export { migrateDatabase } from "./migrate.ts";
+export { loadOrCreateDevSecret } from "./dev-secret.ts";

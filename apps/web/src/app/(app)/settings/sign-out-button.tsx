@@ -1,0 +1,38 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { authClient } from "@/lib/auth-client";
+
+export function SignOutButton() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function signOut() {
+    setPending(true);
+    setError(null);
+    try {
+      const { error: failure } = await authClient.signOut();
+      if (failure) throw new Error(failure.message);
+      router.replace("/sign-in");
+      router.refresh();
+    } catch {
+      setError("We couldn't sign you out. Please try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <>
+      {error ? (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="button" onClick={signOut} disabled={pending}>
+        {pending ? "Signing out…" : "Sign out"}
+      </button>
+    </>
+  );
+}

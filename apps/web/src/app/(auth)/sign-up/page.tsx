@@ -1,0 +1,10 @@
+import type { Metadata } from "next";
+import { safeNext } from "@/lib/safe-next";
+import { SignUpForm } from "./sign-up-form";
+
+export const metadata: Metadata = { title: "Create your account" };
+
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  return <SignUpForm next={safeNext(typeof params.next === "string" ? params.next : null)} />;
+}

@@ -1,0 +1,106 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { authClient } from "@/lib/auth-client";
+import { authErrorMessage } from "../auth-errors";
+import styles from "../auth.module.css";
+
+const MIN_PASSWORD = 8;
+
+export function SignUpForm({ next }: { next: string }) {
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  function localProblem(): string | null {
+    if (name.trim() === "") return "Enter your name.";
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return "Enter a valid email address.";
+    if (password.length < MIN_PASSWORD) return `Your password is too short: use at least ${MIN_PASSWORD} characters.`;
+    if (password !== confirm) return "The passwords don't match.";
+    return null;
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const problem = localProblem();
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setPending(true);
+    setError(null);
+    try {
+      const { error: failure } = await authClient.signUp.email({ name: name.trim(), email: email.trim(), password });
+      if (failure) {
+        setError(authErrorMessage(failure, "sign-up"));
+        return;
+      }
+      router.replace(next);
+      router.refresh();
+    } catch {
+      setError(authErrorMessage(null, "sign-up"));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <h1>Create your account</h1>
+      {error ? (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor="name">Name</label>
+        <input id="name" name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          aria-describedby="password-hint"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <span id="password-hint" className="hint">
+          At least {MIN_PASSWORD} characters.
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor="confirm">Confirm password</label>
+        <input
+          id="confirm"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+        />
+      </div>
+      <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
+        {pending ? "Creating your account…" : "Sign up"}
+      </button>
+      <p className={styles.switch}>
+        Already have an account? <Link href={next === "/tasks" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`}>Sign in</Link>
+      </p>
+    </form>
+  );
+}

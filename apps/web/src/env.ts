@@ -1,0 +1,66 @@
+import "server-only";
+import { dirname, join } from "node:path";
+import { loadOrCreateDevSecret } from "@tandem/auth";
+import { DEFAULT_SQLITE_PATH } from "@tandem/db";
+import * as z from "zod";
+
+const MIN_SECRET = 32;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** The web app's public URL: Better Auth's baseURL and the tokens' issuer. */
+  BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  BETTER_AUTH_SECRET: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  API_AUDIENCE: z.string().min(1).default("tandem-api"),
+  AUTH_TOKEN_LIFETIME_SECONDS: z
+    .string()
+    .regex(/^\d+$/, "AUTH_TOKEN_LIFETIME_SECONDS must be a whole number of seconds")
+    .transform(Number)
+    .pipe(z.number().min(5).max(24 * 3600))
+    .optional(),
+  AUTH_RATE_LIMIT: z.enum(["on", "off"]).optional(),
+  NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8000"),
+  /** Where the server reaches the API (server-side rendering); defaults to NEXT_PUBLIC_API_URL. */
+  API_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+export type WebEnv = z.output<typeof EnvSchema> & { BETTER_AUTH_SECRET: string; API_INTERNAL_URL: string };
+
+/** Where the generated development secret is kept: beside the default SQLite file, git-ignored. */
+export const DEV_SECRET_FILE = join(dirname(DEFAULT_SQLITE_PATH), "auth-secret");
+
+function load(): WebEnv {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Tandem web: invalid configuration\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  let secret = env.BETTER_AUTH_SECRET;
+  if (secret === undefined || secret === "") {
+    if (env.NODE_ENV === "production") {
+      throw new Error(
+        `Tandem web: BETTER_AUTH_SECRET is required in production (at least ${MIN_SECRET} characters; ` +
+          "generate one with: openssl rand -base64 32)",
+      );
+    }
+    secret = loadOrCreateDevSecret(DEV_SECRET_FILE);
+  }
+  if (secret.length < MIN_SECRET) {
+    throw new Error(`Tandem web: BETTER_AUTH_SECRET must be at least ${MIN_SECRET} characters`);
+  }
+  return {
+    ...env,
+    BETTER_AUTH_SECRET: secret,
+    API_INTERNAL_URL: env.API_INTERNAL_URL ?? env.NEXT_PUBLIC_API_URL,
+  };
+}
+
+let cached: WebEnv | undefined;
+
+/** The web app's validated configuration (read once, on first use). */
+export function env(): WebEnv {
+  cached ??= load();
+  return cached;
+}

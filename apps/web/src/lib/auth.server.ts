@@ -1,0 +1,25 @@
+import "server-only";
+import { createAuth, type TandemAuth } from "@tandem/auth";
+import { createDb } from "@tandem/db";
+import { env } from "../env";
+
+let instance: TandemAuth | undefined;
+
+/**
+ * The Better Auth instance, created on first use rather than at import, so `next build` neither
+ * opens the database nor needs the secret.
+ */
+export function getAuth(): TandemAuth {
+  if (!instance) {
+    const e = env();
+    instance = createAuth({
+      database: createDb(e.DATABASE_URL),
+      baseURL: e.BETTER_AUTH_URL,
+      secret: e.BETTER_AUTH_SECRET,
+      audience: e.API_AUDIENCE,
+      ...(e.AUTH_TOKEN_LIFETIME_SECONDS === undefined ? {} : { tokenLifetimeSeconds: e.AUTH_TOKEN_LIFETIME_SECONDS }),
+      ...(e.AUTH_RATE_LIMIT === undefined ? {} : { rateLimit: e.AUTH_RATE_LIMIT === "on" }),
+    });
+  }
+  return instance;
+}

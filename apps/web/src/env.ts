@@ -17,7 +17,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+$/, "AUTH_TOKEN_LIFETIME_SECONDS must be a whole number of seconds")
     .transform(Number)
-    .pipe(z.number().min(5).max(24 * 3600))
+    .pipe(
+      z
+        .number()
+        .min(5)
+        .max(24 * 3600),
+    )
     .optional(),
   AUTH_RATE_LIMIT: z.enum(["on", "off"]).optional(),
   NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8000"),

@@ -17,7 +17,9 @@ export function getAuth(): TandemAuth {
       baseURL: e.BETTER_AUTH_URL,
       secret: e.BETTER_AUTH_SECRET,
       audience: e.API_AUDIENCE,
-      ...(e.AUTH_TOKEN_LIFETIME_SECONDS === undefined ? {} : { tokenLifetimeSeconds: e.AUTH_TOKEN_LIFETIME_SECONDS }),
+      ...(e.AUTH_TOKEN_LIFETIME_SECONDS === undefined
+        ? {}
+        : { tokenLifetimeSeconds: e.AUTH_TOKEN_LIFETIME_SECONDS }),
       ...(e.AUTH_RATE_LIMIT === undefined ? {} : { rateLimit: e.AUTH_RATE_LIMIT === "on" }),
     });
   }

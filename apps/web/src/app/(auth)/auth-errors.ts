@@ -8,7 +8,10 @@ export interface AuthFailure {
 const NETWORK = "We can't reach the sign-in service right now. Check your connection and try again.";
 
 /** A readable message for every way signing in or up can fail; never a raw server string. */
-export function authErrorMessage(error: AuthFailure | null | undefined, action: "sign-in" | "sign-up"): string {
+export function authErrorMessage(
+  error: AuthFailure | null | undefined,
+  action: "sign-in" | "sign-up",
+): string {
   if (!error || error.status === undefined || error.status === 0) return NETWORK;
   if (error.status === 429) return "Too many attempts. Please wait a few seconds and try again.";
   switch (error.code) {
@@ -27,5 +30,7 @@ export function authErrorMessage(error: AuthFailure | null | undefined, action: 
       break;
   }
   if (error.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
-  return action === "sign-in" ? "We couldn't sign you in. Please check your details." : "We couldn't create your account. Please check your details.";
+  return action === "sign-in"
+    ? "We couldn't sign you in. Please check your details."
+    : "We couldn't create your account. Please check your details.";
 }

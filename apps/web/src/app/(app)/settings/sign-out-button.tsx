@@ -1,11 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
 export function SignOutButton() {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -15,8 +13,8 @@ export function SignOutButton() {
     try {
       const { error: failure } = await authClient.signOut();
       if (failure) throw new Error(failure.message);
-      router.replace("/sign-in");
-      router.refresh();
+      // A full navigation (not the client router) so no cached /tasks payload survives sign-out.
+      window.location.replace("/sign-in");
     } catch {
       setError("We couldn't sign you out. Please try again.");
       setPending(false);

@@ -48,7 +48,15 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
       ) : null}
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
@@ -66,7 +74,10 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
         {pending ? "Signing in…" : "Sign in"}
       </button>
       <p className={styles.switch}>
-        New to Tandem? <Link href={next === "/tasks" ? "/sign-up" : `/sign-up?next=${encodeURIComponent(next)}`}>Create an account</Link>
+        New to Tandem?{" "}
+        <Link href={next === "/tasks" ? "/sign-up" : `/sign-up?next=${encodeURIComponent(next)}`}>
+          Create an account
+        </Link>
       </p>
     </form>
   );

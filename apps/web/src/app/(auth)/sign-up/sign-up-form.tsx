@@ -21,7 +21,8 @@ export function SignUpForm({ next }: { next: string }) {
   function localProblem(): string | null {
     if (name.trim() === "") return "Enter your name.";
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return "Enter a valid email address.";
-    if (password.length < MIN_PASSWORD) return `Your password is too short: use at least ${MIN_PASSWORD} characters.`;
+    if (password.length < MIN_PASSWORD)
+      return `Your password is too short: use at least ${MIN_PASSWORD} characters.`;
     if (password !== confirm) return "The passwords don't match.";
     return null;
   }
@@ -36,7 +37,11 @@ export function SignUpForm({ next }: { next: string }) {
     setPending(true);
     setError(null);
     try {
-      const { error: failure } = await authClient.signUp.email({ name: name.trim(), email: email.trim(), password });
+      const { error: failure } = await authClient.signUp.email({
+        name: name.trim(),
+        email: email.trim(),
+        password,
+      });
       if (failure) {
         setError(authErrorMessage(failure, "sign-up"));
         return;
@@ -60,11 +65,26 @@ export function SignUpForm({ next }: { next: string }) {
       ) : null}
       <div className="field">
         <label htmlFor="name">Name</label>
-        <input id="name" name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          id="name"
+          name="name"
+          autoComplete="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
       </div>
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
@@ -99,7 +119,10 @@ export function SignUpForm({ next }: { next: string }) {
         {pending ? "Creating your account…" : "Sign up"}
       </button>
       <p className={styles.switch}>
-        Already have an account? <Link href={next === "/tasks" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`}>Sign in</Link>
+        Already have an account?{" "}
+        <Link href={next === "/tasks" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`}>
+          Sign in
+        </Link>
       </p>
     </form>
   );

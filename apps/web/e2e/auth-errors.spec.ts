@@ -1,0 +1,38 @@
+// Sign-in and sign-up failures are explained in words, and what was typed stays.
+import { expect, newUser, signInViaUi, signUpViaApi, test } from "./fixtures";
+
+test("a wrong password says so and keeps the email", async ({ page }) => {
+  const user = newUser();
+  await signUpViaApi(page, user);
+  await page.context().clearCookies();
+
+  await page.goto("/sign-in");
+  await signInViaUi(page, { email: user.email, password: "not-the-password" });
+  // (Next.js keeps an empty role="alert" route announcer in every page, hence the filter.)
+  await expect(page.getByRole("alert").filter({ hasText: /wrong email or password/i })).toBeVisible();
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue(user.email);
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  // The right one still works afterwards.
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/tasks/);
+});
+
+test("signing up with an email that is taken says so", async ({ page }) => {
+  const user = newUser();
+  await signUpViaApi(page, user);
+  await page.context().clearCookies();
+
+  await page.goto("/sign-up");
+  await page.getByLabel("Name", { exact: true }).fill("Someone Else");
+  await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill("another-password-123");
+  await page.getByLabel("Confirm password", { exact: true }).fill("another-password-123");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: /already (exists|registered|in use|taken)/i }),
+  ).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-up/);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Someone Else");
+});

@@ -1,0 +1,186 @@
+// Fixtures and helpers for the browser tests. Specs import `test` and `expect` from here, never
+// from @playwright/test, so every page points at the servers from global-setup.ts and fails on
+// unexpected console errors.
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+
+export { expect };
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests with \`npm run test:e2e\``);
+  return value;
+}
+
+/** Where the servers started by global-setup.ts listen. */
+export const WEB_URL = (): string => required("TANDEM_E2E_WEB_URL");
+export const API_URL = (): string => required("TANDEM_E2E_API_URL");
+
+export interface TestUser {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** Fresh credentials, unique across workers and runs. */
+export function newUser(name = "Ada Lovelace"): TestUser {
+  return { name, email: `e2e-${randomUUID()}@example.test`, password: "correct-horse-battery" };
+}
+
+/** Console errors the page logged; a test fails on any it did not declare expected. */
+export interface ConsoleWatch {
+  /** Errors matching `pattern` (in any page of this test) are expected. */
+  allow(pattern: RegExp): void;
+  /** Also watch a page opened in another context. */
+  watch(page: Page): void;
+}
+
+// Chromium reports every non-2xx response and refused connection as a console error of its own;
+// the tests provoke those on purpose (401 before a renewal, the API stopped).
+const NETWORK_NOISE = /^Failed to load resource|net::ERR_|status of 4\d\d/;
+
+interface Fixtures {
+  consoleErrors: ConsoleWatch;
+  /** A user signed up through the API (fast) whose session cookie is in `page`'s context. */
+  user: TestUser;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function destructures
+  baseURL: async ({}, use) => {
+    await use(WEB_URL());
+  },
+
+  consoleErrors: [
+    async ({ page }, use, testInfo) => {
+      const errors: string[] = [];
+      const allowed: RegExp[] = [NETWORK_NOISE];
+      const watch = (p: Page) => {
+        p.on("console", (message) => {
+          if (message.type() === "error") errors.push(message.text());
+        });
+        p.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+      };
+      watch(page);
+      await use({ allow: (pattern) => allowed.push(pattern), watch });
+      const unexpected = errors.filter((text) => !allowed.some((pattern) => pattern.test(text)));
+      if (unexpected.length > 0) {
+        await testInfo.attach("console-errors", { body: unexpected.join("\n"), contentType: "text/plain" });
+        expect(unexpected, "the page logged errors to the console").toEqual([]);
+      }
+    },
+    { auto: true },
+  ],
+
+  user: async ({ page, baseURL }, use) => {
+    const user = newUser();
+    await signUpViaApi(page, user, baseURL ?? WEB_URL());
+    await use(user);
+  },
+});
+
+/** Signs up through Better Auth's endpoint from the page's context (the cookie lands there). */
+export async function signUpViaApi(page: Page, user: TestUser, webUrl = WEB_URL()): Promise<void> {
+  const response = await page.request.post(`${webUrl}/api/auth/sign-up/email`, {
+    data: user,
+    headers: { Origin: webUrl },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+/** Signs up through the form and lands on /tasks. */
+export async function signUpViaUi(page: Page, user: TestUser): Promise<void> {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name", { exact: true }).fill(user.name);
+  await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByLabel("Confirm password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/tasks(\?|$)/);
+}
+
+export async function signInViaUi(page: Page, user: Pick<TestUser, "email" | "password">): Promise<void> {
+  await page.getByLabel("Email", { exact: true }).fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export interface SeedTask {
+  title: string;
+  description?: string;
+  completed?: boolean;
+  priority?: "low" | "medium" | "high";
+  dueAt?: string;
+}
+
+/** Creates tasks straight through the API with the page's session (much faster than the form). */
+export async function seedTasks(page: Page, tasks: SeedTask[]): Promise<void> {
+  for (const body of tasks) {
+    // A token per task: they live 10 s in the tests.
+    const tokenResponse = await page.request.get(`${WEB_URL()}/api/auth/token`);
+    expect(tokenResponse.status()).toBe(200);
+    const { token } = (await tokenResponse.json()) as { token: string };
+    const response = await page.request.post(`${API_URL()}/api/tasks`, {
+      data: body,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(response.status(), await response.text()).toBe(201);
+  }
+}
+
+/** A day `days` from today at noon (local), as the API wants it. */
+export function daysFromNow(days: number): string {
+  const date = new Date();
+  date.setDate(date.getDate() + days);
+  date.setHours(12, 0, 0, 0);
+  return date.toISOString();
+}
+
+/** The checkbox of the task titled `title` (its accessible name is the title). */
+export function task(page: Page, title: string): Locator {
+  return page.getByRole("checkbox", { name: title, exact: true });
+}
+
+/**
+ * Adds a task through the "New task" field and waits until it is in the list and the API has
+ * stored it (the list shows it optimistically, before the API answers; a reload in between would
+ * abort the request).
+ */
+export async function addTask(page: Page, title: string): Promise<void> {
+  const input = page.getByLabel("New task", { exact: true });
+  await input.fill(title);
+  const created = page.waitForResponse(
+    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
+  );
+  await page.getByRole("button", { name: "Add task", exact: true }).click();
+  await expect(task(page, title)).toBeVisible();
+  await expect(input).toHaveValue("");
+  expect((await created).status()).toBe(201);
+}
+
+/** The All / Active / Completed filter control (a button, tab, radio or link) whose name starts with `label`. */
+export function filter(page: Page, label: "All" | "Active" | "Completed"): Locator {
+  const name = new RegExp(`^${label}\\b`);
+  return page
+    .getByRole("tab", { name })
+    .or(page.getByRole("radio", { name }))
+    .or(page.getByRole("button", { name }))
+    .or(page.getByRole("link", { name }))
+    .first();
+}
+
+/** Waits for the list to settle: no task request in flight for a moment. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+}
+
+/** Saves a full-page screenshot as a test attachment and under test-results/screenshots/. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const dir = join(testInfo.project.outputDir, "screenshots");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}

@@ -1,0 +1,39 @@
+// Runs once before the browser tests: builds what is stale, migrates a fresh temporary SQLite
+// database and starts the API and the web app on it (ports 8100 and 3100, or free ones when
+// those are taken). The returned function is the global teardown: it stops both and deletes the
+// database. Workers find the servers through the TANDEM_E2E_* variables set here.
+import { buildApi, buildWeb } from "../../../scripts/lib/build.ts";
+import { freePort } from "../../../scripts/lib/processes.ts";
+import { createTestDatabase, TestStack } from "./servers.ts";
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const started = Date.now();
+  await buildApi({ ...process.env });
+  await buildWeb({ ...process.env });
+  const built = Date.now();
+
+  const database = await createTestDatabase();
+  const stack = new TestStack({
+    name: "main",
+    databaseUrl: database.url,
+    webPort: await freePort(3100),
+    apiPort: await freePort(8100),
+  });
+  const teardown = async () => {
+    await stack.stop();
+    database.remove();
+  };
+  try {
+    await stack.start();
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  process.env.TANDEM_E2E_WEB_URL = stack.webUrl;
+  process.env.TANDEM_E2E_API_URL = stack.apiUrl;
+  console.log(
+    `e2e: web ${stack.webUrl}, API ${stack.apiUrl} (builds ${((built - started) / 1000).toFixed(1)} s, ` +
+      `servers ${((Date.now() - built) / 1000).toFixed(1)} s)`,
+  );
+  return teardown;
+}

@@ -1,0 +1,180 @@
+"use client";
+
+import { type CreateTask, CreateTaskSchema, type Priority, PRIORITIES, type Task } from "@tandem/contracts";
+import { type FormEvent, useId, useRef, useState } from "react";
+import { ApiError, isServiceProblem } from "@/lib/api-client";
+import { dateInputToIso, describeError, NEW_TASK_INPUT_ID, PRIORITY_LABELS } from "./task-helpers";
+import styles from "./tasks.module.css";
+
+interface Draft {
+  title: string;
+  description: string;
+  priority: Priority;
+  due: string;
+}
+
+const EMPTY: Draft = { title: "", description: "", priority: "medium", due: "" };
+
+type Field = "title" | "description" | "dueAt";
+interface FormError {
+  text: string;
+  field?: Field;
+}
+
+/**
+ * Validates with the same schema as the API, so most mistakes are caught without a round trip and
+ * worded the same way as the API would word them.
+ */
+function toInput(draft: Draft): { input: CreateTask } | { error: FormError } {
+  if (draft.title.trim() === "") return { error: { text: "Give the task a title.", field: "title" } };
+  const parsed = CreateTaskSchema.safeParse({
+    title: draft.title,
+    ...(draft.description.trim() ? { description: draft.description } : {}),
+    priority: draft.priority,
+    ...(draft.due ? { dueAt: dateInputToIso(draft.due) } : {}),
+  });
+  if (parsed.success) return { input: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path[0];
+  return {
+    error: {
+      text: issue?.message ?? "Check the task's fields.",
+      ...(field === "title" || field === "description" || field === "dueAt" ? { field } : {}),
+    },
+  };
+}
+
+function errorFromApi(error: unknown): FormError {
+  if (isServiceProblem(error)) {
+    return {
+      text: "Not added yet: the task service can't be reached. Your text is kept — try again in a moment.",
+    };
+  }
+  const field = (["title", "description", "dueAt"] as const).find(
+    (f) => error instanceof ApiError && error.fieldMessage(f),
+  );
+  return { text: `Not added: ${describeError(error)}`, ...(field ? { field } : {}) };
+}
+
+/** The "add a task" form. It clears at once (the task appears optimistically) and refills if the API refuses. */
+export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Promise<Task> }) {
+  const id = useId();
+  const [draft, setDraft] = useState(EMPTY);
+  const [error, setError] = useState<FormError | null>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const descriptionRef = useRef<HTMLInputElement>(null);
+  const dueRef = useRef<HTMLInputElement>(null);
+
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  function focusField(field: Field | undefined) {
+    const target = field === "description" ? descriptionRef : field === "dueAt" ? dueRef : titleRef;
+    target.current?.focus();
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = toInput(draft);
+    if ("error" in result) {
+      setError(result.error);
+      focusField(result.error.field);
+      return;
+    }
+    const typed = draft;
+    setDraft(EMPTY);
+    setError(null);
+    titleRef.current?.focus();
+    try {
+      await onCreate(result.input);
+    } catch (failure) {
+      // Give back what was typed, unless the next task is already being typed over it.
+      setDraft((current) => (current.title === "" && current.description === "" ? typed : current));
+      const next = errorFromApi(failure);
+      setError(next);
+      if (next.field) focusField(next.field);
+    }
+  }
+
+  const errorId = `${id}-error`;
+  const invalid = (field: Field) => (error?.field === field ? true : undefined);
+  const describedBy = (field: Field) => (error?.field === field ? errorId : undefined);
+
+  return (
+    <form className={styles.newTask} onSubmit={submit} aria-label="Add a task" noValidate>
+      <div className={styles.field}>
+        <label htmlFor={NEW_TASK_INPUT_ID} className={styles.label}>
+          New task
+        </label>
+        <div className={styles.addRow}>
+          <input
+            ref={titleRef}
+            id={NEW_TASK_INPUT_ID}
+            className={styles.input}
+            value={draft.title}
+            onChange={(e) => set({ title: e.target.value })}
+            placeholder="What needs doing?"
+            autoComplete="off"
+            enterKeyHint="done"
+            aria-invalid={invalid("title")}
+            aria-describedby={error ? errorId : undefined}
+          />
+          <button type="submit" className={styles.primaryButton}>
+            Add task
+          </button>
+        </div>
+      </div>
+      <div className={styles.details}>
+        <div className={`${styles.field} ${styles.grow}`}>
+          <label htmlFor={`${id}-description`} className={styles.label}>
+            Description <span className={styles.optional}>(optional)</span>
+          </label>
+          <input
+            ref={descriptionRef}
+            id={`${id}-description`}
+            className={styles.input}
+            value={draft.description}
+            onChange={(e) => set({ description: e.target.value })}
+            autoComplete="off"
+            aria-invalid={invalid("description")}
+            aria-describedby={describedBy("description")}
+          />
+        </div>
+        <div className={styles.field}>
+          <label htmlFor={`${id}-priority`} className={styles.label}>
+            Priority
+          </label>
+          <select
+            id={`${id}-priority`}
+            className={styles.select}
+            value={draft.priority}
+            onChange={(e) => set({ priority: e.target.value as Priority })}
+          >
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className={styles.field}>
+          <label htmlFor={`${id}-due`} className={styles.label}>
+            Due date
+          </label>
+          <input
+            ref={dueRef}
+            id={`${id}-due`}
+            type="date"
+            className={styles.input}
+            value={draft.due}
+            onChange={(e) => set({ due: e.target.value })}
+            aria-invalid={invalid("dueAt")}
+            aria-describedby={describedBy("dueAt")}
+          />
+        </div>
+      </div>
+      <p id={errorId} className={styles.formError} aria-live="polite">
+        {error?.text}
+      </p>
+    </form>
+  );
+}

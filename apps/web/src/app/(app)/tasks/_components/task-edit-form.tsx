@@ -1,0 +1,210 @@
+"use client";
+
+import { CreateTaskSchema, type Priority, PRIORITIES, type Task, type UpdateTask } from "@tandem/contracts";
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { dateInputToIso, isoToDateInput, PRIORITY_LABELS } from "./task-helpers";
+import styles from "./tasks.module.css";
+
+export interface EditDraft {
+  title: string;
+  description: string;
+  priority: Priority;
+  due: string;
+}
+
+export type EditField = "title" | "description" | "dueAt";
+export interface EditError {
+  text: string;
+  field?: EditField;
+}
+
+export function draftFromTask(task: Task): EditDraft {
+  return {
+    title: task.title,
+    description: task.description ?? "",
+    priority: task.priority,
+    due: isoToDateInput(task.dueAt),
+  };
+}
+
+/** Only the fields that changed, validated with the API's own schema; null when nothing changed. */
+function toPatch(task: Task, draft: EditDraft): { patch: UpdateTask | null } | { error: EditError } {
+  if (draft.title.trim() === "") return { error: { text: "Give the task a title.", field: "title" } };
+  const dueAt = draft.due ? dateInputToIso(draft.due) : null;
+  const parsed = CreateTaskSchema.safeParse({
+    title: draft.title,
+    description: draft.description.trim() ? draft.description : null,
+    priority: draft.priority,
+    dueAt,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    return {
+      error: {
+        text: issue?.message ?? "Check the task's fields.",
+        ...(field === "title" || field === "description" || field === "dueAt" ? { field } : {}),
+      },
+    };
+  }
+  const v = parsed.data;
+  const patch: UpdateTask = {
+    ...(v.title !== task.title ? { title: v.title } : {}),
+    ...((v.description ?? null) !== task.description ? { description: v.description ?? null } : {}),
+    ...(v.priority !== task.priority ? { priority: v.priority } : {}),
+    // Compared as calendar days: an unchanged day keeps the stored instant as it is.
+    ...(draft.due !== isoToDateInput(task.dueAt) ? { dueAt: v.dueAt ?? null } : {}),
+  };
+  return { patch: Object.keys(patch).length > 0 ? patch : null };
+}
+
+export interface TaskEditFormProps {
+  task: Task;
+  initial: EditDraft;
+  error: EditError | null;
+  onSave: (patch: UpdateTask, draft: EditDraft) => void;
+  onCancel: () => void;
+}
+
+/** Inline editing of one task. Enter saves (Shift+Enter for a new line in the description), Escape cancels. */
+export function TaskEditForm({ task, initial, error: initialError, onSave, onCancel }: TaskEditFormProps) {
+  const id = useId();
+  const [draft, setDraft] = useState(initial);
+  const [error, setError] = useState(initialError);
+  const titleRef = useRef<HTMLInputElement>(null);
+  const descriptionRef = useRef<HTMLTextAreaElement>(null);
+  const dueRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const set = (patch: Partial<EditDraft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const focusField = (field: EditField | undefined) => {
+    const target = field === "description" ? descriptionRef : field === "dueAt" ? dueRef : titleRef;
+    target.current?.focus();
+  };
+
+  // Open with the field in error (after a refused save) or the title selected, ready to retype.
+  useEffect(() => {
+    if (initialError?.field && initialError.field !== "title") focusField(initialError.field);
+    else {
+      titleRef.current?.focus();
+      titleRef.current?.select();
+    }
+  }, [initialError]);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = toPatch(task, draft);
+    if ("error" in result) {
+      setError(result.error);
+      focusField(result.error.field);
+      return;
+    }
+    if (result.patch === null) onCancel();
+    else onSave(result.patch, draft);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      onCancel();
+    } else if (
+      event.key === "Enter" &&
+      !event.shiftKey &&
+      !event.nativeEvent.isComposing &&
+      event.target instanceof HTMLTextAreaElement
+    ) {
+      event.preventDefault();
+      formRef.current?.requestSubmit();
+    }
+  }
+
+  const errorId = `${id}-error`;
+  const fieldProps = (field: EditField) =>
+    error?.field === field ? { "aria-invalid": true, "aria-describedby": errorId } : {};
+
+  return (
+    <form
+      ref={formRef}
+      className={styles.editForm}
+      aria-label={`Edit "${task.title}"`}
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+      noValidate
+    >
+      <div className={styles.field}>
+        <label htmlFor={`${id}-title`} className={styles.label}>
+          Title
+        </label>
+        <input
+          ref={titleRef}
+          id={`${id}-title`}
+          className={styles.input}
+          value={draft.title}
+          onChange={(e) => set({ title: e.target.value })}
+          autoComplete="off"
+          {...fieldProps("title")}
+        />
+      </div>
+      <div className={styles.field}>
+        <label htmlFor={`${id}-description`} className={styles.label}>
+          Description
+        </label>
+        <textarea
+          ref={descriptionRef}
+          id={`${id}-description`}
+          className={`${styles.input} ${styles.textarea}`}
+          value={draft.description}
+          rows={2}
+          onChange={(e) => set({ description: e.target.value })}
+          {...fieldProps("description")}
+        />
+      </div>
+      <div className={styles.details}>
+        <div className={styles.field}>
+          <label htmlFor={`${id}-priority`} className={styles.label}>
+            Priority
+          </label>
+          <select
+            id={`${id}-priority`}
+            className={styles.select}
+            value={draft.priority}
+            onChange={(e) => set({ priority: e.target.value as Priority })}
+          >
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className={styles.field}>
+          <label htmlFor={`${id}-due`} className={styles.label}>
+            Due date
+          </label>
+          <input
+            ref={dueRef}
+            id={`${id}-due`}
+            type="date"
+            className={styles.input}
+            value={draft.due}
+            onChange={(e) => set({ due: e.target.value })}
+            {...fieldProps("dueAt")}
+          />
+        </div>
+        <div className={styles.editButtons}>
+          <button type="submit" className={styles.primaryButton}>
+            Save
+          </button>
+          <button type="button" className={styles.button} onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+      <p className={styles.editHint}>Enter saves · Shift+Enter adds a line · Esc cancels</p>
+      <p id={errorId} className={styles.formError} role={error ? "alert" : undefined}>
+        {error?.text}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,151 @@
+"use client";
+
+import type { Task, UpdateTask } from "@tandem/contracts";
+import { useRef, useState, useSyncExternalStore } from "react";
+import { ApiError, isServiceProblem } from "@/lib/api-client";
+import { type EditDraft, type EditError, draftFromTask, TaskEditForm } from "./task-edit-form";
+import { describeDue, describeError, PRIORITY_LABELS } from "./task-helpers";
+import styles from "./tasks.module.css";
+
+export const toggleId = (taskId: string) => `task-${taskId}-done`;
+
+/** Moves keyboard focus to a task's checkbox; false when the task is not on screen. */
+export function focusTask(taskId: string): boolean {
+  const element = document.getElementById(toggleId(taskId));
+  element?.focus();
+  return element !== null;
+}
+
+const noSubscribe = () => () => {};
+
+/**
+ * Dates are shown in the browser's time zone and language, which the server does not know: the
+ * server render leaves the text out and the browser fills it in after hydration (no mismatch).
+ */
+function DueDate({ iso, completed }: { iso: string; completed: boolean }) {
+  const inBrowser = useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
+  if (!inBrowser) return <time dateTime={iso} className={styles.due} />;
+  const { label, overdue } = describeDue(iso);
+  const late = overdue && !completed;
+  return (
+    <time dateTime={iso} className={styles.due} data-overdue={late || undefined}>
+      {late ? `Overdue · ${label}` : `Due ${label}`}
+    </time>
+  );
+}
+
+export interface TaskItemProps {
+  task: Task;
+  saving: boolean;
+  onToggle: (task: Task) => void;
+  onUpdate: (task: Task, patch: UpdateTask) => Promise<Task>;
+  onDelete: (task: Task) => void;
+}
+
+/** One task: its checkbox, details and actions, or the inline edit form. */
+export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskItemProps) {
+  const [editing, setEditing] = useState(false);
+  const [failed, setFailed] = useState<{ draft: EditDraft; error: EditError } | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  // Not yet confirmed by the API: it has no real id to edit or delete.
+  const unsaved = task.id.startsWith("pending-");
+  const metaId = `task-${task.id}-meta`;
+
+  const closeEditor = () => {
+    setEditing(false);
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
+
+  async function save(patch: UpdateTask, draft: EditDraft) {
+    setFailed(null);
+    closeEditor();
+    try {
+      await onUpdate(task, patch);
+    } catch (error) {
+      // Reopen the editor with what was typed and the reason, so nothing has to be retyped.
+      const field = (["title", "description", "dueAt"] as const).find(
+        (f) => error instanceof ApiError && error.fieldMessage(f),
+      );
+      const text = isServiceProblem(error)
+        ? "Not saved yet: the task service can't be reached. Your edit is kept — try again in a moment."
+        : `Not saved: ${describeError(error)}`;
+      setFailed({ draft, error: { text, ...(field ? { field } : {}) } });
+      setEditing(true);
+    }
+  }
+
+  if (editing) {
+    return (
+      <li className={styles.item} data-editing>
+        <TaskEditForm
+          task={task}
+          initial={failed?.draft ?? draftFromTask(task)}
+          error={failed?.error ?? null}
+          onSave={(patch, draft) => void save(patch, draft)}
+          onCancel={() => {
+            setFailed(null);
+            closeEditor();
+          }}
+        />
+      </li>
+    );
+  }
+
+  return (
+    <li
+      className={styles.item}
+      data-completed={task.completed || undefined}
+      data-unsaved={unsaved || undefined}
+      aria-busy={saving || undefined}
+    >
+      <input
+        type="checkbox"
+        id={toggleId(task.id)}
+        className={styles.checkbox}
+        checked={task.completed}
+        onChange={() => onToggle(task)}
+        aria-label={task.title}
+        aria-describedby={metaId}
+      />
+      <div className={styles.itemBody}>
+        {/* Clicking the title toggles too: a bigger target than the box alone, on phones especially. */}
+        <label htmlFor={toggleId(task.id)} className={styles.itemTitle}>
+          {task.title}
+        </label>
+        {task.description && <p className={styles.itemDescription}>{task.description}</p>}
+        <p className={styles.meta} id={metaId}>
+          <span className={styles.priority} data-priority={task.priority}>
+            {PRIORITY_LABELS[task.priority]} priority
+          </span>
+          {task.dueAt && <DueDate iso={task.dueAt} completed={task.completed} />}
+          {saving && <span className={styles.saving}>Saving…</span>}
+        </p>
+      </div>
+      <div className={styles.actions}>
+        <button
+          ref={editButton}
+          type="button"
+          className={styles.ghostButton}
+          onClick={() => setEditing(true)}
+          disabled={unsaved}
+          aria-label={`Edit "${task.title}"`}
+        >
+          Edit
+        </button>
+        <button
+          type="button"
+          className={`${styles.ghostButton} ${styles.dangerButton}`}
+          onClick={() => onDelete(task)}
+          disabled={unsaved}
+          aria-label={`Delete "${task.title}"`}
+        >
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,180 @@
+// Child-process plumbing shared by `npm start`, `npm run dev` and the Playwright global setup:
+// prefixed output, readiness polling, and stopping a service together with everything it spawned.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { basename } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+
+/** Environment variables for a child. (Not NodeJS.ProcessEnv: Next's types make NODE_ENV required there.) */
+export type Env = Record<string, string | undefined>;
+
+export interface ServiceOptions {
+  /** Short label used as the output prefix: `[web] …`. */
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Env;
+  /** Where prefixed lines go (default: this process's stdout/stderr). */
+  stdout?: Writable;
+  stderr?: Writable;
+  /** Also called with every output line (unprefixed). */
+  onLine?: (line: string) => void;
+}
+
+export interface Service {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Settles with the exit code (128 + signal number style codes for signals) when the process exits. */
+  readonly exited: Promise<number>;
+  readonly hasExited: () => boolean;
+  /** SIGTERM to the whole process group, then SIGKILL after `graceMs`. Idempotent. */
+  stop(graceMs?: number): Promise<number>;
+}
+
+const COLOURS: Record<string, number> = { web: 36, api: 35, build: 33 };
+
+function prefixFor(name: string, stream: Writable): string {
+  const label = `[${name}]`;
+  const tty = "isTTY" in stream && stream.isTTY === true && !("NO_COLOR" in process.env);
+  return tty ? `\u001b[${COLOURS[name] ?? 90}m${label}\u001b[0m ` : `${label} `;
+}
+
+/** Copies `input` to `output` line by line, each line prefixed. */
+export function pipeWithPrefix(
+  input: Readable,
+  output: Writable,
+  name: string,
+  onLine?: (line: string) => void,
+): void {
+  const prefix = prefixFor(name, output);
+  createInterface({ input, crlfDelay: Infinity }).on("line", (line) => {
+    output.write(`${prefix}${line}\n`);
+    onLine?.(line);
+  });
+}
+
+// Every service runs in its own process group (detached) so that stopping it also stops what it
+// spawned (`next start` forks a server, `tsx watch` a node child), and so that a terminal's Ctrl-C
+// reaches only the supervisor, which then stops the services in order.
+const liveGroups = new Set<number>();
+process.on("exit", () => {
+  for (const pid of liveGroups) signalGroup(pid, "SIGKILL");
+});
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(process.platform === "win32" ? pid : -pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGKILL: 137, SIGTERM: 143 };
+
+/** Starts a long-running service with prefixed output. */
+export function startService(options: ServiceOptions): Service {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: process.platform !== "win32",
+  });
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
+  pipeWithPrefix(child.stdout, options.stdout ?? process.stdout, options.name, options.onLine);
+  pipeWithPrefix(child.stderr, options.stderr ?? process.stderr, options.name, options.onLine);
+
+  let done = false;
+  const exited = new Promise<number>((resolve) => {
+    child.once("error", (error) => {
+      done = true;
+      (options.stderr ?? process.stderr).write(`[${options.name}] could not start: ${error.message}\n`);
+      resolve(1);
+    });
+    child.once("exit", (code, signal) => {
+      done = true;
+      if (pid !== undefined) {
+        // The leader is gone; take down anything it left behind in its group.
+        signalGroup(pid, "SIGKILL");
+        liveGroups.delete(pid);
+      }
+      resolve(code ?? (signal ? (SIGNAL_CODES[signal] ?? 1) : 1));
+    });
+  });
+
+  let stopping: Promise<number> | undefined;
+  const stop = (graceMs = 10_000): Promise<number> => {
+    if (done || pid === undefined) return exited;
+    stopping ??= (async () => {
+      signalGroup(pid, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    })();
+    return stopping;
+  };
+
+  return { name: options.name, child, exited, hasExited: () => done, stop };
+}
+
+/** Runs a command to completion with prefixed output; rejects when it fails. */
+export async function runStep(options: ServiceOptions): Promise<void> {
+  const service = startService(options);
+  const code = await service.exited;
+  if (code !== 0) {
+    throw new Error(
+      `\`${[basename(options.command), ...options.args].join(" ")}\` failed (exit code ${code})`,
+    );
+  }
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Stop waiting (and reject) as soon as this service exits. */
+  service?: Service;
+}
+
+/** Polls `url` until it answers with a status below 500. */
+export async function waitForHttp(url: string, options: WaitOptions = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (options.service?.hasExited())
+      throw new Error(`${options.service.name} exited before ${url} answered`);
+    try {
+      const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
+      await response.body?.cancel();
+      if (response.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer within ${options.timeoutMs ?? 120_000} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Whether nothing listens on `port` (any interface). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** `preferred` when it is free, else a port the system picks. */
+export async function freePort(preferred: number): Promise<number> {
+  if (await isPortFree(preferred)) return preferred;
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen({ port: 0, exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

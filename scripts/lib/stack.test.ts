@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { resolveStack, StackError } from "./stack.ts";
+
+const secret = "s".repeat(32);
+
+describe("resolveStack", () => {
+  it("wires the API to the web app it runs beside, by default on 3000 and 8000", () => {
+    const stack = resolveStack({ BETTER_AUTH_SECRET: secret }, "start");
+    expect(stack.webEnv).toMatchObject({
+      BETTER_AUTH_URL: "http://localhost:3000",
+      BETTER_AUTH_SECRET: secret,
+      NEXT_PUBLIC_API_URL: "http://localhost:8000",
+      API_INTERNAL_URL: "http://localhost:8000",
+    });
+    expect(stack.apiEnv).toMatchObject({
+      NODE_ENV: "production",
+      PORT: "8000",
+      AUTH_JWKS_URL: "http://localhost:3000/api/auth/jwks",
+      AUTH_ISSUER: "http://localhost:3000",
+      WEB_ORIGIN: "http://localhost:3000",
+    });
+    expect(stack.apiEnv.BETTER_AUTH_SECRET).toBeUndefined();
+    expect(stack.webEnv.NODE_ENV).toBeUndefined();
+  });
+
+  it("derives issuer, origin and audience from the web app's values", () => {
+    const stack = resolveStack(
+      {
+        BETTER_AUTH_SECRET: secret,
+        BETTER_AUTH_URL: "https://tasks.example.com/",
+        WEB_ORIGIN: "https://preview.example.com, https://tasks.example.com",
+        API_AUDIENCE: "tasks-api",
+        WEB_PORT: "4000",
+        API_PORT: "9000",
+        PORT: "1234",
+      },
+      "dev",
+    );
+    expect(stack.webEnv.BETTER_AUTH_URL).toBe("https://tasks.example.com");
+    expect(stack.apiEnv).toMatchObject({
+      NODE_ENV: "development",
+      PORT: "9000",
+      AUTH_ISSUER: "https://tasks.example.com",
+      AUTH_JWKS_URL: "http://localhost:4000/api/auth/jwks",
+      WEB_ORIGIN: "https://tasks.example.com,https://preview.example.com",
+      AUTH_AUDIENCE: "tasks-api",
+    });
+    expect(stack.webEnv.PORT).toBeUndefined();
+  });
+
+  it("passes DATABASE_URL to both, with a relative file: path made absolute", () => {
+    const pg = resolveStack({ BETTER_AUTH_SECRET: secret, DATABASE_URL: "postgres://u@db/tandem" }, "start");
+    expect(pg.webEnv.DATABASE_URL).toBe("postgres://u@db/tandem");
+    expect(pg.apiEnv.DATABASE_URL).toBe("postgres://u@db/tandem");
+    const file = resolveStack({ BETTER_AUTH_SECRET: secret, DATABASE_URL: "file:./x.db" }, "start");
+    expect(file.apiEnv.DATABASE_URL).toMatch(/^file:\/.*\/x\.db$/);
+    expect(file.webEnv.DATABASE_URL).toBe(file.apiEnv.DATABASE_URL);
+  });
+
+  it("refuses production without a secret, and short secrets anywhere", () => {
+    expect(() => resolveStack({ NODE_ENV: "production" }, "start")).toThrow(StackError);
+    expect(() => resolveStack({ NODE_ENV: "production" }, "start")).toThrow(/BETTER_AUTH_SECRET is required/);
+    expect(() => resolveStack({ BETTER_AUTH_SECRET: "short" }, "start")).toThrow(/at least 32/);
+  });
+
+  it("refuses bad ports and URLs in one line", () => {
+    expect(() => resolveStack({ BETTER_AUTH_SECRET: secret, WEB_PORT: "http" }, "start")).toThrow(/WEB_PORT/);
+    expect(() => resolveStack({ BETTER_AUTH_SECRET: secret, API_PORT: "3000" }, "start")).toThrow(
+      /both 3000/,
+    );
+    expect(() => resolveStack({ BETTER_AUTH_SECRET: secret, BETTER_AUTH_URL: "ftp://x" }, "start")).toThrow(
+      /BETTER_AUTH_URL/,
+    );
+  });
+});

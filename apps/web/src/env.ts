@@ -69,3 +69,13 @@ export function env(): WebEnv {
   cached ??= load();
   return cached;
 }
+
+/** At server start: print the configuration problem (no stack trace) and exit if there is one. */
+export function checkConfigurationOrExit(): void {
+  try {
+    env();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}

@@ -57,6 +57,18 @@ describe("resolveStack", () => {
     expect(file.webEnv.DATABASE_URL).toBe(file.apiEnv.DATABASE_URL);
   });
 
+  it("passes the web app's rate-limit and trusted-proxy settings through unchanged", () => {
+    const stack = resolveStack(
+      { BETTER_AUTH_SECRET: secret, AUTH_RATE_LIMIT: "off", TRUST_PROXY: "x-real-ip" },
+      "start",
+    );
+    expect(stack.webEnv).toMatchObject({ AUTH_RATE_LIMIT: "off", TRUST_PROXY: "x-real-ip" });
+    // Unset stays unset: the web app's own defaults (limiter on, no trusted header) apply.
+    const defaults = resolveStack({ BETTER_AUTH_SECRET: secret }, "start");
+    expect(defaults.webEnv.AUTH_RATE_LIMIT).toBeUndefined();
+    expect(defaults.webEnv.TRUST_PROXY).toBeUndefined();
+  });
+
   it("refuses production without a secret, and short secrets anywhere", () => {
     expect(() => resolveStack({ NODE_ENV: "production" }, "start")).toThrow(StackError);
     expect(() => resolveStack({ NODE_ENV: "production" }, "start")).toThrow(/BETTER_AUTH_SECRET is required/);

@@ -1,4 +1,4 @@
-import type { TandemDb } from "@tandem/db";
+import { isForeignKeyViolation, type TandemDb } from "@tandem/db";
 import { sql } from "kysely";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -7,18 +7,29 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import { requireAuth } from "./auth/middleware.ts";
+import { createSessionCheck } from "./auth/session-check.ts";
 import type { Verifier } from "./auth/verifier.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
 import { ApiError, problemResponse } from "./errors.ts";
 import { requestLogging, securityHeaders } from "./http/middleware.ts";
+import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
 import { requirePathOwner, taskRoutes } from "./tasks/tasks.routes.ts";
 import type { AppEnv } from "./types.ts";
 
 export interface AppConfig {
   /** Exact origins allowed to call the API from a browser (CORS). */
   webOrigins: string[];
+  /**
+   * Seconds a session check is cached: the bound on how late a revoked session is refused
+   * (default 5; 0 = check every request).
+   */
+  revocationCheckSeconds?: number;
+  /** Clock for the session-check cache (tests). */
+  now?: () => number;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   bodyLimitBytes?: number;
+  /** Per-user request quota on `/api/*`; absent or `requests: 0` = none. */
+  quota?: QuotaConfig;
 }
 
 export interface AppDeps {
@@ -51,7 +62,7 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
       origin: (origin) => (origins.has(origin) ? origin : null),
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
       allowHeaders: ["Authorization", "Content-Type"],
-      exposeHeaders: ["Location", "Retry-After", "WWW-Authenticate", "X-Request-Id"],
+      exposeHeaders: ["Location", "Retry-After", "WWW-Authenticate", "X-Request-Id", ...QUOTA_HEADERS],
       maxAge: 600,
     }),
   );
@@ -82,7 +93,13 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
       },
     }),
   );
-  app.use("/api/*", requireAuth(verifier));
+  const sessions = createSessionCheck({
+    database,
+    ...(config.revocationCheckSeconds === undefined ? {} : { cacheSeconds: config.revocationCheckSeconds }),
+    ...(config.now === undefined ? {} : { now: config.now }),
+  });
+  app.use("/api/*", requireAuth(verifier, sessions));
+  app.use("/api/*", requestQuota(config.quota));
 
   app.get("/api/me", (c) => c.json({ id: c.var.identity.userId, name: c.var.identity.name }));
   app.route("/api/tasks", taskRoutes(database));
@@ -93,6 +110,20 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
   app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", { detail: "No such route" })));
   app.onError((error, c) => {
     if (error instanceof ApiError) return problemResponse(c, error);
+    if (isForeignKeyViolation(error)) {
+      // The only foreign key is task → user: the caller's account was deleted while its token
+      // was still cached as valid. That is an ended session, not a server fault.
+      const detail = "The account behind this access token no longer exists";
+      return problemResponse(
+        c,
+        new ApiError("INVALID_TOKEN", {
+          detail,
+          headers: {
+            "WWW-Authenticate": `Bearer realm="tandem", error="invalid_token", error_description="${detail}"`,
+          },
+        }),
+      );
+    }
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's own client errors (e.g. a malformed URL) keep their status but use our shape.
       return problemResponse(c, new ApiError(error.status === 404 ? "NOT_FOUND" : "VALIDATION_FAILED"));

@@ -25,6 +25,16 @@ const EnvSchema = z.object({
   AUTH_JWKS_TIMEOUT_SECONDS: seconds("AUTH_JWKS_TIMEOUT_SECONDS", 3),
   AUTH_JWKS_COOLDOWN_SECONDS: seconds("AUTH_JWKS_COOLDOWN_SECONDS", 30),
   AUTH_JWKS_MAX_AGE_SECONDS: seconds("AUTH_JWKS_MAX_AGE_SECONDS", 600),
+  AUTH_REVOCATION_CHECK_SECONDS: seconds("AUTH_REVOCATION_CHECK_SECONDS", 5),
+  API_QUOTA_REQUESTS: z
+    .string()
+    .regex(/^\d{1,9}$/, "API_QUOTA_REQUESTS must be a whole number of requests (0 = no quota)")
+    .transform(Number)
+    .prefault("600"),
+  API_QUOTA_WINDOW_SECONDS: seconds("API_QUOTA_WINDOW_SECONDS", 60).refine(
+    (n) => n > 0 && n <= 86_400,
+    "API_QUOTA_WINDOW_SECONDS must be more than 0 and at most 86400",
+  ),
   WEB_ORIGIN: z
     .string()
     .prefault("http://localhost:3000")

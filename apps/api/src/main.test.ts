@@ -66,13 +66,21 @@ describe("API process", () => {
   });
 
   it("refuses to start on invalid configuration, naming every bad variable", async () => {
-    running = run({ PORT: "eighty", WEB_ORIGIN: "http://localhost:3000/app", AUTH_JWKS_URL: "ftp://x" });
+    running = run({
+      PORT: "eighty",
+      WEB_ORIGIN: "http://localhost:3000/app",
+      AUTH_JWKS_URL: "ftp://x",
+      API_QUOTA_REQUESTS: "lots",
+      API_QUOTA_WINDOW_SECONDS: "0",
+    });
     expect(await running.exited).toBe(1);
     const out = running.output();
     expect(out).toContain("invalid configuration");
     expect(out).toMatch(/PORT: PORT must be a port number/);
     expect(out).toMatch(/WEB_ORIGIN/);
     expect(out).toMatch(/AUTH_JWKS_URL/);
+    expect(out).toMatch(/API_QUOTA_REQUESTS: .*whole number/);
+    expect(out).toMatch(/API_QUOTA_WINDOW_SECONDS: .*more than 0/);
     expect(out).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
   });
 

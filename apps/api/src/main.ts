@@ -42,7 +42,16 @@ const verifier = createVerifier({
   maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE_SECONDS,
 });
 
-const app = createApp({ database, verifier, logger, config: { webOrigins: env.WEB_ORIGIN } });
+const app = createApp({
+  database,
+  verifier,
+  logger,
+  config: {
+    webOrigins: env.WEB_ORIGIN,
+    revocationCheckSeconds: env.AUTH_REVOCATION_CHECK_SECONDS,
+    quota: { requests: env.API_QUOTA_REQUESTS, windowSeconds: env.API_QUOTA_WINDOW_SECONDS },
+  },
+});
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   logger.info(

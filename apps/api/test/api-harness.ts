@@ -10,6 +10,7 @@ import pino from "pino";
 import { createApp, type TandemApp } from "../src/app.ts";
 import type { RemoteKeySetOptions } from "../src/auth/key-set.ts";
 import { createVerifier } from "../src/auth/verifier.ts";
+import type { QuotaConfig } from "../src/http/quota.ts";
 
 export const WEB_ORIGIN = "http://localhost:3000";
 
@@ -18,6 +19,12 @@ export interface ApiHarnessOptions {
   clockToleranceSeconds?: number;
   jwks?: Partial<Omit<RemoteKeySetOptions, "url">> & { url?: string };
   bodyLimitBytes?: number;
+  /** Session-check cache in seconds (the revocation bound); default: the production default. */
+  revocationCheckSeconds?: number;
+  /** Clock for the session-check cache. */
+  now?: () => number;
+  /** Per-user request quota; unset = none, so suites that make many requests are unaffected. */
+  quota?: QuotaConfig;
 }
 
 export interface RequestOptions {
@@ -67,7 +74,12 @@ export async function createApiHarness(
     logger,
     config: {
       webOrigins: [WEB_ORIGIN],
+      ...(options.revocationCheckSeconds === undefined
+        ? {}
+        : { revocationCheckSeconds: options.revocationCheckSeconds }),
+      ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+      ...(options.quota === undefined ? {} : { quota: options.quota }),
     },
   });
   return {

@@ -6,6 +6,26 @@ import * as z from "zod";
 
 const MIN_SECRET = 32;
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
+
+/**
+ * TRUST_PROXY: the request headers a reverse proxy in front of the web app sets to the client's
+ * address, comma-separated, in order (`x-real-ip`, `cf-connecting-ip`, `x-forwarded-for`…).
+ * Unset, empty or `off`: none — no client-supplied header is believed (see AuthConfig).
+ */
+const TrustProxySchema = z
+  .string()
+  .optional()
+  .transform((raw) => {
+    const value = raw?.trim().toLowerCase() ?? "";
+    if (value === "" || value === "off") return [];
+    return value.split(",").map((name) => name.trim());
+  })
+  .refine((names) => names.every((name) => HEADER_NAME.test(name) && !/^(on|true|1|yes)$/.test(name)), {
+    message:
+      "TRUST_PROXY must be off or the header name(s) your proxy sets to the client address, e.g. x-real-ip or x-forwarded-for",
+  });
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** The web app's public URL: Better Auth's baseURL and the tokens' issuer. */
@@ -24,7 +44,9 @@ const EnvSchema = z.object({
         .max(24 * 3600),
     )
     .optional(),
-  AUTH_RATE_LIMIT: z.enum(["on", "off"]).optional(),
+  /** Better Auth's limiter, on in every environment unless turned off explicitly. */
+  AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  TRUST_PROXY: TrustProxySchema,
   NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8000"),
   /** Where the server reaches the API (server-side rendering); defaults to NEXT_PUBLIC_API_URL. */
   API_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),

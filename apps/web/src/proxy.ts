@@ -1,15 +1,45 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { env } from "./env";
+import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "./lib/security-headers";
 
 // A fast path only: a visitor without a session cookie is sent to sign-in before any rendering.
 // The protected layout still checks the session itself (a cookie can be stale or forged).
 const SESSION_COOKIES = ["better-auth.session_token", "__Secure-better-auth.session_token"];
+const PROTECTED = /^\/(tasks|settings)(\/|$)/;
 
+/**
+ * Runs for every page (see `config`): gives each response a fresh CSP nonce — Next.js applies the
+ * nonce it finds in the request's CSP header to its own scripts, which is why pages render
+ * dynamically — adds HSTS on https, and redirects signed-out visitors away from protected pages.
+ */
 export function proxy(request: NextRequest) {
-  if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = "/sign-in";
-  url.search = `?next=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`;
-  return NextResponse.redirect(url);
+  const e = env();
+  const hsts = strictTransportSecurity(e.BETTER_AUTH_URL);
+  const { pathname, search } = request.nextUrl;
+
+  let response: NextResponse;
+  const csp = contentSecurityPolicy({
+    nonce: newNonce(),
+    apiUrl: e.NEXT_PUBLIC_API_URL,
+    development: e.NODE_ENV === "development",
+  });
+  if (PROTECTED.test(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/sign-in";
+    url.search = `?next=${encodeURIComponent(pathname + search)}`;
+    response = NextResponse.redirect(url);
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set("content-security-policy", csp);
+    response = NextResponse.next({ request: { headers } });
+  }
+  response.headers.set("content-security-policy", csp);
+  if (hsts !== undefined) response.headers.set("strict-transport-security", hsts);
+  return response;
 }
 
-export const config = { matcher: ["/tasks/:path*", "/settings/:path*"] };
+// Every page, but not Better Auth's routes (JSON, same-origin fetches) nor Next's immutable
+// static files and icons, which carry no script of their own.
+export const config = {
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon\\.ico|icon\\.svg).*)"],
+};

@@ -18,8 +18,19 @@ export interface AuthConfig {
   tokenLifetimeSeconds?: number;
   /** Origins allowed to send cookie-bearing mutations, besides `baseURL`. */
   trustedOrigins?: string[];
-  /** Better Auth's rate limiter; default follows Better Auth (on in production only). */
+  /**
+   * Better Auth's rate limiter (default on, whatever NODE_ENV says): 3 sign-in/sign-up attempts
+   * per 10 s per client address and endpoint, 100 per 10 s elsewhere. Counters live in the
+   * database (`rateLimit` table), so limits hold across instances and restarts.
+   */
   rateLimit?: boolean;
+  /**
+   * Request headers that a trusted reverse proxy sets to the client's address (replacing any value
+   * the client sent), read in order; a header holding a list of addresses is ignored. Default none:
+   * Better Auth would otherwise read `X-Forwarded-For`, which any client can forge to get a fresh
+   * rate-limit bucket per request. With none, every client shares one bucket per endpoint.
+   */
+  trustedIpHeaders?: string[];
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -39,6 +50,8 @@ function schemaOptions(database: TandemDb) {
     database: { db: database.db, type: database.dialect },
     emailAndPassword: { enabled: true },
     telemetry: { enabled: false },
+    // Database storage adds the `rateLimit` table, so the migrations must see it too.
+    rateLimit: { storage: "database" },
   } satisfies BetterAuthOptions;
 }
 
@@ -69,8 +82,14 @@ export function createAuthOptions(config: AuthConfig) {
     plugins: [tandemJwt(config)],
     // Secure (and `__Secure-`-prefixed) cookies whenever the public URL is https, whatever NODE_ENV
     // says; on plain-http localhost they would never be sent back.
-    advanced: { useSecureCookies: usesHttps(config.baseURL) },
-    ...(config.rateLimit === undefined ? {} : { rateLimit: { enabled: config.rateLimit } }),
+    advanced: {
+      useSecureCookies: usesHttps(config.baseURL),
+      // An empty list is kept as is (Better Auth falls back to `x-forwarded-for` only when the
+      // option is unset); headers are lower-cased as the Fetch API's Headers compares them anyway.
+      ipAddress: { ipAddressHeaders: (config.trustedIpHeaders ?? []).map((h) => h.toLowerCase()) },
+    },
+    // Better Auth's own default is on in production only; Tandem wants it everywhere.
+    rateLimit: { storage: "database", enabled: config.rateLimit ?? true },
   } satisfies BetterAuthOptions;
 }
 

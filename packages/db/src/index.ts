@@ -4,3 +4,4 @@ export { dialectOf } from "./dialect.ts";
 export { migrateTandem, MigrationError, pendingMigrations } from "./migrate.ts";
 export type { Database, SessionTable, TaskTable, UserTable } from "./schema.ts";
 export { uuidv7 } from "./ids.ts";
+export { isForeignKeyViolation } from "./errors.ts";

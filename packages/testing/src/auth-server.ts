@@ -16,6 +16,8 @@ export interface StartAuthServerOptions {
   secret?: string;
   /** Better Auth's rate limiter (default off, so suites can sign up many users quickly). */
   rateLimit?: boolean;
+  /** Headers trusted for the client address (AuthConfig.trustedIpHeaders; default none). */
+  trustedIpHeaders?: string[];
 }
 
 export interface TestUser {
@@ -93,6 +95,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     secret: options.secret ?? randomBytes(32).toString("base64url"),
     audience,
     rateLimit: options.rateLimit ?? false,
+    ...(options.trustedIpHeaders === undefined ? {} : { trustedIpHeaders: options.trustedIpHeaders }),
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
   });
   pending.auth = auth;

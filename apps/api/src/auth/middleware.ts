@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
+import { type SessionCheck, SessionStoreUnavailableError } from "./session-check.ts";
 import { InvalidTokenError, KeySetUnavailableError, type Verifier } from "./verifier.ts";
 
 export const REALM = "tandem";
@@ -19,7 +20,7 @@ function challenge(error?: { code: string; description: string }): string {
  * Requires `Authorization: Bearer <jwt>` and puts the verified identity on the context. A token
  * anywhere else (query string, cookie, body) is not looked at.
  */
-export function requireAuth(verifier: Verifier) {
+export function requireAuth(verifier: Verifier, sessions: SessionCheck) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     if (header === undefined || header.trim() === "") {
@@ -36,8 +37,21 @@ export function requireAuth(verifier: Verifier) {
       });
     }
     try {
-      c.set("identity", await verifier.verify(match[1]));
+      const identity = await verifier.verify(match[1]);
+      // A valid signature is not enough: the session behind the token must still be live, so a
+      // sign-out, revocation or account deletion reaches the API within the cache bound.
+      if (!(await sessions.isActive(identity))) {
+        throw new InvalidTokenError("The session behind this access token has ended");
+      }
+      c.set("identity", identity);
     } catch (error) {
+      if (error instanceof SessionStoreUnavailableError) {
+        c.get("logger").error({ err: error.message }, "session store unavailable");
+        throw new ApiError("SERVICE_UNAVAILABLE", {
+          detail: "Your session cannot be checked right now; retry shortly",
+          headers: { "Retry-After": String(KEY_SET_RETRY_AFTER_SECONDS) },
+        });
+      }
       if (error instanceof KeySetUnavailableError) {
         c.get("logger").warn({ err: error.message }, "token key set unavailable");
         throw new ApiError("AUTH_UNAVAILABLE", {

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -16,7 +17,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, even the 404: proxy.ts gives each response a new CSP nonce,
+  // and a page prerendered at build time would carry none, so the browser would block its scripts.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>

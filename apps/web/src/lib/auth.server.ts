@@ -20,7 +20,8 @@ export function getAuth(): TandemAuth {
       ...(e.AUTH_TOKEN_LIFETIME_SECONDS === undefined
         ? {}
         : { tokenLifetimeSeconds: e.AUTH_TOKEN_LIFETIME_SECONDS }),
-      ...(e.AUTH_RATE_LIMIT === undefined ? {} : { rateLimit: e.AUTH_RATE_LIMIT === "on" }),
+      rateLimit: e.AUTH_RATE_LIMIT === "on",
+      trustedIpHeaders: e.TRUST_PROXY,
     });
   }
   return instance;

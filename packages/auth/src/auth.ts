@@ -1,6 +1,8 @@
 import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
+import { securityHooks } from "./security/hooks.ts";
+import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
 
 export const DEFAULT_AUDIENCE = "tandem-api";
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 15 * 60;
@@ -31,6 +33,12 @@ export interface AuthConfig {
    * rate-limit bucket per request. With none, every client shares one bucket per endpoint.
    */
   trustedIpHeaders?: string[];
+  /**
+   * Per-account lockout: after `maxFailures` (10) failed password sign-ins for one email within
+   * `windowSeconds` (900), that email's sign-in is refused for `lockSeconds` (900) with 429
+   * `ACCOUNT_LOCKED`, whether or not the account exists.
+   */
+  lockout?: LockoutConfig;
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -80,6 +88,19 @@ export function createAuthOptions(config: AuthConfig) {
     secret: config.secret,
     trustedOrigins: [config.baseURL, ...(config.trustedOrigins ?? [])],
     plugins: [tandemJwt(config)],
+    // Account lockout and the security history (packages/auth/src/security).
+    ...securityHooks({
+      database: config.database,
+      secret: config.secret,
+      lockout: resolveLockout(config.lockout),
+    }),
+    user: {
+      // Reached only through the web app's server action, which checks the current password first
+      // (the web app's route handler refuses `/change-email` from browsers). No mail is sent, so the
+      // address changes at once, as sign-up accepts an address without verifying it.
+      changeEmail: { enabled: true, updateEmailWithoutVerification: true },
+      deleteUser: { enabled: true },
+    },
     // Secure (and `__Secure-`-prefixed) cookies whenever the public URL is https, whatever NODE_ENV
     // says; on plain-http localhost they would never be sent back.
     advanced: {

@@ -9,3 +9,7 @@ export {
 export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
 export { migrateDatabase } from "./migrate.ts";
 export { loadOrCreateDevSecret } from "./dev-secret.ts";
+export { listSecurityEvents } from "./security/events.ts";
+export type { SecurityEvent, SecurityEventType } from "./security/events.ts";
+export type { LockoutConfig } from "./security/lockout.ts";
+export { ACCOUNT_LOCKED_CODE } from "./security/hooks.ts";

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { SECURITY_EVENT_TYPES } from "./migrations/0002_security_events.ts";
 
 /** Instants are `timestamptz` on Postgres (read back as Date) and ISO-8601 text on SQLite. */
 type Instant = ColumnType<Date | string, string, string>;
@@ -19,6 +20,26 @@ export interface TaskTable {
   updated_at: Instant;
 }
 
+/** One of the types the migration's CHECK allows. */
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
+
+export interface SecurityEventTable {
+  id: string;
+  user_id: string;
+  type: SecurityEventType;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Instant;
+}
+
+/** Failed password sign-ins for one email (keyed by its HMAC), for the account lockout. */
+export interface SignInFailureTable {
+  email_hash: string;
+  failure_count: number;
+  window_start: Instant;
+  locked_until: NullableInstant;
+}
+
 // Better Auth owns these tables (camelCase columns, created by its own migrations); Tandem reads
 // only the columns typed here.
 export interface UserTable {
@@ -36,6 +57,8 @@ export interface SessionTable {
 
 export interface Database {
   task: TaskTable;
+  security_event: SecurityEventTable;
+  sign_in_failure: SignInFailureTable;
   user: UserTable;
   session: SessionTable;
   kysely_migration: { name: string; timestamp: string };

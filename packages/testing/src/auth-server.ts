@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { createAuth, DEFAULT_AUDIENCE, type TandemAuth } from "@tandem/auth";
+import { createAuth, DEFAULT_AUDIENCE, type LockoutConfig, type TandemAuth } from "@tandem/auth";
 import type { TandemDb } from "@tandem/db";
 
 export const SESSION_COOKIE = "better-auth.session_token";
@@ -18,6 +18,8 @@ export interface StartAuthServerOptions {
   rateLimit?: boolean;
   /** Headers trusted for the client address (AuthConfig.trustedIpHeaders; default none). */
   trustedIpHeaders?: string[];
+  /** Per-account lockout thresholds (AuthConfig.lockout; default 10 failures / 15 min / 15 min). */
+  lockout?: LockoutConfig;
 }
 
 export interface TestUser {
@@ -97,6 +99,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     rateLimit: options.rateLimit ?? false,
     ...(options.trustedIpHeaders === undefined ? {} : { trustedIpHeaders: options.trustedIpHeaders }),
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+    ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
   });
   pending.auth = auth;
 

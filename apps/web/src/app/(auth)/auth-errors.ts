@@ -13,6 +13,10 @@ export function authErrorMessage(
   action: "sign-in" | "sign-up",
 ): string {
   if (!error || error.status === undefined || error.status === 0) return NETWORK;
+  // The account lockout (10 failures in 15 min) is also a 429, but lasts minutes, not seconds.
+  if (error.code === "ACCOUNT_LOCKED") {
+    return "Too many failed sign-ins for this account. Please try again in 15 minutes.";
+  }
   if (error.status === 429) return "Too many attempts. Please wait a few seconds and try again.";
   switch (error.code) {
     case "INVALID_EMAIL_OR_PASSWORD":

@@ -1,25 +1,86 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { getAuth } from "@/lib/auth.server";
 import { requireSession } from "@/lib/session.server";
+import { ChangeEmailForm } from "./change-email-form";
+import { ChangePasswordForm } from "./change-password-form";
+import { DeleteAccountForm } from "./delete-account-form";
+import { ProfileForm } from "./profile-form";
+import { type SessionView, SessionsList } from "./sessions-list";
+import styles from "./settings.module.css";
 import { SignOutButton } from "./sign-out-button";
+import { describeDevice } from "./user-agent";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+
+async function activeSessions(currentId: string): Promise<SessionView[]> {
+  const sessions = await getAuth().api.listSessions({ headers: await headers() });
+  return sessions
+    .map((s) => {
+      const created = new Date(s.createdAt);
+      const lastActive = new Date(s.updatedAt);
+      return {
+        id: s.id,
+        device: describeDevice(s.userAgent),
+        ip: s.ipAddress || "unknown",
+        createdAt: created.toISOString(),
+        createdLabel: dateFormat.format(created),
+        lastActiveAt: lastActive.toISOString(),
+        lastActiveLabel: dateFormat.format(lastActive),
+        current: s.id === currentId,
+      };
+    })
+    .sort((a, b) => Number(b.current) - Number(a.current) || b.lastActiveAt.localeCompare(a.lastActiveAt));
+}
+
 export default async function SettingsPage() {
-  const { user } = await requireSession("/settings");
+  const { user, session } = await requireSession("/settings");
+  const sessions = await activeSessions(session.id);
   return (
     <main className="container">
       <h1>Settings</h1>
-      <section className="card" aria-labelledby="profile-heading">
-        <h2 id="profile-heading">Profile</h2>
-        <dl>
-          <dt>Name</dt>
-          <dd>{user.name}</dd>
-          <dt>Email</dt>
-          <dd>{user.email}</dd>
-        </dl>
-        <SignOutButton />
-      </section>
+      <div className={styles.sections}>
+        <section className="card" aria-labelledby="profile-heading">
+          <h2 id="profile-heading">Profile</h2>
+          <dl className={styles.details}>
+            <dt>Email</dt>
+            <dd>{user.email}</dd>
+          </dl>
+          <ProfileForm name={user.name} />
+        </section>
+
+        <section className="card" aria-labelledby="email-heading">
+          <h2 id="email-heading">Change email</h2>
+          <ChangeEmailForm />
+        </section>
+
+        <section className="card" aria-labelledby="password-heading">
+          <h2 id="password-heading">Change password</h2>
+          <ChangePasswordForm />
+        </section>
+
+        <section className="card" aria-labelledby="sessions-heading">
+          <h2 id="sessions-heading">Active sessions</h2>
+          <p className={styles.intro}>Devices where you're signed in to Tandem.</p>
+          <SessionsList sessions={sessions} />
+        </section>
+
+        <section className="card" aria-labelledby="sign-out-heading">
+          <h2 id="sign-out-heading">Sign out</h2>
+          <SignOutButton />
+        </section>
+
+        <section className={`card ${styles.danger}`} aria-labelledby="delete-heading">
+          <h2 id="delete-heading">Delete account</h2>
+          <p className={styles.intro}>
+            This deletes your account and all your tasks, and signs you out everywhere. It can't be undone.
+          </p>
+          <DeleteAccountForm />
+        </section>
+      </div>
     </main>
   );
 }

@@ -9,13 +9,15 @@ import styles from "../auth.module.css";
 
 export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded: boolean }) {
   const router = useRouter();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const data = new FormData(event.currentTarget);
+    const email = String(data.get("email") ?? "");
+    const password = String(data.get("password") ?? "");
     setPending(true);
     setError(null);
     try {
@@ -34,7 +36,7 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       <h1>Sign in</h1>
       {sessionEnded && !error ? (
         <p className="alert alert-warning" role="status">
@@ -48,27 +50,11 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
       ) : null}
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
+        <input id="email" name="email" type="email" autoComplete="email" required />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
+        <input id="password" name="password" type="password" autoComplete="current-password" required />
       </div>
       <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}

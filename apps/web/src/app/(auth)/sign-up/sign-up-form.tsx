@@ -11,14 +11,15 @@ const MIN_PASSWORD = 8;
 
 export function SignUpForm({ next }: { next: string }) {
   const router = useRouter();
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
-  function localProblem(): string | null {
+  function localProblem({
+    name,
+    email,
+    password,
+    confirm,
+  }: Record<"name" | "email" | "password" | "confirm", string>): string | null {
     if (name.trim() === "") return "Enter your name.";
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return "Enter a valid email address.";
     if (password.length < MIN_PASSWORD)
@@ -29,7 +30,16 @@ export function SignUpForm({ next }: { next: string }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const problem = localProblem();
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const data = new FormData(event.currentTarget);
+    const field = (key: string) => String(data.get(key) ?? "");
+    const [name, email, password, confirm] = [
+      field("name"),
+      field("email"),
+      field("password"),
+      field("confirm"),
+    ];
+    const problem = localProblem({ name, email, password, confirm });
     if (problem) {
       setError(problem);
       return;
@@ -56,7 +66,7 @@ export function SignUpForm({ next }: { next: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       <h1>Create your account</h1>
       {error ? (
         <p className="alert alert-error" role="alert">
@@ -65,26 +75,11 @@ export function SignUpForm({ next }: { next: string }) {
       ) : null}
       <div className="field">
         <label htmlFor="name">Name</label>
-        <input
-          id="name"
-          name="name"
-          autoComplete="name"
-          required
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
+        <input id="name" name="name" autoComplete="name" required />
       </div>
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
+        <input id="email" name="email" type="email" autoComplete="email" required />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
@@ -96,8 +91,6 @@ export function SignUpForm({ next }: { next: string }) {
           required
           minLength={MIN_PASSWORD}
           aria-describedby="password-hint"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
         />
         <span id="password-hint" className="hint">
           At least {MIN_PASSWORD} characters.
@@ -105,15 +98,7 @@ export function SignUpForm({ next }: { next: string }) {
       </div>
       <div className="field">
         <label htmlFor="confirm">Confirm password</label>
-        <input
-          id="confirm"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
+        <input id="confirm" name="confirm" type="password" autoComplete="new-password" required />
       </div>
       <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
         {pending ? "Creating your account…" : "Sign up"}

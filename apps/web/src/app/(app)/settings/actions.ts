@@ -1,0 +1,116 @@
+"use server";
+
+import { isAPIError } from "better-auth/api";
+import { headers } from "next/headers";
+import { getAuth } from "@/lib/auth.server";
+import type { AuthFailure } from "../../(auth)/auth-errors";
+import { settingsErrorMessage } from "./settings-errors";
+
+export type ActionResult = { ok: true; message?: string } | { ok: false; error: string };
+
+const SIGNED_OUT: ActionResult = { ok: false, error: "Your session has ended. Sign in again, then retry." };
+
+function failure(error: unknown, fallback: string): ActionResult {
+  const reason: AuthFailure | null = isAPIError(error)
+    ? { status: error.statusCode, code: error.body?.code }
+    : { status: 500 };
+  return { ok: false, error: settingsErrorMessage(reason, fallback) };
+}
+
+// Wrong current passwords per user, so a stolen session cannot guess the password here at full
+// speed (Better Auth's own limiter only sees HTTP requests, not these server-side calls).
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const failures = new Map<string, number[]>();
+
+function recentFailures(userId: string): number[] {
+  const since = Date.now() - FAILURE_WINDOW_MS;
+  const recent = (failures.get(userId) ?? []).filter((at) => at > since);
+  if (recent.length > 0) failures.set(userId, recent);
+  else failures.delete(userId);
+  return recent;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Changes the signed-in user's email after checking their current password. Better Auth's
+ * `/change-email` has no password check, so browsers cannot reach it (see the auth route handler).
+ */
+export async function changeEmail(newEmail: unknown, currentPassword: unknown): Promise<ActionResult> {
+  if (typeof newEmail !== "string" || typeof currentPassword !== "string") {
+    return { ok: false, error: "Enter a new email and your current password." };
+  }
+  const email = newEmail.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) return { ok: false, error: "Enter a valid email address." };
+  if (!currentPassword) return { ok: false, error: "Enter your current password." };
+
+  const auth = getAuth();
+  const requestHeaders = await headers();
+  const session = await auth.api.getSession({ headers: requestHeaders });
+  if (!session) return SIGNED_OUT;
+  const userId = session.user.id;
+  if (email === session.user.email.toLowerCase()) {
+    return { ok: false, error: "That is already your email address." };
+  }
+  if (recentFailures(userId).length >= MAX_FAILURES) {
+    return { ok: false, error: "Too many wrong passwords. Please wait 15 minutes and try again." };
+  }
+
+  try {
+    await auth.api.verifyPassword({ headers: requestHeaders, body: { password: currentPassword } });
+  } catch (error) {
+    if (isAPIError(error) && error.body?.code === "INVALID_PASSWORD") {
+      failures.set(userId, [...recentFailures(userId), Date.now()]);
+    }
+    return failure(error, "We couldn't check your password. Please try again.");
+  }
+
+  try {
+    await auth.api.changeEmail({ headers: requestHeaders, body: { newEmail: email } });
+  } catch (error) {
+    return failure(error, "We couldn't change your email. Please check the address.");
+  }
+  // Better Auth answers success without changing anything when the address is taken (so as not
+  // to reveal it); sign-up already tells, so say so rather than claim a change that didn't happen.
+  const after = await auth.api.getSession({ headers: requestHeaders });
+  if (after?.user.email !== email) {
+    return { ok: false, error: "An account with this email already exists. Use another email." };
+  }
+  return { ok: true, message: `Your email is now ${email}.` };
+}
+
+/** Signs out one of the user's other sessions, by id: session tokens never reach the browser. */
+export async function revokeSession(sessionId: unknown): Promise<ActionResult> {
+  if (typeof sessionId !== "string" || !sessionId) return { ok: false, error: "Unknown session." };
+  const auth = getAuth();
+  const requestHeaders = await headers();
+  try {
+    const session = await auth.api.getSession({ headers: requestHeaders });
+    if (!session) return SIGNED_OUT;
+    if (session.session.id === sessionId) {
+      return { ok: false, error: "Use “Sign out” to end this device's session." };
+    }
+    const sessions = await auth.api.listSessions({ headers: requestHeaders });
+    const target = sessions.find((s) => s.id === sessionId);
+    if (!target) return { ok: true, message: "That session had already ended." };
+    await auth.api.revokeSession({ headers: requestHeaders, body: { token: target.token } });
+    return { ok: true, message: "Signed out that device." };
+  } catch (error) {
+    return failure(error, "We couldn't sign out that device. Please try again.");
+  }
+}
+
+/** Signs out every session of the user except this one. */
+export async function revokeOtherSessions(): Promise<ActionResult> {
+  const auth = getAuth();
+  const requestHeaders = await headers();
+  try {
+    const session = await auth.api.getSession({ headers: requestHeaders });
+    if (!session) return SIGNED_OUT;
+    await auth.api.revokeOtherSessions({ headers: requestHeaders });
+    return { ok: true, message: "Signed out everywhere else." };
+  } catch (error) {
+    return failure(error, "We couldn't sign out your other devices. Please try again.");
+  }
+}

@@ -1,0 +1,143 @@
+import type { TandemDb } from "@tandem/db";
+import type { BetterAuthOptions, GenericEndpointContext } from "better-auth";
+import { APIError, createAuthMiddleware, getIP, isAPIError } from "better-auth/api";
+import { type NewSecurityEvent, recordSecurityEvent } from "./events.ts";
+import { clearFailures, emailKey, lockedUntil, recordFailure, type ResolvedLockout } from "./lockout.ts";
+
+/**
+ * The lockout answer. 429 like Better Auth's own limiter, and the same for every email — known,
+ * unknown, right or wrong password — so a lock reveals nothing about which accounts exist.
+ */
+export const ACCOUNT_LOCKED_CODE = "ACCOUNT_LOCKED";
+
+export function accountLockedMessage(lockSeconds: number): string {
+  const minutes = Math.ceil(lockSeconds / 60);
+  return lockSeconds % 60 === 0
+    ? `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`
+    : `Too many failed sign-ins. Try again in ${lockSeconds} seconds.`;
+}
+
+/** Better Auth's code for both an unknown email and a wrong password (one code, by design). */
+const INVALID_CREDENTIALS_CODE = "INVALID_EMAIL_OR_PASSWORD";
+
+const REVOCATIONS: Record<string, "session_revoked" | "sessions_revoked"> = {
+  "/revoke-session": "session_revoked",
+  "/revoke-sessions": "sessions_revoked",
+  "/revoke-other-sessions": "sessions_revoked",
+};
+
+interface SecurityHookOptions {
+  database: TandemDb;
+  secret: string;
+  lockout: ResolvedLockout;
+}
+
+/** Where a request came from, as Better Auth resolves it (its trusted IP headers only). */
+function origin(ctx: {
+  request?: Request | undefined;
+  headers?: Headers | undefined;
+  context: { options: BetterAuthOptions };
+}): Pick<NewSecurityEvent, "ip" | "userAgent"> {
+  const headers = ctx.request?.headers ?? ctx.headers;
+  if (headers === undefined) return { ip: null, userAgent: null };
+  return { ip: getIP(headers, ctx.context.options), userAgent: headers.get("user-agent") };
+}
+
+function signInEmail(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || !("email" in body)) return undefined;
+  return typeof body.email === "string" ? body.email : undefined;
+}
+
+/**
+ * Better Auth `hooks` and `databaseHooks` for the account lockout and the security history.
+ * Spread into the options; `databaseHooks` must be merged if another module adds some.
+ */
+export function securityHooks({ database, secret, lockout }: SecurityHookOptions) {
+  const { db } = database;
+
+  // An event must never turn a completed action into an error: log the failure and go on.
+  async function record(
+    ctx: { context: { logger: { error: (message: string, ...args: unknown[]) => void } } },
+    event: NewSecurityEvent,
+  ) {
+    try {
+      await recordSecurityEvent(db, event);
+    } catch (error) {
+      ctx.context.logger.error(`Could not record the security event ${event.type}`, error);
+    }
+  }
+
+  const before = createAuthMiddleware(async (ctx) => {
+    if (ctx.path !== "/sign-in/email") return;
+    const email = signInEmail(ctx.body);
+    if (email === undefined) return;
+    const now = new Date();
+    const until = await lockedUntil(db, emailKey(secret, email), now);
+    if (until === null) return;
+    // Refused before Better Auth looks at the password, so even the right one fails until then.
+    throw new APIError(
+      "TOO_MANY_REQUESTS",
+      { code: ACCOUNT_LOCKED_CODE, message: accountLockedMessage(lockout.lockSeconds) },
+      { "Retry-After": String(Math.ceil((until.getTime() - now.getTime()) / 1000)) },
+    );
+  });
+
+  const after = createAuthMiddleware(async (ctx) => {
+    const returned = ctx.context.returned;
+    const failed = isAPIError(returned);
+
+    if (ctx.path === "/sign-in/email") {
+      const email = signInEmail(ctx.body);
+      if (email === undefined) return;
+      const key = emailKey(secret, email);
+      if (!failed) {
+        const userId = ctx.context.newSession?.user.id;
+        await clearFailures(db, key);
+        if (userId !== undefined) await record(ctx, { userId, type: "sign_in", ...origin(ctx) });
+        return;
+      }
+      if (returned.body?.code !== INVALID_CREDENTIALS_CODE) return;
+      const now = new Date();
+      const lockedNow = await recordFailure(db, key, now, lockout);
+      // Events belong to accounts: failures on unknown emails are counted, never recorded.
+      const found = await ctx.context.internalAdapter.findUserByEmail(email.trim().toLowerCase());
+      if (found === null) return;
+      const from = origin(ctx);
+      await record(ctx, { userId: found.user.id, type: "sign_in_failed", ...from, at: now });
+      // One millisecond later at least, so the lock sorts after the failure that caused it.
+      const lockedAt = new Date(Math.max(Date.now(), now.getTime() + 1));
+      if (lockedNow) await record(ctx, { userId: found.user.id, type: "lockout", ...from, at: lockedAt });
+      return;
+    }
+
+    if (failed) return;
+    const userId = ctx.context.session?.user.id;
+    if (userId === undefined) return;
+    if (ctx.path === "/change-password") {
+      await record(ctx, { userId, type: "password_changed", ...origin(ctx) });
+      return;
+    }
+    const revocation = ctx.path === undefined ? undefined : REVOCATIONS[ctx.path];
+    if (revocation !== undefined) await record(ctx, { userId, type: revocation, ...origin(ctx) });
+  });
+
+  // Email changes are caught at the database, whichever route makes them (`/change-email`
+  // directly, or `/verify-email` when a change awaits confirmation). The update's data is only
+  // visible before it and the user's id only after it; the endpoint context links the two.
+  const emailChanging = new WeakSet<GenericEndpointContext>();
+  const databaseHooks = {
+    user: {
+      update: {
+        before: async (data, context) => {
+          if (context !== null && typeof data.email === "string") emailChanging.add(context);
+        },
+        after: async (user, context) => {
+          if (context === null || !emailChanging.delete(context)) return;
+          await record(context, { userId: user.id, type: "email_changed", ...origin(context) });
+        },
+      },
+    },
+  } satisfies BetterAuthOptions["databaseHooks"];
+
+  return { hooks: { before, after }, databaseHooks };
+}

@@ -194,3 +194,27 @@ for (const colorScheme of ["light", "dark"] as const) {
     });
   });
 }
+
+test("the security history lists failed and successful sign-ins, newest first", async ({
+  page,
+  browser,
+  user,
+}) => {
+  // Another device: a wrong password first, then the right one.
+  const other = await browser.newContext({ baseURL: WEB_URL(), userAgent: FIREFOX_ON_WINDOWS });
+  const attempt = (password: string) =>
+    other.request.post(`${WEB_URL()}/api/auth/sign-in/email`, {
+      data: { email: user.email, password },
+      headers: { Origin: WEB_URL() },
+    });
+  expect((await attempt(`${user.password}-wrong`)).status()).toBe(401);
+  expect((await attempt(user.password)).status()).toBe(200);
+  await other.close();
+
+  await page.goto("/settings");
+  const events = section(page, "Security history").getByRole("listitem");
+  await expect(events).toHaveCount(2);
+  await expect(events.nth(0)).toContainText("Signed in");
+  await expect(events.nth(0)).toContainText("Firefox on Windows");
+  await expect(events.nth(1)).toContainText("Failed sign-in (wrong password)");
+});

@@ -1,9 +1,16 @@
 import "server-only";
 import { createAuth, type TandemAuth } from "@tandem/auth";
-import { createDb } from "@tandem/db";
+import { createDb, type TandemDb } from "@tandem/db";
 import { env } from "../env";
 
 let instance: TandemAuth | undefined;
+let database: TandemDb | undefined;
+
+/** The database Better Auth uses (one pool per process), for Tandem's own reads such as security history. */
+export function getDatabase(): TandemDb {
+  database ??= createDb(env().DATABASE_URL);
+  return database;
+}
 
 /**
  * The Better Auth instance, created on first use rather than at import, so `next build` neither
@@ -13,7 +20,7 @@ export function getAuth(): TandemAuth {
   if (!instance) {
     const e = env();
     instance = createAuth({
-      database: createDb(e.DATABASE_URL),
+      database: getDatabase(),
       baseURL: e.BETTER_AUTH_URL,
       secret: e.BETTER_AUTH_SECRET,
       audience: e.API_AUDIENCE,

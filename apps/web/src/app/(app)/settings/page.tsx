@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { getAuth } from "@/lib/auth.server";
+import { listSecurityEvents } from "@tandem/auth";
+import { getAuth, getDatabase } from "@/lib/auth.server";
 import { requireSession } from "@/lib/session.server";
 import { ChangeEmailForm } from "./change-email-form";
 import { ChangePasswordForm } from "./change-password-form";
@@ -8,6 +9,7 @@ import { DeleteAccountForm } from "./delete-account-form";
 import { ProfileForm } from "./profile-form";
 import { type SessionView, SessionsList } from "./sessions-list";
 import styles from "./settings.module.css";
+import { SecurityHistory } from "./security-history";
 import { SignOutButton } from "./sign-out-button";
 import { describeDevice } from "./user-agent";
 
@@ -38,7 +40,10 @@ async function activeSessions(currentId: string): Promise<SessionView[]> {
 
 export default async function SettingsPage() {
   const { user, session } = await requireSession("/settings");
-  const sessions = await activeSessions(session.id);
+  const [sessions, events] = await Promise.all([
+    activeSessions(session.id),
+    listSecurityEvents(getDatabase().db, user.id, 20),
+  ]);
   return (
     <main className="container">
       <h1>Settings</h1>
@@ -66,6 +71,12 @@ export default async function SettingsPage() {
           <h2 id="sessions-heading">Active sessions</h2>
           <p className={styles.intro}>Devices where you're signed in to Tandem.</p>
           <SessionsList sessions={sessions} />
+        </section>
+
+        <section className="card" aria-labelledby="history-heading">
+          <h2 id="history-heading">Security history</h2>
+          <p className={styles.intro}>Your last 20 sign-ins and account changes.</p>
+          <SecurityHistory events={events} />
         </section>
 
         <section className="card" aria-labelledby="sign-out-heading">

@@ -1,0 +1,36 @@
+import type { SecurityEvent, SecurityEventType } from "@tandem/auth";
+import styles from "./settings.module.css";
+import { describeDevice } from "./user-agent";
+
+const LABELS: Record<SecurityEventType, string> = {
+  sign_in: "Signed in",
+  sign_in_failed: "Failed sign-in (wrong password)",
+  lockout: "Password sign-in locked after too many failures",
+  password_changed: "Password changed",
+  email_changed: "Email changed",
+  session_revoked: "A device was signed out",
+  sessions_revoked: "Other devices were signed out",
+};
+
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+
+/** The user's last security events, newest first (server-rendered: nothing here is editable). */
+export function SecurityHistory({ events }: { events: SecurityEvent[] }) {
+  if (events.length === 0) return <p className={styles.intro}>No security events yet.</p>;
+  return (
+    <ol className={styles.history} aria-label="Security events">
+      {events.map((event) => (
+        <li key={event.id}>
+          <strong>{LABELS[event.type]}</strong>
+          <span className={styles.meta}>
+            <time dateTime={event.createdAt.toISOString()}>{dateFormat.format(event.createdAt)}</time>
+            {" · "}
+            {describeDevice(event.userAgent)}
+            {" · "}
+            {event.ip ?? "unknown address"}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,9 +1,10 @@
 "use client";
 
-import { type CreateTask, CreateTaskSchema, type Priority, PRIORITIES, type Task } from "@tandem/contracts";
+import { type CreateTask, CreateTaskSchema, type Priority, type Task } from "@tandem/contracts";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
-import { dateInputToIso, describeError, NEW_TASK_INPUT_ID, PRIORITY_LABELS } from "./task-helpers";
+import { TaskDetailFields } from "./task-detail-fields";
+import { dateInputToIso, describeError, NEW_TASK_INPUT_ID } from "./task-helpers";
 import styles from "./tasks.module.css";
 
 interface Draft {
@@ -139,38 +140,14 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
             aria-describedby={describedBy("description")}
           />
         </div>
-        <div className={styles.field}>
-          <label htmlFor={`${id}-priority`} className={styles.label}>
-            Priority
-          </label>
-          <select
-            id={`${id}-priority`}
-            className={styles.select}
-            value={draft.priority}
-            onChange={(e) => set({ priority: e.target.value as Priority })}
-          >
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className={styles.field}>
-          <label htmlFor={`${id}-due`} className={styles.label}>
-            Due date
-          </label>
-          <input
-            ref={dueRef}
-            id={`${id}-due`}
-            type="date"
-            className={styles.input}
-            value={draft.due}
-            onChange={(e) => set({ due: e.target.value })}
-            aria-invalid={invalid("dueAt")}
-            aria-describedby={describedBy("dueAt")}
-          />
-        </div>
+        <TaskDetailFields
+          id={id}
+          priority={draft.priority}
+          due={draft.due}
+          dueRef={dueRef}
+          onChange={set}
+          dueProps={{ "aria-invalid": invalid("dueAt"), "aria-describedby": describedBy("dueAt") }}
+        />
       </div>
       <p id={errorId} className={styles.formError} aria-live="polite">
         {error?.text}

@@ -1,8 +1,9 @@
 "use client";
 
-import { CreateTaskSchema, type Priority, PRIORITIES, type Task, type UpdateTask } from "@tandem/contracts";
+import { CreateTaskSchema, type Priority, type Task, type UpdateTask } from "@tandem/contracts";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import { dateInputToIso, isoToDateInput, PRIORITY_LABELS } from "./task-helpers";
+import { TaskDetailFields } from "./task-detail-fields";
+import { dateInputToIso, isoToDateInput } from "./task-helpers";
 import styles from "./tasks.module.css";
 
 export interface EditDraft {
@@ -161,37 +162,14 @@ export function TaskEditForm({ task, initial, error: initialError, onSave, onCan
         />
       </div>
       <div className={styles.details}>
-        <div className={styles.field}>
-          <label htmlFor={`${id}-priority`} className={styles.label}>
-            Priority
-          </label>
-          <select
-            id={`${id}-priority`}
-            className={styles.select}
-            value={draft.priority}
-            onChange={(e) => set({ priority: e.target.value as Priority })}
-          >
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className={styles.field}>
-          <label htmlFor={`${id}-due`} className={styles.label}>
-            Due date
-          </label>
-          <input
-            ref={dueRef}
-            id={`${id}-due`}
-            type="date"
-            className={styles.input}
-            value={draft.due}
-            onChange={(e) => set({ due: e.target.value })}
-            {...fieldProps("dueAt")}
-          />
-        </div>
+        <TaskDetailFields
+          id={id}
+          priority={draft.priority}
+          due={draft.due}
+          dueRef={dueRef}
+          onChange={set}
+          dueProps={fieldProps("dueAt")}
+        />
         <div className={styles.editButtons}>
           <button type="submit" className={styles.primaryButton}>
             Save

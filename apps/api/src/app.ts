@@ -6,7 +6,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
-import { requireAuth } from "./auth/middleware.ts";
+import { invalidTokenError, requireAuth } from "./auth/middleware.ts";
 import { createSessionCheck } from "./auth/session-check.ts";
 import type { Verifier } from "./auth/verifier.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
@@ -113,16 +113,7 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     if (isForeignKeyViolation(error)) {
       // The only foreign key is task → user: the caller's account was deleted while its token
       // was still cached as valid. That is an ended session, not a server fault.
-      const detail = "The account behind this access token no longer exists";
-      return problemResponse(
-        c,
-        new ApiError("INVALID_TOKEN", {
-          detail,
-          headers: {
-            "WWW-Authenticate": `Bearer realm="tandem", error="invalid_token", error_description="${detail}"`,
-          },
-        }),
-      );
+      return problemResponse(c, invalidTokenError("The account behind this access token no longer exists"));
     }
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's own client errors (e.g. a malformed URL) keep their status but use our shape.

@@ -11,6 +11,14 @@ export const KEY_SET_RETRY_AFTER_SECONDS = 5;
 // RFC 6750 §2.1: `Bearer` (any case), one or more spaces, then the token.
 const BEARER = /^Bearer +(\S+)\s*$/i;
 
+/** 401 INVALID_TOKEN with its RFC 6750 challenge; `detail` is safe to show (it never echoes the token). */
+export function invalidTokenError(detail: string): ApiError {
+  return new ApiError("INVALID_TOKEN", {
+    detail,
+    headers: { "WWW-Authenticate": challenge({ code: "invalid_token", description: detail }) },
+  });
+}
+
 function challenge(error?: { code: string; description: string }): string {
   if (!error) return `Bearer realm="${REALM}"`;
   return `Bearer realm="${REALM}", error="${error.code}", error_description="${error.description}"`;
@@ -60,10 +68,7 @@ export function requireAuth(verifier: Verifier, sessions: SessionCheck) {
         });
       }
       if (error instanceof InvalidTokenError) {
-        throw new ApiError("INVALID_TOKEN", {
-          detail: error.message,
-          headers: { "WWW-Authenticate": challenge({ code: "invalid_token", description: error.message }) },
-        });
+        throw invalidTokenError(error.message);
       }
       throw error;
     }

@@ -12,4 +12,4 @@ export { loadOrCreateDevSecret } from "./dev-secret.ts";
 export { listSecurityEvents } from "./security/events.ts";
 export type { SecurityEvent, SecurityEventType } from "./security/events.ts";
 export type { LockoutConfig } from "./security/lockout.ts";
-export { ACCOUNT_LOCKED_CODE } from "./security/hooks.ts";
+export { ACCOUNT_LOCKED_CODE, PASSWORD_CHECKS_LOCKED_CODE } from "./security/hooks.ts";

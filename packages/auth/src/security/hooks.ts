@@ -1,8 +1,15 @@
 import type { TandemDb } from "@tandem/db";
 import type { BetterAuthOptions, GenericEndpointContext } from "better-auth";
-import { APIError, createAuthMiddleware, getIP, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, getIP, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { type NewSecurityEvent, recordSecurityEvent } from "./events.ts";
-import { clearFailures, emailKey, lockedUntil, recordFailure, type ResolvedLockout } from "./lockout.ts";
+import {
+  clearFailures,
+  emailKey,
+  lockedUntil,
+  passwordCheckKey,
+  recordFailure,
+  type ResolvedLockout,
+} from "./lockout.ts";
 
 /**
  * The lockout answer. 429 like Better Auth's own limiter, and the same for every email — known,
@@ -16,6 +23,24 @@ export function accountLockedMessage(lockSeconds: number): string {
     ? `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`
     : `Too many failed sign-ins. Try again in ${lockSeconds} seconds.`;
 }
+
+/**
+ * The answer once a signed-in user has re-entered a wrong current password too often: a stolen
+ * session must not be a way to guess the password at server speed.
+ */
+export const PASSWORD_CHECKS_LOCKED_CODE = "TOO_MANY_PASSWORD_ATTEMPTS";
+
+export function passwordChecksLockedMessage(lockSeconds: number): string {
+  return accountLockedMessage(lockSeconds).replace("failed sign-ins", "wrong passwords");
+}
+
+/**
+ * Routes where a signed-in user re-enters their current password. Better Auth's rate limiter only
+ * sees HTTP requests, and the web app calls `/verify-password` server-side, so these share a
+ * per-user lockout in the database instead.
+ */
+const PASSWORD_REENTRY = new Set(["/verify-password", "/change-password", "/delete-user"]);
+const WRONG_PASSWORD_CODE = "INVALID_PASSWORD";
 
 /** Better Auth's code for both an unknown email and a wrong password (one code, by design). */
 const INVALID_CREDENTIALS_CODE = "INVALID_EMAIL_OR_PASSWORD";
@@ -67,7 +92,23 @@ export function securityHooks({ database, secret, lockout }: SecurityHookOptions
     }
   }
 
+  function locked(code: string, message: string, until: Date, now: Date): APIError {
+    return new APIError(
+      "TOO_MANY_REQUESTS",
+      { code, message },
+      { "Retry-After": String(Math.ceil((until.getTime() - now.getTime()) / 1000)) },
+    );
+  }
+
   const before = createAuthMiddleware(async (ctx) => {
+    if (ctx.path !== undefined && PASSWORD_REENTRY.has(ctx.path)) {
+      const session = await getSessionFromCtx(ctx);
+      if (session === null) return; // the endpoint itself answers 401
+      const now = new Date();
+      const until = await lockedUntil(db, passwordCheckKey(secret, session.user.id), now);
+      if (until === null) return;
+      throw locked(PASSWORD_CHECKS_LOCKED_CODE, passwordChecksLockedMessage(lockout.lockSeconds), until, now);
+    }
     if (ctx.path !== "/sign-in/email") return;
     const email = signInEmail(ctx.body);
     if (email === undefined) return;
@@ -75,11 +116,7 @@ export function securityHooks({ database, secret, lockout }: SecurityHookOptions
     const until = await lockedUntil(db, emailKey(secret, email), now);
     if (until === null) return;
     // Refused before Better Auth looks at the password, so even the right one fails until then.
-    throw new APIError(
-      "TOO_MANY_REQUESTS",
-      { code: ACCOUNT_LOCKED_CODE, message: accountLockedMessage(lockout.lockSeconds) },
-      { "Retry-After": String(Math.ceil((until.getTime() - now.getTime()) / 1000)) },
-    );
+    throw locked(ACCOUNT_LOCKED_CODE, accountLockedMessage(lockout.lockSeconds), until, now);
   });
 
   const after = createAuthMiddleware(async (ctx) => {
@@ -110,9 +147,17 @@ export function securityHooks({ database, secret, lockout }: SecurityHookOptions
       return;
     }
 
-    if (failed) return;
     const userId = ctx.context.session?.user.id;
     if (userId === undefined) return;
+    if (ctx.path !== undefined && PASSWORD_REENTRY.has(ctx.path)) {
+      const key = passwordCheckKey(secret, userId);
+      if (!failed) await clearFailures(db, key);
+      else if (returned.body?.code === WRONG_PASSWORD_CODE) {
+        const lockedNow = await recordFailure(db, key, new Date(), lockout);
+        if (lockedNow) await record(ctx, { userId, type: "lockout", ...origin(ctx) });
+      }
+    }
+    if (failed) return;
     if (ctx.path === "/change-password") {
       await record(ctx, { userId, type: "password_changed", ...origin(ctx) });
       return;

@@ -37,6 +37,14 @@ export function emailKey(secret: string, email: string): string {
   return createHmac("sha256", secret).update(`sign-in-failure:${email.trim().toLowerCase()}`).digest("hex");
 }
 
+/**
+ * The row key for a signed-in user's password re-entries (change password, delete account,
+ * verify password): same table and thresholds as sign-ins, a separate counter per user id.
+ */
+export function passwordCheckKey(secret: string, userId: string): string {
+  return createHmac("sha256", secret).update(`password-check:${userId}`).digest("hex");
+}
+
 /** When the lock on this key ends, if it is locked at `now`. */
 export async function lockedUntil(db: Kysely<Database>, key: string, now: Date): Promise<Date | null> {
   const row = await db

@@ -17,20 +17,6 @@ function failure(error: unknown, fallback: string): ActionResult {
   return { ok: false, error: settingsErrorMessage(reason, fallback) };
 }
 
-// Wrong current passwords per user, so a stolen session cannot guess the password here at full
-// speed (Better Auth's own limiter only sees HTTP requests, not these server-side calls).
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const failures = new Map<string, number[]>();
-
-function recentFailures(userId: string): number[] {
-  const since = Date.now() - FAILURE_WINDOW_MS;
-  const recent = (failures.get(userId) ?? []).filter((at) => at > since);
-  if (recent.length > 0) failures.set(userId, recent);
-  else failures.delete(userId);
-  return recent;
-}
-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -49,20 +35,15 @@ export async function changeEmail(newEmail: unknown, currentPassword: unknown): 
   const requestHeaders = await headers();
   const session = await auth.api.getSession({ headers: requestHeaders });
   if (!session) return SIGNED_OUT;
-  const userId = session.user.id;
   if (email === session.user.email.toLowerCase()) {
     return { ok: false, error: "That is already your email address." };
   }
-  if (recentFailures(userId).length >= MAX_FAILURES) {
-    return { ok: false, error: "Too many wrong passwords. Please wait 15 minutes and try again." };
-  }
 
+  // Wrong passwords here count towards the per-user lockout in the database (packages/auth
+  // security hooks), shared by every web instance.
   try {
     await auth.api.verifyPassword({ headers: requestHeaders, body: { password: currentPassword } });
   } catch (error) {
-    if (isAPIError(error) && error.body?.code === "INVALID_PASSWORD") {
-      failures.set(userId, [...recentFailures(userId), Date.now()]);
-    }
     return failure(error, "We couldn't check your password. Please try again.");
   }
 

@@ -5,6 +5,9 @@ const NETWORK = "We can't reach the server right now. Check your connection and 
 /** A readable message for a failed settings change; never a raw server string. */
 export function settingsErrorMessage(error: AuthFailure | null | undefined, fallback: string): string {
   if (!error || error.status === undefined || error.status === 0) return NETWORK;
+  if (error.code === "TOO_MANY_PASSWORD_ATTEMPTS") {
+    return "Too many wrong passwords. Please wait 15 minutes and try again.";
+  }
   if (error.status === 429) return "Too many attempts. Please wait a little and try again.";
   switch (error.code) {
     case "INVALID_PASSWORD":

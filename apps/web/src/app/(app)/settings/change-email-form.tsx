@@ -3,38 +3,25 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { changeEmail } from "./actions";
-import { FormStatus, type Status } from "./form-status";
+import { failed, FormStatus, succeeded, useSubmission } from "./form-status";
 
 export function ChangeEmailForm() {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [status, setStatus] = useState<Status>(null);
-  const [pending, setPending] = useState(false);
+  const { status, pending, submit, refuse } = useSubmission();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!email.trim() || !password) {
-      setStatus({ kind: "error", text: "Enter a new email and your current password." });
-      return;
-    }
-    setPending(true);
-    setStatus(null);
-    try {
+    if (!email.trim() || !password) return refuse("Enter a new email and your current password.");
+    await submit(async () => {
       const result = await changeEmail(email, password);
-      if (!result.ok) {
-        setStatus({ kind: "error", text: result.error });
-        return;
-      }
+      if (!result.ok) return failed(result.error);
       setEmail("");
       setPassword("");
-      setStatus({ kind: "success", text: result.message ?? "Your email is changed." });
       router.refresh();
-    } catch {
-      setStatus({ kind: "error", text: "We can't reach the server right now. Please try again." });
-    } finally {
-      setPending(false);
-    }
+      return succeeded(result.message ?? "Your email is changed.");
+    });
   }
 
   return (

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
-import { FormStatus, type Status } from "./form-status";
+import { failed, FormStatus, succeeded, useSubmission } from "./form-status";
 import { settingsErrorMessage } from "./settings-errors";
 import styles from "./settings.module.css";
 
@@ -13,50 +13,30 @@ export function ChangePasswordForm() {
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
   const [signOutOthers, setSignOutOthers] = useState(true);
-  const [status, setStatus] = useState<Status>(null);
-  const [pending, setPending] = useState(false);
+  const { status, pending, submit, refuse } = useSubmission();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!current || !next) {
-      setStatus({ kind: "error", text: "Enter your current password and a new one." });
-      return;
-    }
-    if (next.length < 8) {
-      setStatus({ kind: "error", text: "The new password is too short: use at least 8 characters." });
-      return;
-    }
-    if (next !== confirm) {
-      setStatus({ kind: "error", text: "The new passwords don't match." });
-      return;
-    }
-    setPending(true);
-    setStatus(null);
-    try {
+    if (!current || !next) return refuse("Enter your current password and a new one.");
+    if (next.length < 8) return refuse("The new password is too short: use at least 8 characters.");
+    if (next !== confirm) return refuse("The new passwords don't match.");
+    await submit(async () => {
       const { error } = await authClient.changePassword({
         currentPassword: current,
         newPassword: next,
         revokeOtherSessions: signOutOthers,
       });
-      if (error) {
-        setStatus({ kind: "error", text: settingsErrorMessage(error, "We couldn't change your password.") });
-        return;
-      }
+      if (error) return failed(settingsErrorMessage(error, "We couldn't change your password."));
       setCurrent("");
       setNext("");
       setConfirm("");
-      setStatus({
-        kind: "success",
-        text: signOutOthers
+      router.refresh();
+      return succeeded(
+        signOutOthers
           ? "Your password is changed, and your other devices are signed out."
           : "Your password is changed.",
-      });
-      router.refresh();
-    } catch {
-      setStatus({ kind: "error", text: settingsErrorMessage(null, "") });
-    } finally {
-      setPending(false);
-    }
+      );
+    });
   }
 
   return (

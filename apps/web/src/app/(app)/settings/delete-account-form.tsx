@@ -2,7 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
-import { FormStatus, type Status } from "./form-status";
+import { failed, FormStatus, useSubmission } from "./form-status";
 import { settingsErrorMessage } from "./settings-errors";
 import styles from "./settings.module.css";
 
@@ -11,34 +11,19 @@ const CONFIRMATION = "DELETE";
 export function DeleteAccountForm() {
   const [password, setPassword] = useState("");
   const [typed, setTyped] = useState("");
-  const [status, setStatus] = useState<Status>(null);
-  const [pending, setPending] = useState(false);
+  const { status, pending, submit, refuse } = useSubmission();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (typed !== CONFIRMATION) {
-      setStatus({ kind: "error", text: `Type ${CONFIRMATION} to confirm.` });
-      return;
-    }
-    if (!password) {
-      setStatus({ kind: "error", text: "Enter your password." });
-      return;
-    }
-    setPending(true);
-    setStatus(null);
-    try {
+    if (typed !== CONFIRMATION) return refuse(`Type ${CONFIRMATION} to confirm.`);
+    if (!password) return refuse("Enter your password.");
+    await submit(async () => {
       const { error } = await authClient.deleteUser({ password });
-      if (error) {
-        setStatus({ kind: "error", text: settingsErrorMessage(error, "We couldn't delete your account.") });
-        setPending(false);
-        return;
-      }
+      if (error) return failed(settingsErrorMessage(error, "We couldn't delete your account."));
       // A full navigation, so nothing of the deleted account stays in the client router's cache.
       window.location.assign("/");
-    } catch {
-      setStatus({ kind: "error", text: settingsErrorMessage(null, "") });
-      setPending(false);
-    }
+      return "navigating";
+    });
   }
 
   return (

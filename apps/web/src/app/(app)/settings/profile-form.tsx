@@ -3,38 +3,25 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
-import { FormStatus, type Status } from "./form-status";
+import { failed, FormStatus, succeeded, useSubmission } from "./form-status";
 import { settingsErrorMessage } from "./settings-errors";
 
 export function ProfileForm({ name: currentName }: { name: string }) {
   const router = useRouter();
   const [name, setName] = useState(currentName);
-  const [status, setStatus] = useState<Status>(null);
-  const [pending, setPending] = useState(false);
+  const { status, pending, submit, refuse } = useSubmission();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const trimmed = name.trim();
-    if (!trimmed) {
-      setStatus({ kind: "error", text: "Enter your name." });
-      return;
-    }
-    setPending(true);
-    setStatus(null);
-    try {
+    if (!trimmed) return refuse("Enter your name.");
+    await submit(async () => {
       const { error } = await authClient.updateUser({ name: trimmed });
-      if (error) {
-        setStatus({ kind: "error", text: settingsErrorMessage(error, "We couldn't save your name.") });
-        return;
-      }
+      if (error) return failed(settingsErrorMessage(error, "We couldn't save your name."));
       setName(trimmed);
-      setStatus({ kind: "success", text: "Your name is saved." });
       router.refresh();
-    } catch {
-      setStatus({ kind: "error", text: settingsErrorMessage(null, "") });
-    } finally {
-      setPending(false);
-    }
+      return succeeded("Your name is saved.");
+    });
   }
 
   return (

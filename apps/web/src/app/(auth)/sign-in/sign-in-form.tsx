@@ -1,16 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
-import { authErrorMessage } from "../auth-errors";
 import styles from "../auth.module.css";
+import { useAuthSubmission } from "../use-auth-submission";
 
 export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded: boolean }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, pending, submit } = useAuthSubmission(next, "sign-in");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -18,21 +15,7 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
     const data = new FormData(event.currentTarget);
     const email = String(data.get("email") ?? "");
     const password = String(data.get("password") ?? "");
-    setPending(true);
-    setError(null);
-    try {
-      const { error: failure } = await authClient.signIn.email({ email: email.trim(), password });
-      if (failure) {
-        setError(authErrorMessage(failure, "sign-in"));
-        return;
-      }
-      router.replace(next);
-      router.refresh();
-    } catch {
-      setError(authErrorMessage(null, "sign-in"));
-    } finally {
-      setPending(false);
-    }
+    await submit(() => authClient.signIn.email({ email: email.trim(), password }));
   }
 
   return (

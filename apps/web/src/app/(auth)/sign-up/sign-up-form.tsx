@@ -1,18 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
-import { authErrorMessage } from "../auth-errors";
 import styles from "../auth.module.css";
+import { useAuthSubmission } from "../use-auth-submission";
 
 const MIN_PASSWORD = 8;
 
 export function SignUpForm({ next }: { next: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, pending, submit, refuse } = useAuthSubmission(next, "sign-up");
 
   function localProblem({
     name,
@@ -40,29 +37,8 @@ export function SignUpForm({ next }: { next: string }) {
       field("confirm"),
     ];
     const problem = localProblem({ name, email, password, confirm });
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setPending(true);
-    setError(null);
-    try {
-      const { error: failure } = await authClient.signUp.email({
-        name: name.trim(),
-        email: email.trim(),
-        password,
-      });
-      if (failure) {
-        setError(authErrorMessage(failure, "sign-up"));
-        return;
-      }
-      router.replace(next);
-      router.refresh();
-    } catch {
-      setError(authErrorMessage(null, "sign-up"));
-    } finally {
-      setPending(false);
-    }
+    if (problem) return refuse(problem);
+    await submit(() => authClient.signUp.email({ name: name.trim(), email: email.trim(), password }));
   }
 
   return (

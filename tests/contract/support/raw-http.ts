@@ -25,7 +25,10 @@ export function sendRaw(baseUrl: string, init: RawHttpRequest): Promise<Response
         port: url.port,
         method: init.method,
         path: init.path,
-        headers: { connection: "close", ...init.headers },
+        // Not `Connection: close` (Node's default without an agent): a server that answers early
+        // would then close at once, under our upload, and the reset can destroy its answer before
+        // we read it. Kept alive, servers wait a moment for the rest of the body; we stop sending.
+        headers: { connection: "keep-alive", ...init.headers },
         agent: false,
       },
       (res) => {
@@ -41,6 +44,7 @@ export function sendRaw(baseUrl: string, init: RawHttpRequest): Promise<Response
           const status = res.statusCode ?? 0;
           const empty = status === 204 || status === 304 || init.method === "HEAD";
           resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers }));
+          req.destroy();
         });
       },
     );
@@ -52,14 +56,29 @@ export function sendRaw(baseUrl: string, init: RawHttpRequest): Promise<Response
     const body = init.body === undefined ? undefined : Buffer.from(init.body);
     if (body === undefined) {
       req.end();
-    } else if (init.chunkBytes === undefined) {
-      req.setHeader("content-length", String(body.byteLength));
-      req.end(body);
-    } else {
-      for (let at = 0; at < body.byteLength; at += init.chunkBytes) {
-        req.write(body.subarray(at, at + init.chunkBytes));
-      }
-      req.end();
+      return;
     }
+    if (init.chunkBytes === undefined) req.setHeader("content-length", String(body.byteLength));
+    void (async () => {
+      // Piece by piece, yielding between pieces, so an early answer is read before the server,
+      // done waiting for the rest, drops the connection; and nothing more is sent after it.
+      const piece = init.chunkBytes ?? 64 * 1024;
+      for (let at = 0; at < body.byteLength && !answered && !req.destroyed; at += piece) {
+        if (!req.write(body.subarray(at, at + piece))) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              req.off("drain", done);
+              req.off("close", done);
+              resolve();
+            };
+            req.on("drain", done);
+            req.on("close", done);
+          });
+        } else {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      if (!answered && !req.destroyed) req.end();
+    })();
   });
 }

@@ -1,6 +1,6 @@
 import type { Problem, Task } from "@tandem/contracts";
 import { describe, expect, it } from "vitest";
-import { requestLog } from "./support/logs.ts";
+import { jsonLines, requestLog } from "./support/logs.ts";
 import { PROBLEM } from "./support/problems.ts";
 import { logsThrough, useApi, WEB_ORIGIN } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
@@ -218,6 +218,8 @@ describe.each(targets())("app ($label)", (target) => {
       expect(problem.requestId).toBe(response.headers.get("x-request-id"));
     }
     const lines = await logsThrough(h, ids[5] ?? "");
+    // One record per line, each a JSON object, so a log shipper can parse every line.
+    expect(lines.filter((line) => jsonLines([line]).length === 0)).toEqual([]);
     for (const [i, id] of ids.slice(0, 6).entries()) {
       expect(requestLog(lines, id), id).toMatchObject({
         method: ["GET", "GET", "GET", "GET", "PUT", "GET"][i],

@@ -12,7 +12,7 @@ import {
   type TestUser,
   unsignedToken,
 } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectInvalidToken } from "./support/problems.ts";
 import { useApi } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
@@ -27,7 +27,8 @@ describe.each(targets())("crafted tokens ($label)", (target) => {
   let attacker: AttackerKeys;
   let kid: string;
   let x: string;
-  beforeEach(async () => {
+  // The users only read and are only impersonated: signing them up once keeps the file fast.
+  beforeAll(async () => {
     alice = await h.signUp("Alice");
     bob = await h.signUp("Bob");
     attacker = await createAttackerKeys();

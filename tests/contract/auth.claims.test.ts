@@ -1,5 +1,5 @@
 import { createAttackerKeys, decodeToken, signToken, type TestUser } from "@tandem/testing";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectInvalidToken } from "./support/problems.ts";
 import { useApi } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
@@ -17,7 +17,8 @@ describe.each(targets())("token claims ($label)", (target) => {
   const h = useApi(target, { env: { AUTH_CLOCK_SKEW_SECONDS: String(SKEW) } });
   let alice: TestUser;
   let bob: TestUser;
-  beforeEach(async () => {
+  // Signed up once for the file: the tests mint tokens for them and only ever read.
+  beforeAll(async () => {
     alice = await h.signUp("Alice");
     bob = await h.signUp("Bob");
   });

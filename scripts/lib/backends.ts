@@ -32,6 +32,61 @@ export function backendUnavailable(backend: Backend): string | null {
   return null;
 }
 
+export interface BackendChoice {
+  backends: Backend[];
+  /** Backends left out, with the reason (only when neither CONTRACT_BACKENDS nor CI asked for them). */
+  skipped: { backend: Backend; reason: string }[];
+}
+
+/**
+ * The backends to test. CONTRACT_BACKENDS (e.g. `ts,fastapi`) names them exactly; otherwise CI
+ * requires every backend and a local run takes those this machine can run. A required backend that
+ * cannot run is an error, never a silent skip.
+ */
+export function chooseBackends(
+  env: Env,
+  unavailable: (backend: Backend) => string | null = backendUnavailable,
+): BackendChoice {
+  const listed = env.CONTRACT_BACKENDS?.trim();
+  const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
+  let required: Backend[];
+  if (listed) {
+    const names = listed
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
+    const unknown = names.filter((name) => !(BACKENDS as readonly string[]).includes(name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `CONTRACT_BACKENDS: unknown backend ${unknown.join(", ")} (known: ${BACKENDS.join(", ")})`,
+      );
+    }
+    required = [...new Set(names as Backend[])];
+  } else if (ci) {
+    required = [...BACKENDS];
+  } else {
+    const backends: Backend[] = [];
+    const skipped: BackendChoice["skipped"] = [];
+    for (const backend of BACKENDS) {
+      const reason = unavailable(backend);
+      if (reason === null) backends.push(backend);
+      else skipped.push({ backend, reason });
+    }
+    return { backends, skipped };
+  }
+  const missing = required.flatMap((backend) => {
+    const reason = unavailable(backend);
+    return reason === null ? [] : [`${backend}: ${reason}`];
+  });
+  if (missing.length > 0) {
+    const why = listed ? `CONTRACT_BACKENDS=${listed}` : "CI=true (set CONTRACT_BACKENDS to choose)";
+    throw new Error(
+      `The contract suite must run against ${required.join(", ")} (${why}), but\n  ${missing.join("\n  ")}`,
+    );
+  }
+  return { backends: required, skipped: [] };
+}
+
 export interface BackendOptions {
   /** A migrated database (the TypeScript migrations create the schema both backends use). */
   databaseUrl: string;

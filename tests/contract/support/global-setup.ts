@@ -2,7 +2,14 @@
 // the TypeScript API bundle when stale, and tells the test files which backends to use.
 import type { TestProject } from "vitest/node";
 import { buildApiIfStale } from "../../../scripts/lib/build.ts";
-import { chooseBackends } from "./targets.ts";
+import { type Backend, chooseBackends } from "../../../scripts/lib/backends.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The backends every contract test file runs against (see targets.ts). */
+    contractBackends: Backend[];
+  }
+}
 
 export default async function setup(project: TestProject): Promise<void> {
   const { backends, skipped } = chooseBackends({ ...process.env });

@@ -1,0 +1,16 @@
+"""``python -m tandem_api``: serves the app on HOST:PORT (default 127.0.0.1:8001)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from .main import app, settings
+
+uvicorn.run(
+    app,
+    host=settings.host,
+    port=settings.port,
+    server_header=False,
+    access_log=False,
+    log_level="warning",
+)

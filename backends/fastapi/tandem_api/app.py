@@ -1,0 +1,80 @@
+"""The Tandem API as a FastAPI app, from explicit dependencies (tests pass a fresh database and a
+verifier pointed at a local key set).
+
+>>> app = create_app(Deps(database, verifier, sessions, quota=None, logger=Logger()), web_origins=("http://localhost:3000",))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from fastapi import Depends, FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .auth.dependency import authenticate, current_user
+from .auth.session_check import SessionCheck
+from .auth.verifier import Identity, Verifier
+from .db import Database
+from .errors import ApiError
+from .http_layer import HttpLayer
+from .logs import Logger
+from .paths import is_api_path
+from .quota import MemoryQuotaStore
+from .system import router as system_router
+from .tasks.routes import METHODS, fallback, json_response, task_router
+
+DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
+
+
+@dataclass
+class Deps:
+    database: Database
+    verifier: Verifier
+    sessions: SessionCheck
+    logger: Logger
+    quota: Optional[MemoryQuotaStore] = None
+
+
+def create_app(
+    deps: Deps, web_origins: Tuple[str, ...], body_limit_bytes: int = DEFAULT_BODY_LIMIT_BYTES
+) -> FastAPI:
+    # The OpenAPI document and docs are the shared ones (system.py), not FastAPI's generated ones.
+    app = FastAPI(title="Tandem API", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.deps = deps
+    app.include_router(system_router)
+
+    @app.get("/api/me", include_in_schema=False)
+    def me(user: Identity = Depends(current_user)) -> Response:
+        return json_response({"id": user.user_id, "name": user.name})
+
+    app.include_router(task_router("/api/tasks", owner_check=False))
+    app.include_router(task_router("/api/{user_id}/tasks", owner_check=True))
+
+    @app.api_route("/api/{rest:path}", methods=list(METHODS), include_in_schema=False)
+    def unknown(request: Request, user: Identity = Depends(current_user)) -> Response:
+        raise fallback(request, user)
+
+    @app.api_route("/api", methods=list(METHODS), include_in_schema=False)
+    def api_root(request: Request, user: Identity = Depends(current_user)) -> Response:
+        raise fallback(request, user)
+
+    async def routing_error(request: Request, error: Exception) -> Response:
+        # No route (404) or an unusual method on a known path (405): under /api the caller is
+        # authenticated first, as everywhere under /api; elsewhere it is simply not found.
+        if is_api_path(request.state.path):
+            user = await run_in_threadpool(current_user, request)
+            raise fallback(request, user)
+        raise ApiError("NOT_FOUND", detail="No such route")
+
+    app.add_exception_handler(StarletteHTTPException, routing_error)
+    app.add_middleware(
+        HttpLayer, logger=deps.logger, web_origins=web_origins, body_limit_bytes=body_limit_bytes
+    )
+    return app
+
+
+__all__ = ["DEFAULT_BODY_LIMIT_BYTES", "Deps", "create_app", "authenticate", "JSONResponse"]

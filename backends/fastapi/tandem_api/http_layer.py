@@ -1,0 +1,239 @@
+"""The outer HTTP layer, one pure ASGI middleware (the Hono middlewares of apps/api/src/app.ts):
+
+request id → access log → security headers → CORS on /api → body limit on /api → the app,
+and one place where errors become RFC 9457 problem+json (like Hono's ``onError``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import traceback
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Optional, Tuple
+
+from .errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body
+from .logs import Logger
+from .paths import hono_path, is_api_path
+from .quota import QUOTA_HEADERS
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_=-]+$")
+CORS_METHODS = "GET,POST,PUT,PATCH,DELETE"
+CORS_HEADERS = "Authorization,Content-Type"
+CORS_EXPOSE = ",".join(["Location", "Retry-After", "WWW-Authenticate", "X-Request-Id", *QUOTA_HEADERS])
+NO_BODY_METHODS = ("GET", "HEAD")
+
+
+def header(scope: Scope, name: bytes) -> Optional[str]:
+    """A request header, repeated lines joined with ", " (as fetch's Headers does)."""
+    values = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == name]
+    return ", ".join(values) if values else None
+
+
+def encode_json(value: Any) -> bytes:
+    """JSON.stringify's output (compact, non-ASCII as is), as UTF-8."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escape it, as JSON.stringify does
+        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
+
+
+class HttpLayer:
+    def __init__(
+        self, app: ASGIApp, logger: Logger, web_origins: Tuple[str, ...], body_limit_bytes: int
+    ):
+        self.app = app
+        self.logger = logger
+        self.origins = frozenset(web_origins)
+        self.body_limit = body_limit_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        incoming = header(scope, b"x-request-id")
+        request_id = (
+            incoming if incoming and len(incoming) <= 255 and REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        )
+        path = hono_path(scope.get("raw_path") or scope["path"].encode("utf-8"))
+        method = scope["method"]
+        api = is_api_path(path)
+        log = self.logger.child(reqId=request_id)
+        state: Dict[str, Any] = scope.setdefault("state", {})
+        state.update(request_id=request_id, path=path, logger=log, quota_headers=None, identity=None)
+        scope["path"] = path
+        scope["root_path"] = ""
+
+        extra: List[Tuple[str, str]] = [("X-Request-Id", request_id)]
+        if api:
+            origin = header(scope, b"origin") or ""
+            if origin in self.origins:
+                extra.append(("Access-Control-Allow-Origin", origin))
+            extra.append(("Access-Control-Expose-Headers", CORS_EXPOSE))
+        status_box = [500]
+
+        async def send_wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_box[0] = message["status"]
+                message["headers"] = self._finish_headers(message.get("headers", []), extra, state, path, api, method)
+            await send(message)
+
+        try:
+            if api and method == "OPTIONS":
+                await self._preflight(scope, send_wrapped, extra)
+            else:
+                if api and method not in NO_BODY_METHODS:
+                    receive = await self._read_body(scope, receive, state)
+                await self.app(scope, receive, send_wrapped)
+        except ApiError as error:
+            await self._problem(send_wrapped, error, path, request_id)
+        except Exception as error:  # noqa: BLE001 - the one place unexpected errors end
+            if state.get("response_started"):
+                raise
+            await self._internal_error(send_wrapped, error, path, request_id, log)
+        finally:
+            identity = state.get("identity")
+            entry = {
+                "method": method,
+                "path": path,
+                "status": status_box[0],
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "userId": identity.user_id if identity is not None else None,
+            }
+            if status_box[0] >= 500:
+                log.error("request failed", **entry)
+            else:
+                log.info("request", **entry)
+
+    def _finish_headers(
+        self,
+        raw: List[Tuple[bytes, bytes]],
+        extra: List[Tuple[str, str]],
+        state: Dict[str, Any],
+        path: str,
+        api: bool,
+        method: str,
+    ) -> List[Tuple[bytes, bytes]]:
+        headers: Dict[str, str] = {}
+        names: Dict[str, str] = {}
+        for key, value in raw:
+            name = key.decode("latin-1")
+            lower = name.lower()
+            if lower in headers and lower != "content-type":
+                headers[lower] += ", " + value.decode("latin-1")
+            else:
+                headers[lower] = value.decode("latin-1")
+                names[lower] = name
+
+        def put(name: str, value: str) -> None:
+            headers[name.lower()] = value
+            names[name.lower()] = name
+
+        for name, value in extra:
+            put(name, value)
+        if api and method != "OPTIONS":
+            vary = headers.get("vary")
+            put("Vary", f"{vary}, Origin" if vary else "Origin")
+        quota = state.get("quota_headers")
+        if quota:
+            for name, value in quota.items():
+                put(name, value)
+        put("X-Content-Type-Options", "nosniff")
+        put("Referrer-Policy", "no-referrer")
+        put("X-Frame-Options", "DENY")
+        if "content-security-policy" not in headers:
+            put("Content-Security-Policy", API_CSP)
+        if api:
+            put("Cache-Control", "no-store")
+        headers.pop("x-powered-by", None)
+        headers.pop("server", None)
+        state["response_started"] = True
+        return [(names[k].encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+    async def _preflight(self, scope: Scope, send: Send, extra: List[Tuple[str, str]]) -> None:
+        # Every OPTIONS under /api answers here, as Hono's cors() does, before authentication.
+        headers = [
+            ("Vary", "Origin, Access-Control-Request-Headers"),
+            ("Access-Control-Max-Age", "600"),
+            ("Access-Control-Allow-Methods", CORS_METHODS),
+            ("Access-Control-Allow-Headers", CORS_HEADERS),
+        ]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 204,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _read_body(self, scope: Scope, receive: Receive, state: Dict[str, Any]) -> Receive:
+        """Enforces the body limit before authentication (like hono/body-limit) and keeps the body."""
+        too_large = ApiError("PAYLOAD_TOO_LARGE", detail=f"The body must be at most {self.body_limit} bytes")
+        declared = header(scope, b"content-length")
+        if declared is not None and header(scope, b"transfer-encoding") is None:
+            digits = re.match(r"^\s*[+-]?[0-9]+", declared)
+            if digits and int(digits.group()) > self.body_limit:
+                raise too_large
+        chunks: List[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.body_limit:
+                raise too_large
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        state["body"] = body
+        sent = [False]
+
+        async def replay() -> Message:
+            if not sent[0]:
+                sent[0] = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replay
+
+    async def _problem(self, send: Send, error: ApiError, path: str, request_id: str) -> None:
+        body = encode_json(problem_body(error, path, request_id))
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()]
+        headers.append((b"content-type", PROBLEM_CONTENT_TYPE.encode()))
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": error.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _internal_error(
+        self, send: Send, error: BaseException, path: str, request_id: str, log: Logger
+    ) -> None:
+        from .db import is_foreign_key_violation
+
+        if is_foreign_key_violation(error):
+            # The only foreign key is task → user: the caller's account was deleted while its token
+            # was still cached as valid. That is an ended session, not a server fault.
+            from .auth.dependency import invalid_token_error
+
+            await self._problem(
+                send, invalid_token_error("The account behind this access token no longer exists"), path, request_id
+            )
+            return
+        log.error(
+            "unhandled error",
+            err={"type": type(error).__name__, "message": str(error), "stack": traceback.format_exc()},
+        )
+        await self._problem(send, ApiError("INTERNAL_ERROR"), path, request_id)

@@ -1,0 +1,99 @@
+"""The ASGI app ``tandem_api.main:app``, configured from the environment (the variables of
+apps/api/src/env.ts). Importing this module validates the configuration and the database and
+exits the process on a problem, so a misconfigured instance never starts serving:
+
+    /usr/bin/python3 -m uvicorn tandem_api.main:app --app-dir backends/fastapi --port 8001
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .app import Deps, create_app
+from .auth.key_set import RemoteKeySet
+from .auth.session_check import SessionCheck
+from .auth.verifier import Verifier
+from .db import Database, open_database, pending_migrations
+from .logs import Logger
+from .quota import MemoryQuotaStore
+from .settings import Settings, settings_from_environment
+
+
+def _hide_server_banner() -> None:
+    """No ``server: uvicorn`` banner (the TypeScript API sends none): uvicorn computed its default
+    headers before importing this module, so drop that one from the config that is loading us."""
+    frame: Any = sys._getframe()
+    while frame is not None:
+        config = frame.f_locals.get("self")
+        if type(config).__name__ == "Config" and hasattr(config, "encoded_headers"):
+            config.encoded_headers = [h for h in config.encoded_headers if h[0] != b"server"]
+            config.server_header = False
+            return
+        frame = frame.f_back
+
+
+def open_checked_database(settings: Settings, logger: Logger) -> Database:
+    try:
+        database = open_database(settings.database_url)
+        pending = pending_migrations(database)
+    except Exception as error:  # noqa: BLE001 - reported in one line, then exit
+        logger.fatal("cannot open the database", err=str(error))
+        raise SystemExit(1) from None
+    if pending:
+        logger.fatal(
+            "the database is not migrated: run `npm run db:migrate` (npm start does it for you)", pending=pending
+        )
+        raise SystemExit(1)
+    return database
+
+
+def build(settings: Settings) -> Any:
+    logger = Logger(settings.log_level)
+    database = open_checked_database(settings, logger)
+    key_set = RemoteKeySet(
+        settings.jwks_url,
+        timeout=settings.jwks_timeout_seconds,
+        cooldown=settings.jwks_cooldown_seconds,
+        max_age=settings.jwks_max_age_seconds,
+    )
+    verifier = Verifier(
+        key_set,
+        issuer=settings.issuer,
+        audience=settings.audience,
+        clock_tolerance_seconds=settings.clock_skew_seconds,
+        max_token_age_seconds=settings.max_token_age_seconds,
+    )
+    quota = (
+        MemoryQuotaStore(settings.quota_requests, settings.quota_window_seconds)
+        if settings.quota_requests > 0
+        else None
+    )
+    deps = Deps(
+        database=database,
+        verifier=verifier,
+        sessions=SessionCheck(database, cache_seconds=settings.revocation_check_seconds),
+        logger=logger,
+        quota=quota,
+    )
+    application = create_app(deps, web_origins=settings.web_origins)
+
+    @application.on_event("startup")
+    def announce() -> None:
+        logger.info(
+            f"Tandem API listening on http://localhost:{settings.port} (docs at /docs)",
+            database=f"{database.dialect}: {database.location}",
+            issuer=settings.issuer,
+        )
+
+    @application.on_event("shutdown")
+    def stop() -> None:
+        database.dispose()
+        logger.info("stopped")
+
+    return application
+
+
+settings = settings_from_environment()
+_hide_server_banner()
+app = build(settings)

@@ -73,6 +73,8 @@ class HttpLayer:
         state.update(request_id=request_id, path=path, logger=log, quota_headers=None, identity=None)
         scope["path"] = path
         scope["root_path"] = ""
+        if method == "HEAD":
+            scope["method"] = "GET"  # Hono answers HEAD with the GET route, without the body
 
         extra: List[Tuple[str, str]] = [("X-Request-Id", request_id)]
         if api:
@@ -86,6 +88,8 @@ class HttpLayer:
             if message["type"] == "http.response.start":
                 status_box[0] = message["status"]
                 message["headers"] = self._finish_headers(message.get("headers", []), extra, state, path, api, method)
+            elif message["type"] == "http.response.body" and method == "HEAD":
+                message = {**message, "body": b""}
             await send(message)
 
         try:

@@ -27,11 +27,15 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Everything `next build` reads that we change: app source, shared packages, config, lockfile. */
-function webInputs(): string[] {
-  const packages = readdirSync(join(ROOT, "packages"), { withFileTypes: true })
+/** The source folder of every workspace package (compiled into both builds). */
+function packageSources(): string[] {
+  return readdirSync(join(ROOT, "packages"), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(ROOT, "packages", entry.name, "src"));
+}
+
+/** Everything `next build` reads that we change: app source, shared packages, config, lockfile. */
+function webInputs(): string[] {
   return [
     join(WEB_DIR, "src"),
     join(WEB_DIR, "public"),
@@ -39,7 +43,7 @@ function webInputs(): string[] {
     join(WEB_DIR, "package.json"),
     join(WEB_DIR, "tsconfig.json"),
     join(ROOT, "package-lock.json"),
-    ...packages,
+    ...packageSources(),
   ];
 }
 
@@ -90,4 +94,29 @@ export async function buildWeb(env: Env, force = false): Promise<boolean> {
 /** The API's esbuild bundle (apps/api/dist/main.js). */
 export async function buildApi(env: Env): Promise<void> {
   await runStep({ name: "build", command: join(BIN, "tsx"), args: ["scripts/build.ts"], cwd: API_DIR, env });
+}
+
+/** Why the API bundle needs a build, or null when it is newer than its sources and packages. */
+export function apiBuildReason(): string | null {
+  const bundle = join(API_DIR, "dist", "main.js");
+  if (!existsSync(bundle)) return "no bundle yet";
+  const built = statSync(bundle).mtimeMs;
+  const inputs = [
+    join(API_DIR, "src"),
+    join(API_DIR, "scripts"),
+    join(API_DIR, "package.json"),
+    join(ROOT, "package-lock.json"),
+    ...packageSources(),
+  ];
+  const changed = inputs.find((input) => newestMtime(input) > built);
+  return changed === undefined ? null : `${changed.slice(ROOT.length + 1)} changed since the last build`;
+}
+
+/** buildApi when the bundle is missing or stale; true when it built. */
+export async function buildApiIfStale(env: Env): Promise<boolean> {
+  const reason = apiBuildReason();
+  if (reason === null) return false;
+  console.log(`Building the API bundle (${reason})…`);
+  await buildApi(env);
+  return true;
 }

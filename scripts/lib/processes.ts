@@ -165,9 +165,9 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** `preferred` when it is free, else a port the system picks. */
+/** `preferred` when it is free, else (and always for 0) a port the system picks. */
 export async function freePort(preferred: number): Promise<number> {
-  if (await isPortFree(preferred)) return preferred;
+  if (preferred !== 0 && (await isPortFree(preferred))) return preferred;
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

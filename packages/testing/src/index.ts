@@ -14,3 +14,5 @@ export {
   unsignedToken,
 } from "./tokens.ts";
 export type { AttackerKeys, DecodedToken, TokenPart, TokenParts } from "./tokens.ts";
+export { refusedUrl, startJwksServer } from "./jwks-server.ts";
+export type { JwksBehaviour, JwksServer } from "./jwks-server.ts";

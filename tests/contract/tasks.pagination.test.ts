@@ -10,10 +10,10 @@ import {
   type TaskStatus,
 } from "@tandem/contracts";
 import { type TandemDb, uuidv7 } from "@tandem/db";
-import { testDialects } from "@tandem/testing";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
 
 // Titles that collide once lowercased, non-ASCII ones whose code point order differs from their
 // UTF-16 order (U+FF26 sorts before U+1F600 by code point, after it by UTF-16 unit), and the
@@ -122,23 +122,23 @@ function expected(all: Task[], sort: TaskSort, order: SortOrder, status: TaskSta
   return all.filter((t) => matches(t, status, q)).sort(comparator(sort, order));
 }
 
-describe.each(testDialects())("task list pagination (%s)", (dialect) => {
-  let h: ApiHarness;
+describe.each(targets())("task list pagination ($label)", (target) => {
+  const h = useApi(target);
   let token: string;
   let userId: string;
   let all: Task[];
 
   beforeEach(async () => {
-    h = await createApiHarness(dialect);
     const user = await h.signUp();
     token = user.token;
     userId = user.id;
-    await insertUser(h.database.db, "other-user");
+    // Another user's tasks in the same table, which no page may ever include.
+    const other = `other-${uuidv7()}`;
+    await insertUser(h.database.db, other);
     await seed(h.database.db, user.id, TOTAL, 42);
-    await seed(h.database.db, "other-user", 40, 7);
+    await seed(h.database.db, other, 40, 7);
     all = await truth(h.database.db, user.id);
   });
-  afterEach(() => h.close());
 
   async function page(query: Record<string, string>): Promise<TaskPage> {
     const response = await h.request("GET", `/api/tasks?${new URLSearchParams(query)}`, { token });

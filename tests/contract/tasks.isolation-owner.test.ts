@@ -1,16 +1,13 @@
 import { uuidv7 } from "@tandem/db";
-import { testDialects } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import { allRows, comparableProblem, expectProblem, getTask, snapshot } from "../../test/task-assertions.ts";
-import { COMPAT_ROUTES, first, twoUsers } from "../../test/two-users.ts";
+import { describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
+import { comparableProblem, expectProblem } from "./support/problems.ts";
+import { allRows, getTask, snapshot } from "./support/tasks.ts";
+import { COMPAT_ROUTES, first, twoUsers } from "./support/two-users.ts";
 
-describe.each(testDialects())("owner fields and compatibility paths across users (%s)", (dialect) => {
-  let h: ApiHarness;
-  beforeEach(async () => {
-    h = await createApiHarness(dialect);
-  });
-  afterEach(() => h.close());
+describe.each(targets())("owner fields and compatibility paths across users ($label)", (target) => {
+  const h = useApi(target);
 
   describe("owner fields in bodies", () => {
     const ownerFields = (bobId: string, bobTaskId: string): Record<string, unknown>[] => [

@@ -1,7 +1,8 @@
 import type { Problem, Task, TaskPage, TaskStats } from "@tandem/contracts";
-import { testDialects, type TestUser } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
+import type { TestUser } from "@tandem/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -9,15 +10,13 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** Lets the millisecond clock move on, so a later write gets a later timestamp. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-describe.each(testDialects())("task routes (%s)", (dialect) => {
-  let h: ApiHarness;
+describe.each(targets())("task routes ($label)", (target) => {
+  const h = useApi(target);
   let user: TestUser;
 
   beforeEach(async () => {
-    h = await createApiHarness(dialect);
     user = await h.signUp("Ada");
   });
-  afterEach(() => h.close());
 
   async function call<T = Task>(method: string, path: string, body?: unknown) {
     const response = await h.request(method, path, {

@@ -1,21 +1,21 @@
 import { TaskPageSchema } from "@tandem/contracts";
-import { type TestUser, testDialects } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import { createTask, expectProblem } from "../../test/task-assertions.ts";
+import type { TestUser } from "@tandem/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
+import { expectProblem } from "./support/problems.ts";
+import { createTask } from "./support/tasks.ts";
 
 // Query strings of the list and stats routes: unknown, repeated and malformed parameters, and
 // the page-size rules.
 
-describe.each(testDialects())("task query strings (%s)", (dialect) => {
-  let h: ApiHarness;
+describe.each(targets())("task query strings ($label)", (target) => {
+  const h = useApi(target);
   let user: TestUser;
   beforeEach(async () => {
-    h = await createApiHarness(dialect);
     user = await h.signUp();
     await createTask(h, user.token, { title: "One" });
   });
-  afterEach(() => h.close());
 
   /** Every list route (both mounts) must answer 400 VALIDATION_FAILED naming `path`. */
   async function expectListRefused(query: string, path: string): Promise<void> {

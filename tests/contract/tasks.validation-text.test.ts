@@ -1,16 +1,18 @@
 import { type Task, TaskSchema } from "@tandem/contracts";
-import { type TestUser, testDialects } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
+import type { TestUser } from "@tandem/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
+import { expectProblem } from "./support/problems.ts";
 import {
   allRows,
   createTask,
-  expectProblem,
   getTask,
   listTasks,
   taskStats,
+  userRows,
   writeTargets,
-} from "../../test/task-assertions.ts";
+} from "./support/tasks.ts";
 
 // Titles and descriptions as text: trimming, length in code points, control characters, NUL and
 // lone surrogates, Unicode kept byte-exact, injection strings stored inertly and searched literally.
@@ -21,16 +23,14 @@ function bytes(value: string | null): string {
   return value === null ? "null" : Buffer.from(utf8.encode(value)).toString("hex");
 }
 
-describe.each(testDialects())("task text (%s)", (dialect) => {
-  let h: ApiHarness;
+describe.each(targets())("task text ($label)", (target) => {
+  const h = useApi(target);
   let user: TestUser;
   let task: Task;
   beforeEach(async () => {
-    h = await createApiHarness(dialect);
     user = await h.signUp();
     task = await createTask(h, user.token, { title: "Existing", description: "kept" });
   });
-  afterEach(() => h.close());
 
   /** Sends the raw JSON text to every write route; each must answer 400 VALIDATION_FAILED naming `path`. */
   async function expectRefused(json: string, path: string): Promise<void> {
@@ -261,7 +261,7 @@ describe.each(testDialects())("task text (%s)", (dialect) => {
         expect(stored.description).toBe(text);
       }
       expect((await listTasks(h, user.token)).length).toBe(hostile.length + 1);
-      expect(await allRows(h)).toHaveLength(hostile.length + 1);
+      expect(await userRows(h, user.id)).toHaveLength(hostile.length + 1);
     });
 
     it("are served as JSON, never as HTML", async () => {

@@ -1,8 +1,10 @@
 import { type Task, TaskSchema } from "@tandem/contracts";
-import { type TestUser, testDialects } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import { allRows, createTask, expectProblem, getTask, writeTargets } from "../../test/task-assertions.ts";
+import type { TestUser } from "@tandem/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
+import { expectProblem } from "./support/problems.ts";
+import { allRows, createTask, getTask, writeTargets } from "./support/tasks.ts";
 
 // The fields of a well-formed JSON body: strict schemas, no coercion, required fields, dates and
 // prototype-pollution keys. Text rules (length, Unicode, control characters) are in
@@ -10,12 +12,11 @@ import { allRows, createTask, expectProblem, getTask, writeTargets } from "../..
 
 type Body = Record<string, unknown>;
 
-describe.each(testDialects())("task body fields (%s)", (dialect) => {
-  let h: ApiHarness;
+describe.each(targets())("task body fields ($label)", (target) => {
+  const h = useApi(target);
   let user: TestUser;
   let task: Task;
   beforeEach(async () => {
-    h = await createApiHarness(dialect);
     user = await h.signUp();
     task = await createTask(h, user.token, {
       title: "Existing",
@@ -24,7 +25,6 @@ describe.each(testDialects())("task body fields (%s)", (dialect) => {
       dueAt: "2030-06-01T12:00:00Z",
     });
   });
-  afterEach(() => h.close());
 
   /** Sends the body to every write route; each must answer 400 VALIDATION_FAILED naming `path`. */
   async function expectRefused(body: Body | string, path: string): Promise<void> {

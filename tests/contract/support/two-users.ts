@@ -1,7 +1,7 @@
 import type { Task } from "@tandem/contracts";
 import type { TestUser } from "@tandem/testing";
-import type { ApiHarness } from "./api-harness.ts";
-import { createTask } from "./task-assertions.ts";
+import type { Api } from "./server.ts";
+import { createTask } from "./tasks.ts";
 
 // Two real users with tasks, and the task routes to try across them, for the isolation tests.
 
@@ -13,7 +13,7 @@ export interface World {
 }
 
 /** Two real users with tasks of every kind; Bob's are the ones Alice must never reach. */
-export async function twoUsers(h: ApiHarness): Promise<World> {
+export async function twoUsers(h: Api): Promise<World> {
   const alice = await h.signUp("Alice");
   const bob = await h.signUp("Bob");
   const aliceTasks = [

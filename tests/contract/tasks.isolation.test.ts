@@ -1,26 +1,14 @@
 import { TaskPageSchema } from "@tandem/contracts";
 import { uuidv7 } from "@tandem/db";
-import { testDialects } from "@tandem/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import {
-  allRows,
-  comparableHeaders,
-  comparableProblem,
-  createTask,
-  expectProblem,
-  listTasks,
-  snapshot,
-  taskStats,
-} from "../../test/task-assertions.ts";
-import { first, ITEM_ROUTES, twoUsers } from "../../test/two-users.ts";
+import { describe, expect, it } from "vitest";
+import { useApi } from "./support/server.ts";
+import { targets } from "./support/targets.ts";
+import { comparableHeaders, comparableProblem, expectProblem } from "./support/problems.ts";
+import { allRows, createTask, listTasks, snapshot, taskStats } from "./support/tasks.ts";
+import { first, ITEM_ROUTES, twoUsers } from "./support/two-users.ts";
 
-describe.each(testDialects())("task isolation between users (%s)", (dialect) => {
-  let h: ApiHarness;
-  beforeEach(async () => {
-    h = await createApiHarness(dialect);
-  });
-  afterEach(() => h.close());
+describe.each(targets())("task isolation between users ($label)", (target) => {
+  const h = useApi(target);
 
   describe.each(ITEM_ROUTES)("$name", (route) => {
     it("answers 404 for another user's task, exactly as for a missing one, and changes nothing", async () => {

@@ -1,0 +1,23 @@
+// Once per contract run: chooses the backends (failing when a required one cannot run), builds
+// the TypeScript API bundle when stale, and tells the test files which backends to use.
+import type { TestProject } from "vitest/node";
+import { buildApiIfStale } from "../../../scripts/lib/build.ts";
+import { type Backend, chooseBackends } from "../../../scripts/lib/backends.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The backends every contract test file runs against (see targets.ts). */
+    contractBackends: Backend[];
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const { backends, skipped } = chooseBackends({ ...process.env });
+  if (backends.includes("ts")) await buildApiIfStale({ ...process.env });
+  const dialects = process.env.TEST_DATABASE_URL
+    ? "sqlite, postgres"
+    : "sqlite (set TEST_DATABASE_URL for postgres)";
+  console.log(`contract: backends ${backends.join(", ")}; dialects ${dialects}`);
+  for (const { backend, reason } of skipped) console.log(`contract: not testing ${backend}: ${reason}`);
+  project.provide("contractBackends", backends);
+}

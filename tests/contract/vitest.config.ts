@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+// The contract suite: the task API's HTTP behaviour, run against every backend (see README.md).
+// From the repository root: `npm run test:contract`.
+export default defineConfig({
+  test: {
+    root: new URL("../..", import.meta.url).pathname,
+    include: ["tests/contract/**/*.test.ts"],
+    // Every request crosses a real socket to a separate process; the pagination walks make a few
+    // thousand of them.
+    testTimeout: 60_000,
+    // Starting a backend (a Python one on a busy machine) and Better Auth on a fresh database.
+    hookTimeout: 120_000,
+    // Each file runs its own backend process next to the worker: two at a time on two cores.
+    maxWorkers: 2,
+    globalSetup: ["packages/testing/src/global-setup.ts", "tests/contract/support/global-setup.ts"],
+  },
+});

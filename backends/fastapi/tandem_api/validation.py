@@ -176,7 +176,7 @@ def parse_list_query(query: Dict[str, str]) -> Tuple[Dict[str, Any], Errors]:
         else:
             limit = min(int(raw), LIMIT_MAX)
     cursor = query.get("cursor")
-    if cursor is not None and utf16_length(cursor) > CURSOR_MAX:
+    if cursor is not None and len(cursor) > CURSOR_MAX:  # zod measures strings in code points
         errors.append(
             {"path": "query.cursor", "message": f"Too big: expected string to have <={CURSOR_MAX} characters"}
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
-from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 import pytest
 from starlette.testclient import TestClient

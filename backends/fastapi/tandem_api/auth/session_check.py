@@ -88,7 +88,7 @@ class SessionCheck:
         if owner:
             try:
                 lookup.entry = self._look_up(identity.session_id, identity.user_id)
-            except BaseException as error:  # noqa: BLE001 - handed to every waiter
+            except Exception as error:  # noqa: BLE001 - handed to every waiter
                 lookup.error = error
             finally:
                 with self._lock:

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from ..auth.dependency import current_user
 from ..auth.verifier import Identity
+from ..db import Database
 from ..errors import ApiError
 from ..http_layer import encode_json, header
 from ..json_body import read_json, read_query
@@ -68,7 +69,7 @@ def fallback(request: Request, user: Identity) -> ApiError:
 
 
 def _body(request: Request) -> Any:
-    return read_json(header(request.scope, b"content-type") or "", request.state.body or b"")
+    return read_json(header(request.scope, b"content-type") or "", request.scope["state"].get("body", b""))
 
 
 def _task_body(request: Request, partial: bool) -> Dict[str, Any]:
@@ -76,6 +77,10 @@ def _task_body(request: Request, partial: bool) -> Dict[str, Any]:
     if errors:
         raise ApiError("VALIDATION_FAILED", detail="The request body is invalid", errors=errors)
     return values
+
+
+def database(request: Request) -> Database:
+    return request.app.state.deps.database
 
 
 def _found(task: Optional[Dict[str, Any]]) -> Response:
@@ -93,7 +98,6 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
         return user
 
     router = APIRouter()
-    database = lambda request: request.app.state.deps.database  # noqa: E731
 
     def op(method: str, path: str) -> Callable:
         return router.api_route(prefix + path, methods=[method], include_in_schema=False)

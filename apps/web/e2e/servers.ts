@@ -53,6 +53,24 @@ export interface TestStackOptions {
   databaseUrl: string;
   webPort: number;
   apiPort: number;
+  /** Which task API serves the web app: the TypeScript bundle (default) or backends/fastapi. */
+  backend?: "ts" | "fastapi";
+}
+
+/** The API's command line; both backends read the same environment variables. */
+function apiCommand(
+  backend: "ts" | "fastapi",
+  port: number,
+): { command: string; args: string[]; cwd: string } {
+  if (backend === "ts") {
+    return { command: process.execPath, args: ["--enable-source-maps", "dist/main.js"], cwd: API_DIR };
+  }
+  const args = ["-m", "uvicorn", "tandem_api.main:app", "--app-dir", "backends/fastapi"];
+  return {
+    command: "/usr/bin/python3",
+    args: [...args, "--host", "127.0.0.1", "--port", String(port)],
+    cwd: ROOT,
+  };
 }
 
 /** A web app and an API wired to each other, as `npm start` wires them, with test settings. */
@@ -106,9 +124,7 @@ export class TestStack {
     if (this.#api && !this.#api.hasExited()) return;
     this.#api = startService({
       name: this.#options.name === "main" ? "api" : `api:${this.#options.name}`,
-      command: process.execPath,
-      args: ["--enable-source-maps", "dist/main.js"],
-      cwd: API_DIR,
+      ...apiCommand(this.#options.backend ?? "ts", this.#options.apiPort),
       env: {
         ...baseEnv(),
         NODE_ENV: "production",

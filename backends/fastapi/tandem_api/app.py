@@ -1,7 +1,8 @@
 """The Tandem API as a FastAPI app, from explicit dependencies (tests pass a fresh database and a
 verifier pointed at a local key set).
 
->>> app = create_app(Deps(database, verifier, sessions, quota=None, logger=Logger()), web_origins=("http://localhost:3000",))
+>>> deps = Deps(database, verifier, SessionCheck(database), Logger())
+>>> app = create_app(deps, web_origins=("http://localhost:3000",))
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from .auth.dependency import authenticate, current_user
+from .auth.dependency import current_user
 from .auth.session_check import SessionCheck
 from .auth.verifier import Identity, Verifier
 from .db import Database
@@ -75,6 +76,3 @@ def create_app(
         HttpLayer, logger=deps.logger, web_origins=web_origins, body_limit_bytes=body_limit_bytes
     )
     return app
-
-
-__all__ = ["DEFAULT_BODY_LIMIT_BYTES", "Deps", "create_app", "authenticate", "JSONResponse"]

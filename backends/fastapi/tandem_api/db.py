@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, List, Optional
 from urllib.parse import urlsplit
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool

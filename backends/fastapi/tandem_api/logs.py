@@ -7,6 +7,7 @@ Nothing here ever logs a header, so a token cannot reach the logs.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 import time
@@ -58,3 +59,37 @@ class Logger:
 
     def fatal(self, msg: str, **fields: Any) -> None:
         self.log("fatal", msg, **fields)
+
+
+class _ToJson(logging.Handler):
+    """Re-emits a standard-library log record (uvicorn's) as one of our JSON lines."""
+
+    _LEVELS = {logging.DEBUG: "debug", logging.INFO: "info", logging.WARNING: "warn", logging.ERROR: "error"}
+
+    def __init__(self, logger: Logger):
+        super().__init__()
+        self._logger = logger
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "fatal" if record.levelno >= logging.CRITICAL else self._LEVELS.get(record.levelno, "info")
+        err = None
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            err = {"type": type(error).__name__, "message": str(error), "stack": self.format(record)}
+        self._logger.log(level, record.getMessage(), logger=record.name, err=err)
+
+
+def route_server_logs(logger: Logger) -> None:
+    """uvicorn's own log lines become JSON lines too, and its access log is off: ours (one line per
+    request, with its id) replaces it, and uvicorn's would print query strings, where a careless
+    client may put a token."""
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
+    access.disabled = True
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.asgi"):
+        target = logging.getLogger(name)
+        target.handlers.clear()
+        target.propagate = False
+    logging.getLogger("uvicorn.error").addHandler(_ToJson(logger))
+    logging.getLogger("uvicorn.asgi").addHandler(_ToJson(logger))

@@ -15,7 +15,7 @@ from .auth.key_set import RemoteKeySet
 from .auth.session_check import SessionCheck
 from .auth.verifier import Verifier
 from .db import Database, open_database, pending_migrations
-from .logs import Logger
+from .logs import Logger, route_server_logs
 from .quota import MemoryQuotaStore
 from .settings import Settings, settings_from_environment
 
@@ -50,6 +50,7 @@ def open_checked_database(settings: Settings, logger: Logger) -> Database:
 
 def build(settings: Settings) -> Any:
     logger = Logger(settings.log_level)
+    route_server_logs(logger)
     database = open_checked_database(settings, logger)
     key_set = RemoteKeySet(
         settings.jwks_url,

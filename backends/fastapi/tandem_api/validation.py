@@ -7,11 +7,13 @@ order zod reports them, so both backends answer the same ``errors`` array.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from .errors import FieldError
 from .instants import normalise_instant
+from .json_body import js_key_order
 
 PRIORITIES = ("low", "medium", "high")
 TASK_STATUSES = ("all", "active", "completed")
@@ -43,6 +45,8 @@ def js_type(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
+    if isinstance(value, float) and math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"  # zod names non-finite numbers
     if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
@@ -117,7 +121,9 @@ def _task_field(name: str, value: Any, errors: Errors) -> Any:
 
 
 def _unknown_keys(body: Dict[str, Any], known: Tuple[str, ...], root: str) -> Errors:
-    return [{"path": f"{root}.{key}", "message": "Unknown field"} for key in body if key not in known]
+    return [
+        {"path": f"{root}.{key}", "message": "Unknown field"} for key in js_key_order(list(body)) if key not in known
+    ]
 
 
 def parse_task_body(body: Any, *, partial: bool) -> Tuple[Dict[str, Any], Errors]:
@@ -170,7 +176,7 @@ def parse_list_query(query: Dict[str, str]) -> Tuple[Dict[str, Any], Errors]:
         else:
             limit = min(int(raw), LIMIT_MAX)
     cursor = query.get("cursor")
-    if cursor is not None and utf16_length(cursor) > CURSOR_MAX:
+    if cursor is not None and len(cursor) > CURSOR_MAX:  # zod measures strings in code points
         errors.append(
             {"path": "query.cursor", "message": f"Too big: expected string to have <={CURSOR_MAX} characters"}
         )

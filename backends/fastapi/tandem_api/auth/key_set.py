@@ -62,7 +62,6 @@ class RemoteKeySet:
         self._last_attempt_at = float("-inf")
         self._last_attempt_failed = False
         self._inflight: Optional[_Fetch] = None
-        self.fetches = 0
 
     def get_key(self, kid: str) -> Optional[Ed25519PublicKey]:
         """The key for ``kid``, or None when the issuer does not publish it."""
@@ -115,7 +114,6 @@ class RemoteKeySet:
 
     def _load(self, fetch: _Fetch) -> None:
         try:
-            self.fetches += 1
             keys = self._download()
             with self._lock:
                 self._keys = keys

@@ -88,10 +88,14 @@ class SessionCheck:
         if owner:
             try:
                 lookup.entry = self._look_up(identity.session_id, identity.user_id)
-            except BaseException as error:  # noqa: BLE001 - handed to every waiter
+            except Exception as error:  # noqa: BLE001 - handed to every waiter
                 lookup.error = error
             finally:
                 with self._lock:
+                    # Cached before the lookup stops being in flight: a request arriving in
+                    # between finds one or the other, never neither (so never a second query).
+                    if lookup.entry is not None:
+                        self._remember(lookup.entry, key)
                     self._inflight.pop(key, None)
                 lookup.done.set()
         else:
@@ -99,7 +103,6 @@ class SessionCheck:
         if lookup.error is not None:
             raise lookup.error
         assert lookup.entry is not None
-        self._remember(key, lookup.entry)
         return lookup.entry.active
 
     def _look_up(self, session_id: str, user_id: str) -> _Entry:
@@ -112,11 +115,11 @@ class SessionCheck:
         expires_at = instant_ms(row[0]) if row is not None else 0.0
         return _Entry(active=row is not None and expires_at > checked_at, checked_at=checked_at, expires_at=expires_at)
 
-    def _remember(self, key: str, entry: _Entry) -> None:
+    def _remember(self, entry: _Entry, key: str) -> None:
+        """Keeps an answer (the caller holds the lock); the oldest answers go first."""
         if self._ttl_ms <= 0:
             return
-        with self._lock:
-            self._cache.pop(key, None)
-            self._cache[key] = entry
-            while len(self._cache) > self._max_entries:
-                self._cache.popitem(last=False)
+        self._cache.pop(key, None)
+        self._cache[key] = entry
+        while len(self._cache) > self._max_entries:
+            self._cache.popitem(last=False)

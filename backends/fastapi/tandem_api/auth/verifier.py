@@ -191,13 +191,14 @@ def _check_crit(header: dict) -> bool:
 def _identity(claims: dict) -> Identity:
     sub, exp = claims["sub"], claims["exp"]
     sid, name = claims.get("sid"), claims.get("name")
+    # The TypeScript API's zod ClaimsSchema, which measures strings in code points.
     well_formed = (
         isinstance(sub, str)
-        and 1 <= utf16_length(sub) <= 255
+        and 1 <= len(sub) <= 255
         and _is_number(exp)
         and math.isfinite(exp)
-        and ("sid" not in claims or (isinstance(sid, str) and 1 <= utf16_length(sid) <= 255))
-        and ("name" not in claims or (isinstance(name, str) and utf16_length(name) <= 1000))
+        and ("sid" not in claims or (isinstance(sid, str) and 1 <= len(sid) <= 255))
+        and ("name" not in claims or (isinstance(name, str) and len(name) <= 1000))
     )
     if not well_formed:
         raise InvalidTokenError("The access token's claims are malformed")

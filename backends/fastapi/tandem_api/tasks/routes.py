@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from ..auth.dependency import current_user
 from ..auth.verifier import Identity
+from ..db import Database
 from ..errors import ApiError
 from ..http_layer import encode_json, header
 from ..json_body import read_json, read_query
@@ -35,8 +36,9 @@ TEMPLATES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
     )
 )
 COMPAT = re.compile(r"^/api/([^/]+)/tasks(?:/(.*))?$")
-# Methods a route can be registered for; anything rarer reaches the 405 handler of app.py.
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+# Methods a route can be registered for (HEAD is routed as GET, like Hono does); anything rarer
+# reaches the 405 handler of app.py.
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 
 
 def json_response(value: Any, status: int = 200, headers: Optional[Dict[str, str]] = None) -> Response:
@@ -67,7 +69,7 @@ def fallback(request: Request, user: Identity) -> ApiError:
 
 
 def _body(request: Request) -> Any:
-    return read_json(header(request.scope, b"content-type") or "", request.state.body or b"")
+    return read_json(header(request.scope, b"content-type") or "", request.scope["state"].get("body", b""))
 
 
 def _task_body(request: Request, partial: bool) -> Dict[str, Any]:
@@ -75,6 +77,10 @@ def _task_body(request: Request, partial: bool) -> Dict[str, Any]:
     if errors:
         raise ApiError("VALIDATION_FAILED", detail="The request body is invalid", errors=errors)
     return values
+
+
+def database(request: Request) -> Database:
+    return request.app.state.deps.database
 
 
 def _found(task: Optional[Dict[str, Any]]) -> Response:
@@ -92,10 +98,17 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
         return user
 
     router = APIRouter()
-    database = lambda request: request.app.state.deps.database  # noqa: E731
 
     def op(method: str, path: str) -> Callable:
         return router.api_route(prefix + path, methods=[method], include_in_schema=False)
+
+    def refuse(request: Request, user: Identity = Depends(current_user)) -> Response:
+        raise fallback(request, user)
+
+    def others(path: str, served: Tuple[str, ...]) -> None:
+        # Every other method on this path: 405 (or 403/404), before a later route can claim it.
+        rest = [m for m in METHODS if m not in served]
+        router.api_route(prefix + path, methods=rest, include_in_schema=False)(refuse)
 
     @op("GET", "")
     def list_tasks(request: Request, user: Identity = Depends(caller)) -> Response:
@@ -111,12 +124,16 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
         location = f"{request.state.path.rstrip('/')}/{task['id']}"
         return json_response(task, 201, {"Location": location})
 
+    others("", ("GET", "POST"))
+
     @op("GET", "/stats")
     def task_stats(request: Request, user: Identity = Depends(caller)) -> Response:
         q, errors = parse_stats_query(read_query(request.scope["query_string"]))
         if errors:
             raise ApiError("VALIDATION_FAILED", detail="The query string is invalid", errors=errors)
         return json_response(queries.task_stats(database(request), user.user_id, q))
+
+    others("/stats", ("GET",))
 
     @op("GET", "/{id}")
     def get_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
@@ -138,17 +155,12 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
             raise ApiError("TASK_NOT_FOUND")
         return Response(status_code=204)
 
+    others("/{id}", ("GET", "PATCH", "PUT", "DELETE"))
+
     @op("PATCH", "/{id}/complete")
     def toggle_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
         return _found(queries.toggle_task(database(request), user.user_id, decode_uri_component(id)))
 
-    # Every other method on these paths: 405 (or 403/404), before any later route can claim it.
-    served = {"": ("GET", "POST"), "/stats": ("GET",), "/{id}": ("GET", "PATCH", "PUT", "DELETE"), "/{id}/complete": ("PATCH",)}
-    for path, methods in served.items():
-        rest = [m for m in METHODS if m not in methods and not (m == "HEAD" and "GET" in methods)]
+    others("/{id}/complete", ("PATCH",))
 
-        def refuse(request: Request, user: Identity = Depends(current_user)) -> Response:
-            raise fallback(request, user)
-
-        router.api_route(prefix + path, methods=rest, include_in_schema=False)(refuse)
     return router

@@ -163,7 +163,7 @@ describe.each(dialects())("tokens (%s)", (dialect) => {
 
     attack("alg=none (any spelling), unsigned", "401 invalid_token", async () => {
       for (const alg of ["none", "None", "NONE", "nOnE"]) {
-        expect((await me(unsignedToken({ header: { alg, kid }, payload: victimClaims() }))).status).toBe(200);
+        expectInvalidToken(await me(unsignedToken({ header: { alg, kid }, payload: victimClaims() })));
         expectInvalidToken(
           await me(unsignedToken({ header: { alg, kid, typ: "JWT" }, payload: victimClaims() })),
         );

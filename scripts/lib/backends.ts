@@ -113,8 +113,8 @@ export interface RunningBackend {
   stop(): Promise<void>;
 }
 
-/** The command line of each backend; `port` is free. */
-function commandFor(backend: Backend, port: number): { command: string; args: string[] } {
+/** The command line of each backend (run from the repository root); `port` is free. */
+export function backendCommand(backend: Backend, port: number): { command: string; args: string[] } {
   if (backend === "ts") return { command: process.execPath, args: ["--enable-source-maps", API_BUNDLE] };
   return {
     command: PYTHON,
@@ -154,7 +154,7 @@ export async function startBackend(backend: Backend, options: BackendOptions): P
   if (backend === "ts" && !existsSync(API_BUNDLE)) {
     throw new Error(`${API_BUNDLE} is missing: build it first (npm run build -w @tandem/api)`);
   }
-  const port = await freePort(0);
+  const port = await freePort();
   const env: Env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -174,7 +174,7 @@ export async function startBackend(backend: Backend, options: BackendOptions): P
   };
   const logs: string[] = [];
   const name = options.name ?? backend;
-  const { command, args } = commandFor(backend, port);
+  const { command, args } = backendCommand(backend, port);
   const service = startService({
     name,
     command,

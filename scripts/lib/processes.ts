@@ -165,9 +165,9 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** `preferred` when it is free, else (and always for 0) a port the system picks. */
-export async function freePort(preferred: number): Promise<number> {
-  if (preferred !== 0 && (await isPortFree(preferred))) return preferred;
+/** `preferred` when it is free, else (or without one) a port the system picks. */
+export async function freePort(preferred?: number): Promise<number> {
+  if (preferred !== undefined && (await isPortFree(preferred))) return preferred;
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

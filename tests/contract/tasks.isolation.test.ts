@@ -32,6 +32,25 @@ describe.each(targets())("task isolation between users ($label)", (target) => {
       expect(await snapshot(h, alice.token)).toEqual(aliceBefore);
       expect(await allRows(h)).toEqual(rowsBefore);
     });
+
+    // Found by the black-box suite: a NUL in the id reached Postgres as a text parameter → 500.
+    it("answers 404 for an id that cannot be a task (NUL, traversal, SQL, wildcard, 2 KB), never 500", async () => {
+      const { alice } = await twoUsers(h);
+      const rowsBefore = await allRows(h);
+      const options = { token: alice.token, ...(route.body ? { body: route.body } : {}) };
+      for (const id of [
+        "%00",
+        "a%00b",
+        "..%2F..%2Fetc",
+        "%27%20OR%20%271%27%3D%271",
+        "%25",
+        "x".repeat(2048),
+      ]) {
+        const response = await h.request(route.method, route.path(alice.id, id), options);
+        await expectProblem(response, 404, "TASK_NOT_FOUND");
+      }
+      expect(await allRows(h)).toEqual(rowsBefore);
+    });
   });
 
   it("answers a bad body on another user's task exactly as on a missing one (400, nothing changed)", async () => {

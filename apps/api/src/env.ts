@@ -23,7 +23,11 @@ const EnvSchema = z.object({
   AUTH_CLOCK_SKEW_SECONDS: seconds("AUTH_CLOCK_SKEW_SECONDS", 5),
   AUTH_MAX_TOKEN_AGE_SECONDS: seconds("AUTH_MAX_TOKEN_AGE_SECONDS", 24 * 60 * 60),
   AUTH_JWKS_TIMEOUT_SECONDS: seconds("AUTH_JWKS_TIMEOUT_SECONDS", 3),
-  AUTH_JWKS_COOLDOWN_SECONDS: seconds("AUTH_JWKS_COOLDOWN_SECONDS", 30),
+  // A token with an unknown kid waits up to this long for the next key-set fetch.
+  AUTH_JWKS_COOLDOWN_SECONDS: seconds("AUTH_JWKS_COOLDOWN_SECONDS", 1).refine(
+    (n) => n <= 30,
+    "AUTH_JWKS_COOLDOWN_SECONDS must be at most 30 (requests with a new key wait up to this long)",
+  ),
   AUTH_JWKS_MAX_AGE_SECONDS: seconds("AUTH_JWKS_MAX_AGE_SECONDS", 600),
   AUTH_REVOCATION_CHECK_SECONDS: seconds("AUTH_REVOCATION_CHECK_SECONDS", 5),
   API_QUOTA_REQUESTS: z

@@ -2,7 +2,7 @@
 // of their own (started per worker) instead of the shared ones the other tests use.
 import { freePort } from "../../../scripts/lib/processes.ts";
 import { addTask, test as base, expect, task } from "./fixtures";
-import { createTestDatabase, TestStack } from "./servers";
+import { createTestDatabase, e2eStack, type TestStack } from "./servers";
 
 const test = base.extend<object, { stack: TestStack }>({
   stack: [
@@ -10,7 +10,7 @@ const test = base.extend<object, { stack: TestStack }>({
     async ({}, use, workerInfo) => {
       const database = await createTestDatabase();
       // A port pair per parallel worker, so two workers never race for the same free port.
-      const stack = new TestStack({
+      const stack = e2eStack({
         name: "outage",
         databaseUrl: database.url,
         webPort: await freePort(3190 + workerInfo.parallelIndex),
@@ -21,7 +21,7 @@ const test = base.extend<object, { stack: TestStack }>({
         await use(stack);
       } finally {
         await stack.stop();
-        database.remove();
+        await database.remove();
       }
     },
     { scope: "worker", timeout: 120_000 },

@@ -2,14 +2,14 @@
 // API: the main journey must work the same. A web app and a FastAPI backend of its own, per worker.
 import { freePort } from "../../../scripts/lib/processes.ts";
 import { addTask, test as base, expect, newUser, signUpViaUi, task } from "./fixtures";
-import { createTestDatabase, TestStack } from "./servers";
+import { createTestDatabase, e2eStack, type TestStack } from "./servers";
 
 const test = base.extend<object, { stack: TestStack }>({
   stack: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function destructures
     async ({}, use, workerInfo) => {
       const database = await createTestDatabase();
-      const stack = new TestStack({
+      const stack = e2eStack({
         name: "fastapi",
         databaseUrl: database.url,
         webPort: await freePort(3290 + workerInfo.parallelIndex),
@@ -21,7 +21,7 @@ const test = base.extend<object, { stack: TestStack }>({
         await use(stack);
       } finally {
         await stack.stop();
-        database.remove();
+        await database.remove();
       }
     },
     { scope: "worker", timeout: 120_000 },

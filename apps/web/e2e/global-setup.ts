@@ -4,7 +4,7 @@
 // database. Workers find the servers through the TANDEM_E2E_* variables set here.
 import { buildApi, buildWeb } from "../../../scripts/lib/build.ts";
 import { freePort } from "../../../scripts/lib/processes.ts";
-import { createTestDatabase, TestStack } from "./servers.ts";
+import { createTestDatabase, e2eStack } from "./servers.ts";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const built = Date.now();
 
   const database = await createTestDatabase();
-  const stack = new TestStack({
+  const stack = e2eStack({
     name: "main",
     databaseUrl: database.url,
     webPort: await freePort(3100),
@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   const teardown = async () => {
     await stack.stop();
-    database.remove();
+    await database.remove();
   };
   try {
     await stack.start();

@@ -1,6 +1,11 @@
 import "server-only";
 import { dirname, join } from "node:path";
-import { loadOrCreateDevSecret } from "@tandem/auth";
+import {
+  DEFAULT_KEY_GRACE_SECONDS,
+  DEFAULT_KEY_ROTATION_SECONDS,
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  loadOrCreateDevSecret,
+} from "@tandem/auth";
 import { DEFAULT_SQLITE_PATH } from "@tandem/db";
 import * as z from "zod";
 
@@ -26,6 +31,16 @@ const TrustProxySchema = z
       "TRUST_PROXY must be off or the header name(s) your proxy sets to the client address, e.g. x-real-ip or x-forwarded-for",
   });
 
+const wholeSeconds = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number of seconds`)
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+    .prefault(String(fallback));
+
+const YEAR = 365 * 24 * 3600;
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** The web app's public URL: Better Auth's baseURL and the tokens' issuer. */
@@ -44,6 +59,18 @@ const EnvSchema = z.object({
         .max(24 * 3600),
     )
     .optional(),
+  /** How long a signing key signs before a fresh one takes over (`off`: never rotate). */
+  AUTH_KEY_ROTATION_SECONDS: z
+    .string()
+    .regex(/^(off|\d+)$/, "AUTH_KEY_ROTATION_SECONDS must be a whole number of seconds or off")
+    .transform((value) => (value === "off" ? null : Number(value)))
+    .refine(
+      (value) => value === null || (value >= 60 && value <= 10 * YEAR),
+      "AUTH_KEY_ROTATION_SECONDS must be between 60 and 315360000 seconds, or off",
+    )
+    .prefault(String(DEFAULT_KEY_ROTATION_SECONDS)),
+  /** How long a retired key stays in the JWKS, so the tokens it signed keep verifying. */
+  AUTH_KEY_GRACE_SECONDS: wholeSeconds("AUTH_KEY_GRACE_SECONDS", DEFAULT_KEY_GRACE_SECONDS, 1, YEAR),
   /** Better Auth's limiter, on in every environment unless turned off explicitly. */
   AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
   TRUST_PROXY: TrustProxySchema,
@@ -64,6 +91,14 @@ function load(): WebEnv {
     throw new Error(`Tandem web: invalid configuration\n${lines.join("\n")}`);
   }
   const env = parsed.data;
+  const lifetime = env.AUTH_TOKEN_LIFETIME_SECONDS ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  if (env.AUTH_KEY_GRACE_SECONDS < lifetime) {
+    // Tokens signed just before a rotation would be refused before they expire.
+    throw new Error(
+      `Tandem web: invalid configuration\n  - AUTH_KEY_GRACE_SECONDS (${env.AUTH_KEY_GRACE_SECONDS}) must be at least ` +
+        `the token lifetime (AUTH_TOKEN_LIFETIME_SECONDS, ${lifetime})`,
+    );
+  }
   let secret = env.BETTER_AUTH_SECRET;
   if (secret === undefined || secret === "") {
     if (env.NODE_ENV === "production") {

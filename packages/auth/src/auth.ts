@@ -1,6 +1,7 @@
 import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
+import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.ts";
 import { securityHooks } from "./security/hooks.ts";
 import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
 
@@ -39,6 +40,13 @@ export interface AuthConfig {
    * `ACCOUNT_LOCKED`, whether or not the account exists.
    */
   lockout?: LockoutConfig;
+  /**
+   * Signing-key rotation: each new key signs for `intervalSeconds` (default 30 days; null = never,
+   * as keys created before rotation was configured), then a fresh key takes over and the old one
+   * stays in the JWKS for `graceSeconds` more (default 2 days), so the tokens it signed keep
+   * verifying. `npm run auth:rotate-key` retires the current key at once.
+   */
+  keyRotation?: { intervalSeconds?: number | null; graceSeconds?: number };
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -64,8 +72,13 @@ function schemaOptions(database: TandemDb) {
 }
 
 function tandemJwt(config: AuthConfig) {
+  const interval = config.keyRotation?.intervalSeconds;
   return jwt({
-    jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+    jwks: {
+      keyPairConfig: { alg: "EdDSA", crv: "Ed25519" },
+      ...(interval === null ? {} : { rotationInterval: interval ?? DEFAULT_KEY_ROTATION_SECONDS }),
+      gracePeriod: config.keyRotation?.graceSeconds ?? DEFAULT_KEY_GRACE_SECONDS,
+    },
     jwt: {
       issuer: config.baseURL,
       audience: config.audience ?? DEFAULT_AUDIENCE,

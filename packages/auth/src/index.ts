@@ -8,6 +8,13 @@ export {
 } from "./auth.ts";
 export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
 export { migrateDatabase } from "./migrate.ts";
+export {
+  DEFAULT_KEY_GRACE_SECONDS,
+  DEFAULT_KEY_ROTATION_SECONDS,
+  listSigningKeys,
+  retireSigningKeys,
+} from "./keys.ts";
+export type { RetireOptions, SigningKeyInfo, SigningKeyState } from "./keys.ts";
 export { loadOrCreateDevSecret } from "./dev-secret.ts";
 export { listSecurityEvents } from "./security/events.ts";
 export type { SecurityEvent, SecurityEventType } from "./security/events.ts";

@@ -4,6 +4,7 @@ export { dialectOf } from "./dialect.ts";
 export { migrateTandem, MigrationError, pendingMigrations } from "./migrate.ts";
 export type {
   Database,
+  JwksTable,
   SecurityEventTable,
   SecurityEventType,
   SessionTable,

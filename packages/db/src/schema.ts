@@ -55,12 +55,20 @@ export interface SessionTable {
   token: string;
 }
 
+/** Better Auth's signing keys (jwt plugin); Tandem only retires or deletes rows (key rotation). */
+export interface JwksTable {
+  id: string;
+  createdAt: Instant;
+  expiresAt: NullableInstant;
+}
+
 export interface Database {
   task: TaskTable;
   security_event: SecurityEventTable;
   sign_in_failure: SignInFailureTable;
   user: UserTable;
   session: SessionTable;
+  jwks: JwksTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

@@ -9,12 +9,13 @@ import {
   startJwksServer,
 } from "./test-kit.ts";
 
-const COOLDOWN = 30_000;
+const COOLDOWN = 1_000;
 const MAX_AGE = 600_000;
 const RETRY_DELAY = 1_000;
 
 // RemoteKeySet against a local JWKS endpoint that counts requests; time is a controlled clock
-// (the `now` option), so cooldowns and retry delays are crossed without sleeping.
+// (the `now` option, and a `sleep` that advances it), so cooldowns and retry delays are crossed
+// without sleeping.
 describe("RemoteKeySet: fetching, cooldown and rotation", () => {
   let server: JwksServer;
   let keyA: SigningKey;
@@ -35,8 +36,16 @@ describe("RemoteKeySet: fetching, cooldown and rotation", () => {
       maxAgeMs: MAX_AGE,
       retryDelayMs: RETRY_DELAY,
       now: () => clock,
+      sleep: async (ms) => {
+        slept.push(ms);
+        clock += ms;
+      },
       ...options,
     });
+  let slept: number[] = [];
+  beforeEach(() => {
+    slept = [];
+  });
 
   it("a cold cache fetches once; a known kid is then served from the cache without refetching", async () => {
     const keys = keySet();
@@ -46,25 +55,47 @@ describe("RemoteKeySet: fetching, cooldown and rotation", () => {
     expect(server.requests).toBe(1);
   });
 
-  it("an unknown kid → exactly one refetch; more unknown kids within the cooldown → no refetch; after it → one more", async () => {
+  it("an unknown kid after the cooldown → exactly one refetch, no waiting", async () => {
     const keys = keySet();
     await keys.getKey("key-a");
-    expect(server.requests).toBe(1);
-
     clock += COOLDOWN + 1;
     expect(await keys.getKey("unknown-1")).toEqual({ kind: "unknown-kid" });
     expect(server.requests).toBe(2);
+    expect(slept).toEqual([]);
+  });
 
+  it("a key rotated in right after a fetch: the token waits out the cooldown, then its key is found (never refused)", async () => {
+    const keys = keySet();
+    await keys.getKey("key-a");
+    server.behave({ kind: "json", body: jwksOf(keyA, keyB) });
+    clock += 100;
+    expect((await keys.getKey("key-b")).kind).toBe("key");
+    expect(slept).toEqual([COOLDOWN - 100]);
+    expect(server.requests).toBe(2);
+  });
+
+  it("kid spraying: sequential unknown kids cost at most one fetch per cooldown", async () => {
+    const keys = keySet();
+    await keys.getKey("key-a");
+    const started = clock;
     for (let i = 0; i < 20; i += 1) {
       clock += 100;
       expect(await keys.getKey(`unknown-flood-${i}`)).toEqual({ kind: "unknown-kid" });
     }
-    expect(server.requests).toBe(2);
+    const elapsed = clock - started;
+    expect(server.requests - 1).toBeLessThanOrEqual(Math.ceil(elapsed / COOLDOWN));
+    expect(server.requests - 1).toBe(20);
     expect((await keys.getKey("key-a")).kind).toBe("key");
+  });
 
-    clock += COOLDOWN;
-    expect(await keys.getKey("unknown-2")).toEqual({ kind: "unknown-kid" });
-    expect(server.requests).toBe(3);
+  it("kid spraying: concurrent unknown kids within the cooldown share one fetch at its end", async () => {
+    const keys = keySet();
+    await keys.getKey("key-a");
+    clock += 100;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => keys.getKey(`spray-${i}`)));
+    expect(results).toEqual(Array(20).fill({ kind: "unknown-kid" }));
+    expect(server.requests).toBe(2);
+    expect(slept).toEqual([COOLDOWN - 100]);
   });
 
   it("an unknown kid right after the first fetch is answered from that fetch (no second request)", async () => {

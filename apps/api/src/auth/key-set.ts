@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { type CryptoKey, importJWK, type JWK } from "jose";
 
 /** The key set could not be fetched or read: tokens cannot be checked right now (fail closed). */
@@ -10,7 +11,11 @@ export interface RemoteKeySetOptions {
   url: string;
   /** Abort a fetch after this long (default 3000 ms). */
   timeoutMs?: number;
-  /** At most one refetch per this interval for unknown `kid`s (default 30 s). */
+  /**
+   * At most one fetch per this interval for unknown `kid`s (default 1 s). A token with an unknown
+   * kid waits for the next allowed fetch rather than being refused, so a freshly rotated key is
+   * never refused, and kid spraying costs the issuer at most one request per interval.
+   */
   cooldownMs?: number;
   /** Refresh a key set older than this on the next use (default 10 min). */
   maxAgeMs?: number;
@@ -19,6 +24,8 @@ export interface RemoteKeySetOptions {
   /** Largest JWKS document accepted (default 64 KiB). */
   maxBytes?: number;
   now?: () => number;
+  /** Waits `ms` (tests pass one that advances their clock). */
+  sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
 }
 
@@ -28,67 +35,85 @@ type KeyResult = { kind: "key"; key: CryptoKey } | { kind: "unknown-kid" };
  * A cached remote JSON Web Key Set holding only Ed25519 keys.
  *
  * - Cold cache: the first use fetches; if that fails, `KeySetUnavailableError`.
- * - Unknown `kid`: refetch at most once per cooldown; a kid still absent is simply unknown.
+ * - Unknown `kid`: only a key set requested after the token arrived can say a kid is unknown;
+ *   until then the caller waits for the next fetch, which happens at most once per cooldown.
  * - Stale cache: refreshed on use; if the refresh fails, the keys we have keep working
  *   (they were valid when fetched) while refreshes keep being tried.
  * - Concurrent callers share one in-flight fetch.
  */
 export class RemoteKeySet {
-  private readonly options: Required<Omit<RemoteKeySetOptions, "fetch" | "now">>;
+  private readonly options: Required<Omit<RemoteKeySetOptions, "fetch" | "now" | "sleep">>;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly fetchImpl: typeof fetch;
   private keys: Map<string, CryptoKey> | null = null;
   private fetchedAt = 0;
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
   private lastAttemptFailed = false;
+  /** When the last successful fetch started: its answer covers every token that arrived before. */
+  private lastSuccessStartedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | null = null;
+  private scheduled: Promise<void> | null = null;
 
   constructor(options: RemoteKeySetOptions) {
     this.options = {
       url: options.url,
       timeoutMs: options.timeoutMs ?? 3000,
-      cooldownMs: options.cooldownMs ?? 30_000,
+      cooldownMs: options.cooldownMs ?? 1000,
       maxAgeMs: options.maxAgeMs ?? 600_000,
       retryDelayMs: options.retryDelayMs ?? 1000,
       maxBytes: options.maxBytes ?? 64 * 1024,
     };
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
     this.fetchImpl = options.fetch ?? fetch;
   }
 
   /** The key for a `kid`, fetching or refreshing the set as needed. */
   async getKey(kid: string): Promise<KeyResult> {
+    const arrivedAt = this.now();
     if (this.keys === null) {
       await this.refresh();
     } else if (this.now() - this.fetchedAt > this.options.maxAgeMs && this.canTryNow()) {
       // Stale: try to refresh but keep using what we have if the issuer is unreachable.
       await this.refresh().catch(() => undefined);
     }
-    const keys = this.keys;
-    if (keys === null) throw new KeySetUnavailableError("the key set has not been fetched");
-    const key = keys.get(kid);
+    if (this.keys === null) throw new KeySetUnavailableError("the key set has not been fetched");
+    const key = this.keys.get(kid);
     if (key) return { kind: "key", key };
 
-    // A fetch already under way (another request saw this new kid first) may bring the key:
-    // wait for it rather than call the kid unknown while the answer is on its way.
-    if (this.inflight !== null || this.canRefetchForUnknownKid()) {
-      await this.refresh();
-      const fresh = this.keys?.get(kid);
+    // An unknown kid may be a key the issuer created after our last fetch (a rotation). Only a
+    // key set requested after this token arrived can tell; each pass below either returns,
+    // throws (a failed fetch), or ends with such a key set.
+    while (this.lastSuccessStartedAt < arrivedAt) {
+      if (this.inflight !== null) {
+        await this.inflight;
+      } else if (this.lastAttemptFailed) {
+        // We could not ask the issuer about this kid yet; it may be a freshly rotated key.
+        if (!this.canTryNow()) throw new KeySetUnavailableError("the key set is unreachable");
+        await this.refresh();
+      } else {
+        await this.refetchAfterCooldown();
+      }
+      const fresh = this.keys.get(kid);
       if (fresh) return { kind: "key", key: fresh };
-    } else if (this.lastAttemptFailed) {
-      // We could not ask the issuer about this kid yet; it may be a freshly rotated key.
-      throw new KeySetUnavailableError("the key set is unreachable");
     }
     return { kind: "unknown-kid" };
   }
 
-  private canTryNow(): boolean {
-    return this.now() - this.lastAttemptAt >= (this.lastAttemptFailed ? this.options.retryDelayMs : 0);
+  /** One fetch as soon as the cooldown since the last one allows; concurrent callers share it. */
+  private refetchAfterCooldown(): Promise<void> {
+    const wait = this.lastAttemptAt + this.options.cooldownMs - this.now();
+    if (wait <= 0) return this.refresh();
+    this.scheduled ??= this.sleep(wait).then(() => {
+      this.scheduled = null;
+      return this.refresh();
+    });
+    return this.scheduled;
   }
 
-  private canRefetchForUnknownKid(): boolean {
-    const wait = this.lastAttemptFailed ? this.options.retryDelayMs : this.options.cooldownMs;
-    return this.now() - this.lastAttemptAt >= wait;
+  private canTryNow(): boolean {
+    return this.now() - this.lastAttemptAt >= (this.lastAttemptFailed ? this.options.retryDelayMs : 0);
   }
 
   private refresh(): Promise<void> {
@@ -103,11 +128,13 @@ export class RemoteKeySet {
   }
 
   private async load(): Promise<void> {
-    this.lastAttemptAt = this.now();
+    const startedAt = this.now();
+    this.lastAttemptAt = startedAt;
     try {
       const keys = await this.download();
       this.keys = keys;
       this.fetchedAt = this.now();
+      this.lastSuccessStartedAt = startedAt;
       this.lastAttemptFailed = false;
     } catch (error) {
       this.lastAttemptFailed = true;

@@ -6,7 +6,7 @@ import {
   UpdateTaskSchema,
 } from "@tandem/contracts";
 import type { TandemDb } from "@tandem/db";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors.ts";
 import { readJson, readQuery } from "../http/json-body.ts";
@@ -28,6 +28,17 @@ function methodNotAllowed(allow: string) {
   return () => {
     throw new ApiError("METHOD_NOT_ALLOWED", { headers: { Allow: allow } });
   };
+}
+
+// Task ids are UUIDs the API generated; anything else names no task. Checked before any query,
+// because some strings cannot even be a query parameter (Postgres refuses a NUL in text: 500).
+const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `:id` of the path; 404 TASK_NOT_FOUND (as for a missing task) when it cannot be an id. */
+function taskId(c: Context): string {
+  const id = c.req.param("id") ?? "";
+  if (!TASK_ID.test(id)) throw new ApiError("TASK_NOT_FOUND");
+  return id;
 }
 
 function found<T>(task: T | null): T {
@@ -57,24 +68,24 @@ export function taskRoutes(database: Db) {
       return c.json(await taskStats(database, c.var.identity.userId, q));
     })
     .all("/stats", methodNotAllowed("GET"))
-    .get("/:id", async (c) => c.json(await requireTask(database, c.var.identity.userId, c.req.param("id"))))
+    .get("/:id", async (c) => c.json(await requireTask(database, c.var.identity.userId, taskId(c))))
     .patch("/:id", async (c) => {
       const patch = await readJson(c, UpdateTaskSchema);
-      return c.json(found(await updateTask(database, c.var.identity.userId, c.req.param("id"), patch)));
+      return c.json(found(await updateTask(database, c.var.identity.userId, taskId(c), patch)));
     })
     .put("/:id", async (c) => {
       const input = await readJson(c, ReplaceTaskSchema);
-      return c.json(found(await replaceTask(database, c.var.identity.userId, c.req.param("id"), input)));
+      return c.json(found(await replaceTask(database, c.var.identity.userId, taskId(c), input)));
     })
     .delete("/:id", async (c) => {
-      if (!(await deleteTask(database, c.var.identity.userId, c.req.param("id")))) {
+      if (!(await deleteTask(database, c.var.identity.userId, taskId(c)))) {
         throw new ApiError("TASK_NOT_FOUND");
       }
       return c.body(null, 204);
     })
     .all("/:id", methodNotAllowed("GET, PATCH, PUT, DELETE"))
     .patch("/:id/complete", async (c) =>
-      c.json(found(await toggleTask(database, c.var.identity.userId, c.req.param("id")))),
+      c.json(found(await toggleTask(database, c.var.identity.userId, taskId(c)))),
     )
     .all("/:id/complete", methodNotAllowed("PATCH"));
 }

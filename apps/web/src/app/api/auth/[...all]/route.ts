@@ -19,11 +19,28 @@ function serverOnly(request: Request): boolean {
   return SERVER_ONLY_PATHS.has(path.replace(/\/+$/, "").toLowerCase());
 }
 
-export function GET(request: Request): Promise<Response> {
-  return getAuth().handler(request);
+/**
+ * Auth responses carry sessions, access tokens and user data; Better Auth marks only some of them
+ * (`/get-session`) uncacheable, not `/token`. None may be kept by a browser or shared cache.
+ */
+function noStore(response: Response): Response {
+  if (response.headers.has("cache-control")) return response;
+  try {
+    response.headers.set("cache-control", "no-store");
+    return response;
+  } catch {
+    // Immutable headers (e.g. a Response.redirect): copy them.
+    const headers = new Headers(response.headers);
+    headers.set("cache-control", "no-store");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+export async function GET(request: Request): Promise<Response> {
+  return noStore(await getAuth().handler(request));
 }
 
 export async function POST(request: Request): Promise<Response> {
-  if (serverOnly(request)) return new Response("Not Found", { status: 404 });
-  return getAuth().handler(request);
+  if (serverOnly(request)) return noStore(new Response("Not Found", { status: 404 }));
+  return noStore(await getAuth().handler(request));
 }

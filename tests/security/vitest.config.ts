@@ -1,0 +1,18 @@
+// `npm run test:security`: the black-box security suite (tests/security). Real processes over HTTP:
+// each file starts its own web app (`next start`) and API (`node dist/main.js`) per dialect.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  root: fileURLToPath(new URL("../..", import.meta.url)),
+  test: {
+    include: ["tests/security/**/*.test.ts"],
+    // Builds what is stale once, and refuses to run without PostgreSQL in CI.
+    globalSetup: ["tests/security/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Two files at a time: each runs a web app and an API (and sometimes more) on a 2-core machine.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});

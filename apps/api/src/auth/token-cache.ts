@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Identity } from "./verifier.ts";
 
 export interface TokenCacheOptions {
@@ -49,7 +49,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const now = options.now ?? Date.now;
   // Map iteration follows insertion order; re-inserting on every hit keeps it least recent first.
   const entries = new Map<string, Entry>();
-  const keyOf = (token: string) => createHash("sha256").update(token).digest("base64url");
+  const keyOf = (token: string) => hash("sha256", token, "base64url");
 
   return {
     get size() {

@@ -43,38 +43,40 @@ export function taskRoutes(database: Db) {
   return new Hono<AppEnv>()
     .get("/", async (c) => {
       const query = readQuery(c, ListTasksQuerySchema);
-      return c.json(await listTasks(database, c.var.identity.userId, query));
+      return c.json(await listTasks(database, c.get("identity").userId, query));
     })
     .post("/", async (c) => {
       const input = await readJson(c, CreateTaskSchema);
-      const task = await createTask(database, c.var.identity.userId, input);
+      const task = await createTask(database, c.get("identity").userId, input);
       c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
       return c.json(task, 201);
     })
     .all("/", methodNotAllowed("GET, POST"))
     .get("/stats", async (c) => {
       const { q } = readQuery(c, TaskStatsQuerySchema);
-      return c.json(await taskStats(database, c.var.identity.userId, q));
+      return c.json(await taskStats(database, c.get("identity").userId, q));
     })
     .all("/stats", methodNotAllowed("GET"))
-    .get("/:id", async (c) => c.json(await requireTask(database, c.var.identity.userId, c.req.param("id"))))
+    .get("/:id", async (c) =>
+      c.json(await requireTask(database, c.get("identity").userId, c.req.param("id"))),
+    )
     .patch("/:id", async (c) => {
       const patch = await readJson(c, UpdateTaskSchema);
-      return c.json(found(await updateTask(database, c.var.identity.userId, c.req.param("id"), patch)));
+      return c.json(found(await updateTask(database, c.get("identity").userId, c.req.param("id"), patch)));
     })
     .put("/:id", async (c) => {
       const input = await readJson(c, ReplaceTaskSchema);
-      return c.json(found(await replaceTask(database, c.var.identity.userId, c.req.param("id"), input)));
+      return c.json(found(await replaceTask(database, c.get("identity").userId, c.req.param("id"), input)));
     })
     .delete("/:id", async (c) => {
-      if (!(await deleteTask(database, c.var.identity.userId, c.req.param("id")))) {
+      if (!(await deleteTask(database, c.get("identity").userId, c.req.param("id")))) {
         throw new ApiError("TASK_NOT_FOUND");
       }
       return c.body(null, 204);
     })
     .all("/:id", methodNotAllowed("GET, PATCH, PUT, DELETE"))
     .patch("/:id/complete", async (c) =>
-      c.json(found(await toggleTask(database, c.var.identity.userId, c.req.param("id")))),
+      c.json(found(await toggleTask(database, c.get("identity").userId, c.req.param("id")))),
     )
     .all("/:id/complete", methodNotAllowed("PATCH"));
 }
@@ -84,7 +86,7 @@ export function taskRoutes(database: Db) {
  * selects whose data is used (that is always the token's `sub`); it can only be refused.
  */
 export const requirePathOwner = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.param("userId") !== c.var.identity.userId) {
+  if (c.req.param("userId") !== c.get("identity").userId) {
     throw new ApiError("FORBIDDEN", { detail: "The user id in the path is not yours" });
   }
   await next();

@@ -1,4 +1,4 @@
-// `npm run bench:profile -- [route] [seconds]`: the API bundle on SQLite under `node --cpu-prof`,
+// `npm run bench:profile -- [route] [seconds] [sqlite|postgres]`: the API bundle under `node --cpu-prof`,
 // driven by wrk on one route (me, list, create, toggle, health; default list), then the functions
 // that took the most CPU. Writes the .cpuprofile (open it in Chrome DevTools) to bench/results/.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from "node:fs";
@@ -9,7 +9,13 @@ import { runLoad } from "./lib/load.ts";
 import { RESULTS_DIR } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { routeRequest } from "./lib/scenarios.ts";
-import { createSqliteDatabase, seedTasks, signUpUsers, TokenPool } from "./lib/seed.ts";
+import {
+  createPostgresDatabase,
+  createSqliteDatabase,
+  seedTasks,
+  signUpUsers,
+  TokenPool,
+} from "./lib/seed.ts";
 import { baseEnv, randomPort, startApi, startWeb } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
 
@@ -61,7 +67,14 @@ await buildApi(baseEnv());
 const workDir = mkdtempSync(join(tmpdir(), "tandem-profile-"));
 const profDir = join(workDir, "prof");
 mkdirSync(profDir);
-const database = await createSqliteDatabase(workDir);
+const database =
+  process.argv[4] === "postgres"
+    ? await createPostgresDatabase(
+        process.env.BENCH_DATABASE_URL ||
+          process.env.TEST_DATABASE_URL ||
+          "postgres://postgres@127.0.0.1:5432/postgres",
+      )
+    : await createSqliteDatabase(workDir);
 const [webPort, apiPort] = [await randomPort(), await randomPort()];
 const webUrl = `http://localhost:${webPort}`;
 const [web, api] = await Promise.all([
@@ -83,6 +96,7 @@ const [web, api] = await Promise.all([
     logDir: workDir,
     port: apiPort,
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
+    env: process.env.PROFILE_API_ENV ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>) : {},
   }),
 ]);
 try {

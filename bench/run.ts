@@ -61,7 +61,8 @@ function defaults(quick: boolean, baselineRef: string | null): Settings {
         warmupSeconds: 0,
         reps: 1,
         connections: 64,
-        users: 100,
+        // A smoke check: fewer sign-ups (each is a scrypt hash) and no 100k-task user.
+        users: 20,
         tasksPerUser: 50,
         scaleSizes: [1_000, 10_000],
         signInSamples: 1,

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import { API_DIR, BIN, FASTAPI_DIR, ROOT, WEB_DIR } from "./paths.ts";
+import { API_DIR, BIN, FASTAPI_DIR, FASTAPI_ROOT, WEB_DIR } from "./paths.ts";
 import { type Env, type Pinning, pinned, type Server, startServer, tail } from "./proc.ts";
 
 export const AUDIENCE = "tandem-api";
@@ -174,7 +174,7 @@ export async function startFastApi(options: ApiOptions): Promise<Running> {
     name: options.name,
     command,
     args,
-    cwd: ROOT,
+    cwd: FASTAPI_ROOT,
     logFile: join(options.logDir, `${options.name}.log`),
     env: apiEnv(options, port),
   });

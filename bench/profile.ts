@@ -96,7 +96,9 @@ const [web, api] = await Promise.all([
     logDir: workDir,
     port: apiPort,
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
-    env: process.env.PROFILE_API_ENV ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>) : {},
+    env: process.env.PROFILE_API_ENV
+      ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>)
+      : {},
   }),
 ]);
 try {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { buildApi, buildWeb } from "../scripts/lib/build.ts";
 import { buildBaseline } from "./lib/baseline.ts";
 import { describeMachine } from "./lib/machine.ts";
+import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { writeReport } from "./lib/report.ts";
 import { ROUTE_LABELS, routeRequest, runVariants, type Variant } from "./lib/scenarios.ts";
@@ -198,6 +199,15 @@ async function main() {
 
   const missing = fastApiMissing();
   if (missing) warnings.push(`FastAPI backend ABSENT — scenario 2 was NOT run: ${missing}`);
+  else if (FASTAPI_ROOT !== ROOT) {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: FASTAPI_ROOT,
+      encoding: "utf8",
+    }).trim();
+    warnings.push(
+      `the FastAPI backend came from another checkout: ${FASTAPI_ROOT} at ${commit} (BENCH_FASTAPI_ROOT)`,
+    );
+  }
 
   const databases: BenchDatabase[] = [];
   const stacks: Stack[] = [];

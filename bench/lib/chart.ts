@@ -125,11 +125,16 @@ export function renderChart(results: BenchResults): string {
     }
     let x = labelWidth;
     for (const [series, fill] of seriesSeen) {
+      const itemWidth = 24 + series.length * 6.2;
+      if (x + itemWidth > width - 10 && x > labelWidth) {
+        x = labelWidth;
+        y += 16;
+      }
       parts.push(
         `<rect x="${x}" y="${y}" width="10" height="10" fill="${fill}"/>`,
         `<text x="${x + 14}" y="${y + 9}" font-size="11">${escape(series)}</text>`,
       );
-      x += 24 + series.length * 6.2;
+      x += itemWidth;
     }
     y += 22;
   }

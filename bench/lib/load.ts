@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_DIR } from "./paths.ts";
-import { CLOCK_TICKS, cpuSeconds, type Pinning, postgresCpuSeconds } from "./proc.ts";
+import { CLOCK_TICKS, cpuSeconds, type Pinning, postgresCpu, postgresCpuBetween } from "./proc.ts";
 
 const SCRIPT = join(BENCH_DIR, "wrk", "request.lua");
 
@@ -80,7 +80,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const shell = `"$@"; code=$?; echo "CHILD_STAT $(cat /proc/$$/stat)"; exit $code`;
 
   const serverBefore = cpuSeconds(options.serverPid);
-  const pgBefore = options.postgres ? postgresCpuSeconds() : 0;
+  const pgBefore = options.postgres ? postgresCpu() : null;
   const started = performance.now();
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn("sh", ["-c", shell, "sh", ...wrk, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"] });
@@ -94,7 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   const wallSeconds = (performance.now() - started) / 1000;
   const serverAfter = cpuSeconds(options.serverPid);
-  const pgAfter = options.postgres ? postgresCpuSeconds() : 0;
+  const pgAfter = pgBefore ? postgresCpuBetween(pgBefore, postgresCpu()) : 0;
 
   const json = /WRK_JSON (\{.*\})/.exec(output)?.[1];
   if (json === undefined) throw new Error(`wrk printed no result:\n${output}`);
@@ -115,6 +115,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     loadCpuPct: (100 * loadCpu) / wallSeconds,
     serverCpuPct:
       serverBefore !== null && serverAfter !== null ? (100 * (serverAfter - serverBefore)) / wallSeconds : 0,
-    ...(options.postgres ? { postgresCpuPct: (100 * (pgAfter - pgBefore)) / wallSeconds } : {}),
+    ...(options.postgres ? { postgresCpuPct: (100 * pgAfter) / wallSeconds } : {}),
   };
 }

@@ -144,19 +144,29 @@ export function cpuSeconds(pid: number): number | null {
   return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
 }
 
-/** CPU seconds of every PostgreSQL process on this machine (its backends do the queries). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds of every PostgreSQL process on this machine, by pid (its backends do the queries). */
+export function postgresCpu(): Map<number, number> {
+  const seconds = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       if (!stat.includes("(postgres)")) continue;
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+      seconds.set(Number(entry), (Number(f[11]) + Number(f[12])) / CLOCK_TICKS);
     } catch {
       // exited meanwhile
     }
   }
+  return seconds;
+}
+
+/**
+ * CPU PostgreSQL used between two snapshots. A backend that exited in between is not counted (its
+ * last use is lost), so this can only under-count, never go negative.
+ */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
   return total;
 }

@@ -310,6 +310,16 @@ async function main() {
   }
 }
 
+// Ctrl-C: exit through process.exit so the servers' process groups are killed (proc.ts).
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(
+      `[bench] ${signal}: stopping (a PostgreSQL database named tandem_bench_* may be left behind)`,
+    );
+    process.exit(130);
+  });
+}
+
 main().then(
   () => process.exit(0),
   (error: unknown) => {

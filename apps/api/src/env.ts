@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   ),
   AUTH_JWKS_MAX_AGE_SECONDS: seconds("AUTH_JWKS_MAX_AGE_SECONDS", 600),
   AUTH_REVOCATION_CHECK_SECONDS: seconds("AUTH_REVOCATION_CHECK_SECONDS", 5),
+  // Reuse verified tokens until their exp (docs/decisions/006); "off" verifies every request.
+  AUTH_TOKEN_CACHE: z.enum(["on", "off"]).default("on"),
   API_QUOTA_REQUESTS: z
     .string()
     .regex(/^\d{1,9}$/, "API_QUOTA_REQUESTS must be a whole number of requests (0 = no quota)")

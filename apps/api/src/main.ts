@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import { createDb, pendingMigrations } from "@tandem/db";
 import pino from "pino";
 import { createApp } from "./app.ts";
+import { createTokenCache } from "./auth/token-cache.ts";
 import { createVerifier } from "./auth/verifier.ts";
 import { loadEnv } from "./env.ts";
 
@@ -40,6 +41,7 @@ const verifier = createVerifier({
   audience: env.AUTH_AUDIENCE,
   clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
   maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE_SECONDS,
+  ...(env.AUTH_TOKEN_CACHE === "on" ? { tokenCache: createTokenCache() } : {}),
 });
 
 const app = createApp({

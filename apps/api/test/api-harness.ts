@@ -9,6 +9,7 @@ import {
 import pino from "pino";
 import { createApp, type TandemApp } from "../src/app.ts";
 import type { RemoteKeySetOptions } from "../src/auth/key-set.ts";
+import type { TokenCache } from "../src/auth/token-cache.ts";
 import { createVerifier } from "../src/auth/verifier.ts";
 import type { QuotaConfig } from "../src/http/quota.ts";
 
@@ -25,6 +26,8 @@ export interface ApiHarnessOptions {
   now?: () => number;
   /** Per-user request quota; unset = none, so suites that make many requests are unaffected. */
   quota?: QuotaConfig;
+  /** Verified-token cache for the verifier (production turns one on); unset = verify every request. */
+  tokenCache?: TokenCache;
 }
 
 export interface RequestOptions {
@@ -67,6 +70,7 @@ export async function createApiHarness(
     issuer: auth.issuer,
     audience: auth.audience,
     clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
+    ...(options.tokenCache === undefined ? {} : { tokenCache: options.tokenCache }),
   });
   const app = createApp({
     database,

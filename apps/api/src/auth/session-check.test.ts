@@ -1,7 +1,12 @@
 import { testDialects } from "@tandem/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import { createSessionCheck, DEFAULT_REVOCATION_CHECK_SECONDS } from "./session-check.ts";
+import {
+  createSessionCheck,
+  DEFAULT_REVOCATION_CHECK_SECONDS,
+  REFRESH_AHEAD_FRACTION,
+  SessionStoreUnavailableError,
+} from "./session-check.ts";
 
 // Revocation that reaches the API: the token's session (sid) must still exist, belong to its
 // subject and be unexpired. Answers are cached for at most `revocationCheckSeconds` (the bound).
@@ -74,5 +79,44 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
     await h.database.db.deleteFrom("session").where("id", "=", a.sessionId).execute();
     expect(await roomy.isActive(identity(a))).toBe(true); // still cached
     expect(await tight.isActive(identity(a))).toBe(false); // evicted by B, so asked again
+  });
+
+  // Issue #6: a session in use is asked about again before its answer expires, so its requests do
+  // not wait on the database when the answer would have expired. The bound is unchanged.
+  it("refreshes a busy session's answer ahead of expiry, serving the cached one meanwhile", async () => {
+    h = await createApiHarness(dialect);
+    const user = await h.signUp();
+    const identity = { userId: user.id, sessionId: user.sessionId, name: user.name, expiresAt: 0 };
+    let clock = Date.now();
+    const check = createSessionCheck({ database: h.database, cacheSeconds: 10, now: () => clock });
+    expect(await check.isActive(identity)).toBe(true);
+    await h.database.db.deleteFrom("session").where("id", "=", user.sessionId).execute();
+    clock += 10_000 * REFRESH_AHEAD_FRACTION - 1; // not yet due: the cached answer, no query
+    expect(await check.isActive(identity)).toBe(true);
+    clock += 1; // due: still the cached answer (within the bound), and a query in the background
+    expect(await check.isActive(identity)).toBe(true);
+    // Within the first answer's bound, the refreshed one (session gone) takes over once it lands.
+    const deadline = Date.now() + 5_000;
+    let active = true;
+    while (active && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      active = await check.isActive(identity);
+    }
+    expect(active).toBe(false);
+  });
+
+  it("after a failed refresh, fails closed once the bound has passed", async () => {
+    h = await createApiHarness(dialect);
+    const user = await h.signUp();
+    const identity = { userId: user.id, sessionId: user.sessionId, name: user.name, expiresAt: 0 };
+    let clock = Date.now();
+    const check = createSessionCheck({ database: h.database, cacheSeconds: 10, now: () => clock });
+    expect(await check.isActive(identity)).toBe(true);
+    await h.database.destroy();
+    clock += 9_000; // the refresh is due and fails: the answer within the bound still stands
+    expect(await check.isActive(identity)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock += 1_000; // the bound has passed
+    await expect(check.isActive(identity)).rejects.toBeInstanceOf(SessionStoreUnavailableError);
   });
 });

@@ -31,6 +31,8 @@ interface Entry {
 }
 
 export const DEFAULT_REVOCATION_CHECK_SECONDS = 5;
+/** A cached answer this far into its lifetime is refreshed in the background (issue #6). */
+export const REFRESH_AHEAD_FRACTION = 0.8;
 
 /**
  * Checks that a verified token's session (`sid`) is still live in Better Auth's `session`
@@ -39,6 +41,7 @@ export const DEFAULT_REVOCATION_CHECK_SECONDS = 5;
  */
 export function createSessionCheck(options: SessionCheckOptions): SessionCheck {
   const ttlMs = (options.cacheSeconds ?? DEFAULT_REVOCATION_CHECK_SECONDS) * 1000;
+  const refreshAfterMs = ttlMs * REFRESH_AHEAD_FRACTION;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, Entry>();
@@ -74,21 +77,36 @@ export function createSessionCheck(options: SessionCheckOptions): SessionCheck {
     }
   }
 
+  // Concurrent requests for one session share a single query.
+  function ask(key: string, sessionId: string, userId: string): Promise<Entry> {
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = lookUp(sessionId, userId).finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    return pending;
+  }
+
   return {
     async isActive(identity) {
       if (identity.sessionId === null) return false;
       const key = `${identity.userId}\u0000${identity.sessionId}`;
       const t = now();
       const cached = cache.get(key);
-      if (cached && t - cached.checkedAt < ttlMs) return cached.active && cached.expiresAt > t;
-
-      // Concurrent requests for one session share a single query.
-      let pending = inflight.get(key);
-      if (!pending) {
-        pending = lookUp(identity.sessionId, identity.userId).finally(() => inflight.delete(key));
-        inflight.set(key, pending);
+      if (cached && t - cached.checkedAt < ttlMs) {
+        // Refresh ahead: a session in use is asked about again before its answer expires, so its
+        // requests never wait on the database. The answer served is still within the bound; if
+        // the refresh fails, the entry expires on time and the next request asks (and fails
+        // closed) itself.
+        if (t - cached.checkedAt >= refreshAfterMs && !inflight.has(key)) {
+          ask(key, identity.sessionId, identity.userId).then(
+            (entry) => remember(key, entry),
+            () => {},
+          );
+        }
+        return cached.active && cached.expiresAt > t;
       }
-      const entry = await pending;
+      const entry = await ask(key, identity.sessionId, identity.userId);
       remember(key, entry);
       return entry.active;
     },

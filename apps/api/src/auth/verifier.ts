@@ -1,6 +1,7 @@
 import { errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import * as z from "zod";
 import { KeySetUnavailableError, RemoteKeySet, type RemoteKeySetOptions } from "./key-set.ts";
+import type { TokenCache } from "./token-cache.ts";
 
 /** Who is calling, as proven by a verified access token. */
 export interface Identity {
@@ -20,6 +21,11 @@ export interface VerifierConfig {
   clockToleranceSeconds: number;
   /** Refuse tokens issued longer ago than this, whatever their exp (default 24 h). */
   maxTokenAgeSeconds?: number;
+  /**
+   * Verified tokens to reuse (see token-cache.ts); absent = verify the signature on every call.
+   * Only tokens that pass every check are stored, until their `exp` or maximum age.
+   */
+  tokenCache?: TokenCache;
 }
 
 export interface Verifier {
@@ -40,6 +46,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const ClaimsSchema = z.object({
   sub: z.string().min(1).max(255),
   exp: z.number(),
+  iat: z.number(),
   sid: z.string().min(1).max(255).optional(),
   name: z.string().max(1000).optional(),
 });
@@ -54,6 +61,8 @@ const ClaimsSchema = z.object({
  * const { userId } = await verifier.verify(token);
  */
 export function createVerifier(config: VerifierConfig): Verifier {
+  const maxTokenAgeSeconds = config.maxTokenAgeSeconds ?? 24 * 60 * 60;
+  const cache = config.tokenCache;
   const keySet = new RemoteKeySet(config.jwks);
   const getKey: JWTVerifyGetKey = async (header) => {
     if (header.alg !== "EdDSA") {
@@ -72,6 +81,8 @@ export function createVerifier(config: VerifierConfig): Verifier {
       if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
         throw new InvalidTokenError("The access token is malformed");
       }
+      const cached = cache?.get(token);
+      if (cached !== undefined) return cached;
       let payload: unknown;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
@@ -80,19 +91,22 @@ export function createVerifier(config: VerifierConfig): Verifier {
           audience: config.audience,
           requiredClaims: ["exp", "iat", "sub"],
           clockTolerance: config.clockToleranceSeconds,
-          maxTokenAge: config.maxTokenAgeSeconds ?? 24 * 60 * 60,
+          maxTokenAge: maxTokenAgeSeconds,
         }));
       } catch (error) {
         throw translate(error);
       }
       const claims = ClaimsSchema.safeParse(payload);
       if (!claims.success) throw new InvalidTokenError("The access token's claims are malformed");
-      return {
+      const identity: Identity = {
         userId: claims.data.sub,
         sessionId: claims.data.sid ?? null,
         name: claims.data.name ?? null,
         expiresAt: claims.data.exp,
       };
+      // Without the clock tolerance, so a cached answer is never more lenient than verifying again.
+      cache?.set(token, identity, Math.min(claims.data.exp, claims.data.iat + maxTokenAgeSeconds) * 1000);
+      return identity;
     },
   };
 }

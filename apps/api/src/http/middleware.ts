@@ -9,7 +9,7 @@ import type { AppEnv } from "../types.ts";
 export function requestLogging(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
-    const log = logger.child({ reqId: c.var.requestId });
+    const log = logger.child({ reqId: c.get("requestId") });
     c.set("logger", log);
     await next();
     const status = c.res.status;
@@ -18,7 +18,7 @@ export function requestLogging(logger: Logger) {
       path: c.req.path,
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      userId: c.var.identity?.userId,
+      userId: c.get("identity")?.userId,
     };
     if (status >= 500) log.error(entry, "request failed");
     else log.info(entry, "request");

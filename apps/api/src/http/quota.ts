@@ -156,7 +156,7 @@ export function requestQuota(config: QuotaConfig | undefined) {
   const store = config.store ?? createMemoryQuotaStore(config);
   const { windowSeconds } = config;
   return createMiddleware<AppEnv>(async (c, next) => {
-    const decision = await store.consume(c.var.identity.userId);
+    const decision = await store.consume(c.get("identity").userId);
     const headers: Record<string, string> = {
       "RateLimit-Limit": String(decision.limit),
       "RateLimit-Remaining": String(decision.remaining),

@@ -15,7 +15,20 @@ import { type Expression, type RawBuilder, type Selectable, type SelectQueryBuil
 import { ApiError } from "../errors.ts";
 import { type CursorKind, type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
 
-type TaskRow = Selectable<Database["task"]>;
+type TaskRow = Omit<Selectable<Database["task"]>, "user_id">;
+
+/** What a task response needs (`user_id` is always the caller's, so it is not read back). */
+const TASK_COLUMNS = [
+  "id",
+  "title",
+  "description",
+  "completed",
+  "priority",
+  "due_at",
+  "completed_at",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof TaskRow)[];
 type Db = Pick<TandemDb, "db" | "dialect">;
 
 function toIso(value: Date | string): string {
@@ -41,6 +54,8 @@ interface SortKey {
   dir: SortOrder;
   /** What the key holds, so a forged cursor is refused before it reaches SQL. */
   kind: CursorKind;
+  /** The key is this column as stored, so its value is read from the row, not selected again. */
+  column?: "created_at" | "id";
 }
 
 const EPOCH = "'1970-01-01T00:00:00.000Z'";
@@ -50,10 +65,10 @@ const EPOCH = "'1970-01-01T00:00:00.000Z'";
  * never skip or repeat a row. Tasks without a due date come last in either direction.
  */
 function sortKeys(dialect: Dialect, sort: TaskSort, order: SortOrder): SortKey[] {
-  const id: SortKey = { expr: sql`id`, dir: order, kind: "text" };
+  const id: SortKey = { expr: sql`id`, dir: order, kind: "text", column: "id" };
   switch (sort) {
     case "created":
-      return [{ expr: sql`created_at`, dir: order, kind: "instant" }, id];
+      return [{ expr: sql`created_at`, dir: order, kind: "instant", column: "created_at" }, id];
     case "due": {
       const epoch = sql.raw(dialect === "postgres" ? `${EPOCH}::timestamptz` : EPOCH);
       return [
@@ -69,8 +84,8 @@ function sortKeys(dialect: Dialect, sort: TaskSort, order: SortOrder): SortKey[]
           dir: order,
           kind: "rank",
         },
-        { expr: sql`created_at`, dir: "desc", kind: "instant" },
-        { expr: sql`id`, dir: "desc", kind: "text" },
+        { expr: sql`created_at`, dir: "desc", kind: "instant", column: "created_at" },
+        { expr: sql`id`, dir: "desc", kind: "text", column: "id" },
       ];
     case "title":
       // Byte (code point) order on both engines, whatever the Postgres database's collation.
@@ -85,17 +100,37 @@ function sortKeys(dialect: Dialect, sort: TaskSort, order: SortOrder): SortKey[]
   }
 }
 
-/** `(k1, k2, …) > (v1, v2, …)` in the mixed directions of the keys, as an OR of prefixes. */
+/**
+ * `(k1, k2, …) > (v1, v2, …)` in the directions of the keys. When every key runs the same way it
+ * is written as a row-value comparison, which both engines turn into an index range: a deep page
+ * of the default list (newest first) then costs what the first page costs, instead of scanning
+ * every newer task (issue #6). Mixed directions need the OR of prefixes, led by a bound on the
+ * first key so an index on it can still narrow the scan.
+ */
 function afterCursor(keys: SortKey[], values: CursorValue[]): RawBuilder<boolean> {
+  const first = keys[0];
+  if (first !== undefined && keys.every((k) => k.dir === first.dir)) {
+    const columns = sql.join(keys.map((k) => k.expr));
+    const bound = sql.join(values.map((v) => sql`${v}`));
+    return first.dir === "asc"
+      ? sql<boolean>`((${columns}) > (${bound}))`
+      : sql<boolean>`((${columns}) < (${bound}))`;
+  }
   const branches = keys.map((key, i) => {
     const equal = keys.slice(0, i).map((k, j) => sql`${k.expr} = ${values[j]}`);
     const beyond = key.dir === "asc" ? sql`${key.expr} > ${values[i]}` : sql`${key.expr} < ${values[i]}`;
     return sql.join([...equal, beyond], sql` and `);
   });
-  return sql<boolean>`(${sql.join(
+  const lead =
+    first === undefined
+      ? sql`1 = 1`
+      : first.dir === "asc"
+        ? sql`${first.expr} >= ${values[0]}`
+        : sql`${first.expr} <= ${values[0]}`;
+  return sql<boolean>`(${lead} and (${sql.join(
     branches.map((b) => sql`(${b})`),
     sql` or `,
-  )})`;
+  )}))`;
 }
 
 function likePattern(q: string): string {
@@ -119,16 +154,17 @@ function filtered<O>(
   return q;
 }
 
-/** One page of the caller's tasks in a stable order; pass `nextCursor` back for the next. */
-export async function listTasks(
-  { db, dialect }: Db,
-  userId: string,
-  query: ListTasksQuery,
-): Promise<TaskPage> {
+/**
+ * The statement behind `listTasks` (one row more than the page, to know whether another follows),
+ * and its sort keys. Exported so the benchmark can show the plan of exactly what the API runs.
+ */
+export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListTasksQuery) {
   const keys = sortKeys(dialect, query.sort, query.order);
-  let q = filtered(db.selectFrom("task").selectAll(), userId, query).select(
-    keys.map((k, i) => sql<CursorValue | Date>`${k.expr}`.as(`k${i}`)),
+  // Only computed keys are selected again; every selected column costs a value per row.
+  const computed = keys.flatMap((k, i) =>
+    k.column === undefined ? [sql<CursorValue | Date>`${k.expr}`.as(`k${i}`)] : [],
   );
+  let q = filtered(db.selectFrom("task").select(TASK_COLUMNS), userId, query).select(computed);
   if (query.cursor !== undefined) {
     q = q.where(
       afterCursor(
@@ -143,7 +179,13 @@ export async function listTasks(
     );
   }
   for (const key of keys) q = q.orderBy(key.expr, key.dir);
-  const rows = await q.limit(query.limit + 1).execute();
+  return { statement: q.limit(query.limit + 1), keys };
+}
+
+/** One page of the caller's tasks in a stable order; pass `nextCursor` back for the next. */
+export async function listTasks(database: Db, userId: string, query: ListTasksQuery): Promise<TaskPage> {
+  const { statement, keys } = listTasksQuery(database, userId, query);
+  const rows = await statement.execute();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor =
@@ -152,7 +194,7 @@ export async function listTasks(
           query.sort,
           query.order,
           keys.map((_, i) => {
-            const v = (last as Record<string, unknown>)[`k${i}`];
+            const v = (last as Record<string, unknown>)[keys[i]?.column ?? `k${i}`];
             return v instanceof Date ? v.toISOString() : (v as CursorValue);
           }),
         )

@@ -54,38 +54,38 @@ export function taskRoutes(database: Db) {
   return new Hono<AppEnv>()
     .get("/", async (c) => {
       const query = readQuery(c, ListTasksQuerySchema);
-      return c.json(await listTasks(database, c.var.identity.userId, query));
+      return c.json(await listTasks(database, c.get("identity").userId, query));
     })
     .post("/", async (c) => {
       const input = await readJson(c, CreateTaskSchema);
-      const task = await createTask(database, c.var.identity.userId, input);
+      const task = await createTask(database, c.get("identity").userId, input);
       c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
       return c.json(task, 201);
     })
     .all("/", methodNotAllowed("GET, POST"))
     .get("/stats", async (c) => {
       const { q } = readQuery(c, TaskStatsQuerySchema);
-      return c.json(await taskStats(database, c.var.identity.userId, q));
+      return c.json(await taskStats(database, c.get("identity").userId, q));
     })
     .all("/stats", methodNotAllowed("GET"))
-    .get("/:id", async (c) => c.json(await requireTask(database, c.var.identity.userId, taskId(c))))
+    .get("/:id", async (c) => c.json(await requireTask(database, c.get("identity").userId, taskId(c))))
     .patch("/:id", async (c) => {
       const patch = await readJson(c, UpdateTaskSchema);
-      return c.json(found(await updateTask(database, c.var.identity.userId, taskId(c), patch)));
+      return c.json(found(await updateTask(database, c.get("identity").userId, taskId(c), patch)));
     })
     .put("/:id", async (c) => {
       const input = await readJson(c, ReplaceTaskSchema);
-      return c.json(found(await replaceTask(database, c.var.identity.userId, taskId(c), input)));
+      return c.json(found(await replaceTask(database, c.get("identity").userId, taskId(c), input)));
     })
     .delete("/:id", async (c) => {
-      if (!(await deleteTask(database, c.var.identity.userId, taskId(c)))) {
+      if (!(await deleteTask(database, c.get("identity").userId, taskId(c)))) {
         throw new ApiError("TASK_NOT_FOUND");
       }
       return c.body(null, 204);
     })
     .all("/:id", methodNotAllowed("GET, PATCH, PUT, DELETE"))
     .patch("/:id/complete", async (c) =>
-      c.json(found(await toggleTask(database, c.var.identity.userId, taskId(c)))),
+      c.json(found(await toggleTask(database, c.get("identity").userId, taskId(c)))),
     )
     .all("/:id/complete", methodNotAllowed("PATCH"));
 }
@@ -95,7 +95,7 @@ export function taskRoutes(database: Db) {
  * selects whose data is used (that is always the token's `sub`); it can only be refused.
  */
 export const requirePathOwner = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.param("userId") !== c.var.identity.userId) {
+  if (c.req.param("userId") !== c.get("identity").userId) {
     throw new ApiError("FORBIDDEN", { detail: "The user id in the path is not yours" });
   }
   await next();

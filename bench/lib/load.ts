@@ -1,0 +1,120 @@
+// Drives load with wrk (C, one thread pinned to its own core: far cheaper per request than a
+// Node load generator such as autocannon, which would need a core of its own just to keep up).
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BENCH_DIR } from "./paths.ts";
+import { CLOCK_TICKS, cpuSeconds, type Pinning, postgresCpu, postgresCpuBetween } from "./proc.ts";
+
+const SCRIPT = join(BENCH_DIR, "wrk", "request.lua");
+
+export interface LoadRequest {
+  method: "GET" | "POST" | "PATCH";
+  /** May contain `{task}`, replaced by each token's own task id. */
+  path: string;
+  body?: string;
+  /** Rotated across requests; absent = no Authorization header. */
+  tokens?: { token: string; taskId: string }[];
+}
+
+export interface LoadOptions {
+  baseUrl: string;
+  request: LoadRequest;
+  durationSeconds: number;
+  connections: number;
+  pinning: Pinning;
+  /** The server under test, for its CPU use. */
+  serverPid: number;
+  /** Where to write the tokens file. */
+  workDir: string;
+  /** Also measure PostgreSQL's CPU. */
+  postgres: boolean;
+}
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Responses that were not 2xx/3xx, plus socket errors and timeouts. */
+  errors: number;
+  /** CPU of one core used by the load generator, 0–100 % (near 100 % = it may be the bottleneck). */
+  loadCpuPct: number;
+  /** CPU of one core used by the server under test. */
+  serverCpuPct: number;
+  /** CPU used by all PostgreSQL processes, % of one core (PostgreSQL runs only). */
+  postgresCpuPct?: number;
+}
+
+let fileCounter = 0;
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { request } = options;
+  let tokensFile = "-";
+  if (request.tokens) {
+    tokensFile = join(options.workDir, `tokens-${++fileCounter}.txt`);
+    writeFileSync(tokensFile, request.tokens.map((t) => `${t.token} ${t.taskId}\n`).join(""));
+  }
+  const url = new URL(options.baseUrl);
+  const wrkArgs = [
+    "-t1",
+    `-c${options.connections}`,
+    `-d${options.durationSeconds}s`,
+    "--timeout",
+    "10s",
+    "-s",
+    SCRIPT,
+    options.baseUrl,
+    "--",
+    request.method,
+    request.path,
+    request.body ?? "-",
+    tokensFile,
+    url.host,
+  ];
+  const wrk =
+    options.pinning.load === null ? ["wrk"] : ["/usr/bin/taskset", "-c", options.pinning.load, "wrk"];
+  // The shell waits for wrk, then prints its own /proc stat, whose cutime/cstime now hold wrk's CPU.
+  const shell = `"$@"; code=$?; echo "CHILD_STAT $(cat /proc/$$/stat)"; exit $code`;
+
+  const serverBefore = cpuSeconds(options.serverPid);
+  const pgBefore = options.postgres ? postgresCpu() : null;
+  const started = performance.now();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn("sh", ["-c", shell, "sh", ...wrk, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`wrk failed (exit ${code}):\n${out}`)),
+    );
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const serverAfter = cpuSeconds(options.serverPid);
+  const pgAfter = pgBefore ? postgresCpuBetween(pgBefore, postgresCpu()) : 0;
+
+  const json = /WRK_JSON (\{.*\})/.exec(output)?.[1];
+  if (json === undefined) throw new Error(`wrk printed no result:\n${output}`);
+  const r = JSON.parse(json) as Record<string, number>;
+  const n = (key: string) => r[key] ?? 0;
+  const stat = /CHILD_STAT .*\) (.*)$/m.exec(output)?.[1]?.split(" ") ?? [];
+  // After "(comm)": cutime and cstime are fields 16 and 17 → indexes 13 and 14.
+  const loadCpu = (Number(stat[13] ?? 0) + Number(stat[14] ?? 0)) / CLOCK_TICKS;
+  const duration = n("durationUs") / 1e6;
+  return {
+    requests: n("requests"),
+    rps: duration > 0 ? n("requests") / duration : 0,
+    p50Ms: n("p50Us") / 1000,
+    p90Ms: n("p90Us") / 1000,
+    p99Ms: n("p99Us") / 1000,
+    maxMs: n("maxUs") / 1000,
+    errors: n("connectErrors") + n("readErrors") + n("writeErrors") + n("statusErrors") + n("timeouts"),
+    loadCpuPct: (100 * loadCpu) / wallSeconds,
+    serverCpuPct:
+      serverBefore !== null && serverAfter !== null ? (100 * (serverAfter - serverBefore)) / wallSeconds : 0,
+    ...(options.postgres ? { postgresCpuPct: (100 * pgAfter) / wallSeconds } : {}),
+  };
+}

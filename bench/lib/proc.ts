@@ -1,0 +1,172 @@
+// Processes for the benchmark: servers whose output goes to a log file (a pipe read by this
+// process would cost CPU on the cores being measured), CPU pinning, and CPU time from /proc.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+
+export type Env = Record<string, string | undefined>;
+
+/** The cores the server under test and the load generator run on, when there are two or more. */
+export interface Pinning {
+  server: string | null;
+  load: string | null;
+  note: string;
+}
+
+export function choosePinning(): Pinning {
+  const cores = availableParallelism();
+  const hasTaskset = existsSync("/usr/bin/taskset");
+  if (cores < 2 || !hasTaskset) {
+    return {
+      server: null,
+      load: null,
+      note: `not pinned (${cores} core(s), taskset ${hasTaskset ? "present" : "absent"})`,
+    };
+  }
+  // Core 0 for the server under test, the last core for the load generator; everything else
+  // (the web app, PostgreSQL, this harness) is left to the scheduler.
+  const last = String(cores - 1);
+  return { server: "0", load: last, note: `server on core 0, load generator on core ${last}` };
+}
+
+/** `command args` under `taskset -c core` when a core is given. */
+export function pinned(core: string | null, command: string, args: string[]): [string, string[]] {
+  return core === null ? [command, args] : ["/usr/bin/taskset", ["-c", core, command, ...args]];
+}
+
+export interface Server {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  readonly exited: Promise<number>;
+  hasExited(): boolean;
+  stop(): Promise<void>;
+}
+
+const live = new Set<number>();
+process.on("exit", () => {
+  for (const pid of live) killGroup(pid, "SIGKILL");
+});
+
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Starts a long-running process in its own process group, its output appended to `logFile`. */
+export function startServer(options: {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Env;
+  logFile: string;
+}): Server {
+  const fd = openSync(options.logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: ["ignore", fd, fd],
+      detached: true,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
+  live.add(pid);
+  let done = false;
+  const exited = new Promise<number>((resolve) => {
+    child.once("error", () => {
+      done = true;
+      resolve(1);
+    });
+    child.once("exit", (code) => {
+      done = true;
+      killGroup(pid, "SIGKILL");
+      live.delete(pid);
+      resolve(code ?? 1);
+    });
+  });
+  return {
+    name: options.name,
+    pid,
+    logFile: options.logFile,
+    exited,
+    hasExited: () => done,
+    async stop() {
+      if (done) return;
+      killGroup(pid, "SIGTERM");
+      const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The last lines of a log file, to say why a server did not come up. */
+export function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+export const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Fields of /proc/<pid>/stat after the command name (which may contain spaces). */
+function statFields(pid: number | "self"): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU seconds a live process has used (utime + stime), or null. */
+export function cpuSeconds(pid: number): number | null {
+  const f = statFields(pid);
+  if (!f) return null;
+  // After "(comm)": state is field 3, utime 14, stime 15 → indexes 11 and 12 here.
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds of every PostgreSQL process on this machine, by pid (its backends do the queries). */
+export function postgresCpu(): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      seconds.set(Number(entry), (Number(f[11]) + Number(f[12])) / CLOCK_TICKS);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return seconds;
+}
+
+/**
+ * CPU PostgreSQL used between two snapshots. A backend that exited in between is not counted (its
+ * last use is lost), so this can only under-count, never go negative.
+ */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
+  return total;
+}

@@ -1,0 +1,233 @@
+// The outputs: a table on stdout, results/<stamp>.json, a markdown report and its SVG chart; a
+// full run also refreshes results/latest.* and the README's Performance section.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderChart } from "./chart.ts";
+import { RESULTS_DIR, ROOT } from "./paths.ts";
+import { computeTargets } from "./targets.ts";
+import type { BenchResults, Target, VariantResult } from "./types.ts";
+
+const f0 = (n: number) => Math.round(n).toLocaleString("en");
+const f2 = (n: number) => n.toFixed(2);
+const verdict = (t: Target) => (t.met === null ? "not measured" : t.met ? "met" : "MISSED");
+
+function variantRows(variants: VariantResult[]): string[][] {
+  return variants.map((v) => [
+    String(v.scenario),
+    v.label,
+    f0(v.median.rps),
+    f2(v.median.p50Ms),
+    f2(v.median.p99Ms),
+    `${v.median.serverCpuPct.toFixed(0)}%`,
+    v.median.postgresCpuPct === undefined ? "" : `${v.median.postgresCpuPct.toFixed(0)}%`,
+    `${v.median.loadCpuPct.toFixed(0)}%`,
+    String(v.median.errors),
+  ]);
+}
+const VARIANT_HEAD = [
+  "#",
+  "variant",
+  "req/s",
+  "p50 ms",
+  "p99 ms",
+  "server CPU",
+  "PG CPU",
+  "load-gen CPU",
+  "errors",
+];
+
+function markdownTable(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function textTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [line(head), ...rows.map(line)].join("\n");
+}
+
+function ratio(r: BenchResults, a: (v: VariantResult) => boolean, b: (v: VariantResult) => boolean): string {
+  const x = r.variants.find(a);
+  const y = r.variants.find(b);
+  return x && y && y.median.rps > 0 ? `${(x.median.rps / y.median.rps).toFixed(2)}×` : "–";
+}
+
+function authRows(r: BenchResults): string[][] {
+  const dbs = [...new Set(r.variants.map((v) => v.db))];
+  return dbs.map((db) => {
+    const mode = (m: string) => (v: VariantResult) => v.db === db && v.scenario === 3 && v.mode === m;
+    const def = (v: VariantResult) =>
+      v.db === db && v.backend === "ts" && v.scenario === 1 && v.route === "me";
+    const rps = (f: (v: VariantResult) => boolean) => f0(r.variants.find(f)?.median.rps ?? 0);
+    return [
+      db,
+      rps(mode("verify")),
+      rps(mode("db-session")),
+      rps(def),
+      ratio(r, def, mode("verify")),
+      ratio(r, def, mode("db-session")),
+    ];
+  });
+}
+
+function baselineRows(r: BenchResults): string[][] {
+  return r.variants
+    .filter((v) => v.backend === "baseline")
+    .map((b) => {
+      const now = r.variants.find(
+        (v) => v.backend === "ts" && v.scenario === 1 && v.db === b.db && v.route === b.route,
+      );
+      return [
+        b.label.replace(/^baseline /, ""),
+        f0(b.median.rps),
+        f0(now?.median.rps ?? 0),
+        now ? `${(now.median.rps / b.median.rps).toFixed(2)}×` : "–",
+      ];
+    });
+}
+
+export function renderMarkdown(r: BenchResults, chartFile: string): string {
+  const s = r.settings;
+  const out: string[] = [
+    `# Tandem benchmark — ${r.finishedAt.slice(0, 16).replace("T", " ")} UTC${s.quick ? " (quick smoke run: not representative)" : s.custom ? " (custom run)" : ""}`,
+    "",
+  ];
+  if (r.warnings.length > 0) out.push("> **Warnings**", ...r.warnings.map((w) => `> - **${w}**`), "");
+  out.push(
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.os}; Node ${r.machine.node}; ${r.machine.postgres ?? "no PostgreSQL"}; Python ${r.machine.python ?? "absent"}; ${r.machine.wrk}. Pinning: ${r.machine.pinning}.`,
+    "",
+    `Settings: ${s.connections} connections, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up, ${s.reps} interleaved round(s), medians reported; ${s.users} users × ${s.tasksPerUser} tasks with ${s.users} distinct tokens rotated per request; scale users with ${s.scaleSizes.map((n) => n.toLocaleString("en")).join(", ")} tasks. The API's per-user quota is raised out of reach (API_QUOTA_REQUESTS=999999999) so it still runs but never refuses; everything else is at its default, including request logging at info.`,
+    "",
+    `![Benchmark chart](${chartFile})`,
+    "",
+    "## Targets (issue #6)",
+    "",
+    markdownTable(
+      ["target", "goal", "measured", "verdict"],
+      r.targets.map((t) => [t.name, t.goal, t.measured + (t.detail ? ` — ${t.detail}` : ""), verdict(t)]),
+    ),
+    "",
+    "## Every variant",
+    "",
+    "Scenarios: 1 TypeScript API, 2 FastAPI backend, 3 auth modes, 4 scale. CPU is % of one core over the run (PG CPU: every PostgreSQL process).",
+    "",
+    markdownTable(VARIANT_HEAD, variantRows(r.variants)),
+    "",
+    "## Authentication modes (GET /api/me, req/s)",
+    "",
+    "`verify`: Ed25519 signature checked on every request (AUTH_TOKEN_CACHE=off; session check cached 5 s). `db-session`: the session looked up in the database on every request (AUTH_REVOCATION_CHECK_SECONDS=0; signature verified once per token) — the per-request cost of a database-session design. `default`: Tandem's default (verified-token cache, session check cached 5 s).",
+    "",
+    markdownTable(
+      ["database", "verify", "db-session", "default", "default ÷ verify", "default ÷ db-session"],
+      authRows(r),
+    ),
+    "",
+  );
+  const base = baselineRows(r);
+  if (base.length > 0) {
+    out.push(
+      `## Before / after (baseline: \`${s.baselineRef}\`)`,
+      "",
+      markdownTable(["request", "baseline req/s", "now req/s", "now ÷ baseline"], base),
+      "",
+    );
+  }
+  if (r.plans.length > 0) {
+    out.push("## Query plans of the list statement (the API's own SQL)", "");
+    for (const p of r.plans)
+      out.push(
+        `**${p.db}, ${p.size.toLocaleString("en")} tasks, ${p.page} page**`,
+        "",
+        "```",
+        p.plan,
+        "```",
+        "",
+      );
+  }
+  out.push("## Web", "");
+  const { firstLoadJs: js, signIn } = r.web;
+  if (js) {
+    out.push(
+      `- /tasks first-load JS: **${(js.gzipBytes / 1000).toFixed(1)} kB gzipped** (${(js.rawBytes / 1000).toFixed(1)} kB raw; the ${js.files.length} scripts the server-rendered page references, each gzipped at level 9 from apps/web/.next/static):`,
+      "",
+      markdownTable(
+        ["script", "gzipped kB"],
+        js.files.map((f) => [f.path, (f.gzipBytes / 1000).toFixed(1)]),
+      ),
+      "",
+    );
+  }
+  if (signIn) {
+    out.push(
+      `- Sign-in → task list visible in Chromium: **median ${signIn.medianMs.toFixed(0)} ms** over ${signIn.samplesMs.length} fresh browser contexts (${signIn.samplesMs.map((m) => m.toFixed(0)).join(", ")} ms), after one unmeasured pass.`,
+      "",
+    );
+  }
+  for (const e of r.web.errors) out.push(`- Not measured: ${e}`, "");
+  out.push(
+    "Reproduce: `npm run bench` (full, ~30 min) or `npm run bench -- --quick` (smoke, < 2 min); `--baseline <git ref>` adds the API as built at that commit.",
+    "",
+  );
+  return out.join("\n");
+}
+
+const README_BEGIN = "<!-- bench:begin -->";
+const README_END = "<!-- bench:end -->";
+
+function readmeSection(r: BenchResults): string {
+  return [
+    README_BEGIN,
+    `Latest full run: ${r.finishedAt.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.pinning}); ` +
+      `details, every variant and the query plans in [bench/results/latest.md](bench/results/latest.md).`,
+    "",
+    markdownTable(
+      ["target", "goal", "measured", "verdict"],
+      r.targets.map((t) => [t.name, t.goal, t.measured, verdict(t)]),
+    ),
+    "",
+    "![Benchmark chart](bench/results/latest.svg)",
+    README_END,
+  ].join("\n");
+}
+
+export function writeReport(
+  partial: Omit<BenchResults, "targets">,
+  log: (line: string) => void,
+): BenchResults {
+  const r: BenchResults = { ...partial, targets: computeTargets(partial) };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp =
+    r.startedAt.replace(/[:]/g, "-").replace(/\.\d+Z$/, "Z") +
+    (r.settings.quick ? "-quick" : r.settings.custom ? "-custom" : "");
+  const base = join(RESULTS_DIR, stamp);
+  writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(`${base}.svg`, renderChart(r));
+  writeFileSync(`${base}.md`, renderMarkdown(r, `${stamp}.svg`));
+
+  console.log(`\n${textTable(VARIANT_HEAD, variantRows(r.variants))}\n`);
+  console.log(
+    textTable(
+      ["", "target", "goal", "measured", "verdict"],
+      r.targets.map((t) => ["", t.name, t.goal, t.measured, verdict(t)]),
+    ),
+  );
+  for (const w of r.warnings) console.log(`\n!!! ${w}`);
+  log(`wrote ${base}.{json,md,svg}`);
+
+  if (!r.settings.quick && !r.settings.custom) {
+    copyFileSync(`${base}.json`, join(RESULTS_DIR, "latest.json"));
+    copyFileSync(`${base}.svg`, join(RESULTS_DIR, "latest.svg"));
+    writeFileSync(join(RESULTS_DIR, "latest.md"), renderMarkdown(r, "latest.svg"));
+    const readme = join(ROOT, "README.md");
+    const text = existsSync(readme) ? readFileSync(readme, "utf8") : "";
+    const start = text.indexOf(README_BEGIN);
+    const end = text.indexOf(README_END);
+    if (start >= 0 && end > start) {
+      writeFileSync(readme, text.slice(0, start) + readmeSection(r) + text.slice(end + README_END.length));
+      log("updated bench/results/latest.* and the README's Performance section");
+    } else log("README has no bench markers; wrote bench/results/latest.* only");
+  }
+  return r;
+}

@@ -1,0 +1,130 @@
+// The load scenarios as a flat list of variants, run interleaved: every repetition runs every
+// variant once (in a rotated order), so a slow minute on a shared machine hits all of them alike.
+import { type LoadRequest, type LoadResult, runLoad } from "./load.ts";
+import type { Pinning } from "./proc.ts";
+import type { TokenPool } from "./seed.ts";
+import type { Running } from "./servers.ts";
+import type { AuthMode, Backend, Db, Route, Settings, Summary, VariantResult } from "./types.ts";
+import { median } from "./web.ts";
+
+export interface Variant {
+  id: string;
+  scenario: 1 | 2 | 3 | 4;
+  label: string;
+  backend: Backend;
+  db: Db;
+  route: Route;
+  mode?: AuthMode;
+  size?: number;
+  server: Running;
+  request(): Promise<LoadRequest>;
+}
+
+/** Requests of scenarios 1–3, rotating the pool's tokens. */
+export function routeRequest(route: Route, pool: TokenPool): () => Promise<LoadRequest> {
+  switch (route) {
+    case "health":
+      return () => Promise.resolve({ method: "GET", path: "/health" });
+    case "me":
+      return async () => ({ method: "GET", path: "/api/me", tokens: await pool.fresh() });
+    case "list":
+      return async () => ({ method: "GET", path: "/api/tasks?limit=20", tokens: await pool.fresh() });
+    case "create":
+      return async () => ({
+        method: "POST",
+        path: "/api/tasks",
+        body: JSON.stringify({ title: "Benchmark task", priority: "high" }),
+        tokens: await pool.fresh(),
+      });
+    case "toggle":
+      return async () => ({
+        method: "PATCH",
+        path: "/api/tasks/{task}/complete",
+        tokens: await pool.fresh(),
+      });
+    default:
+      throw new Error(`${route} needs a scale user`);
+  }
+}
+
+export const ROUTE_LABELS: Record<Route, string> = {
+  health: "GET /health",
+  me: "GET /api/me",
+  list: "GET /api/tasks?limit=20",
+  create: "POST /api/tasks",
+  toggle: "PATCH /api/tasks/:id/complete",
+  "scale-first": "list, first page",
+  "scale-deep": "list, deep cursor",
+};
+
+export interface RunOptions {
+  settings: Settings;
+  pinning: Pinning;
+  workDir: string;
+  log: (line: string) => void;
+}
+
+async function once(variant: Variant, seconds: number, options: RunOptions): Promise<LoadResult> {
+  return runLoad({
+    baseUrl: variant.server.url,
+    request: await variant.request(),
+    durationSeconds: seconds,
+    connections: options.settings.connections,
+    pinning: options.pinning,
+    serverPid: variant.server.server.pid,
+    workDir: options.workDir,
+    postgres: variant.db === "postgres",
+  });
+}
+
+function summarise(runs: LoadResult[]): Summary {
+  const pick = (f: (r: LoadResult) => number) => median(runs.map(f));
+  const pg = runs.map((r) => r.postgresCpuPct).filter((v): v is number => v !== undefined);
+  return {
+    rps: pick((r) => r.rps),
+    p50Ms: pick((r) => r.p50Ms),
+    p99Ms: pick((r) => r.p99Ms),
+    loadCpuPct: pick((r) => r.loadCpuPct),
+    serverCpuPct: pick((r) => r.serverCpuPct),
+    ...(pg.length > 0 ? { postgresCpuPct: median(pg) } : {}),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+/** One unmeasured warm-up per variant (JIT, caches, pools; whole seconds, 0 = none), then `reps` interleaved rounds. */
+export async function runVariants(variants: Variant[], options: RunOptions): Promise<VariantResult[]> {
+  const { settings, log } = options;
+  const runs = new Map<string, LoadResult[]>(variants.map((v) => [v.id, []]));
+  if (settings.warmupSeconds > 0) {
+    log(`warm-up: ${variants.length} variants × ${settings.warmupSeconds} s`);
+    for (const variant of variants) await once(variant, settings.warmupSeconds, options);
+  }
+  for (let rep = 0; rep < settings.reps; rep++) {
+    // Rotate the order by a different offset each round so no variant always runs first or last.
+    const offset = Math.floor((rep * variants.length) / settings.reps);
+    const order = [...variants.slice(offset), ...variants.slice(0, offset)];
+    log(`round ${rep + 1}/${settings.reps}: ${order.length} variants × ${settings.durationSeconds} s`);
+    for (const variant of order) {
+      const result = await once(variant, settings.durationSeconds, options);
+      runs.get(variant.id)?.push(result);
+      log(
+        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}`,
+      );
+    }
+  }
+  return variants.map((v) => {
+    const r = runs.get(v.id) ?? [];
+    return {
+      id: v.id,
+      scenario: v.scenario,
+      label: v.label,
+      backend: v.backend,
+      db: v.db,
+      route: v.route,
+      ...(v.mode === undefined ? {} : { mode: v.mode }),
+      ...(v.size === undefined ? {} : { size: v.size }),
+      runs: r,
+      median: summarise(r),
+    };
+  });
+}

@@ -1,0 +1,154 @@
+// One database with everything that runs on it: the web app issuing tokens, the TypeScript API
+// (default settings, and the scenario-3 auth modes), the FastAPI backend, and the seeded users.
+import { randomBytes } from "node:crypto";
+import type { Pinning } from "./proc.ts";
+import {
+  type BenchDatabase,
+  type BenchUser,
+  deepCursor,
+  inBatches,
+  seedTasks,
+  signUpUsers,
+  TokenPool,
+} from "./seed.ts";
+import { randomPort, type Running, startApi, startFastApi, startWeb } from "./servers.ts";
+import type { AuthMode, Db, Settings } from "./types.ts";
+
+export interface ScaleUser {
+  size: number;
+  user: BenchUser;
+  /** The user's own token (one user: every request carries the same one). */
+  pool: TokenPool;
+  deepCursor: string;
+}
+
+export interface Stack {
+  db: Db;
+  database: BenchDatabase;
+  web: Running;
+  /** The TypeScript API with default settings (scenario 1, and "default" in scenario 3). */
+  ts: Running;
+  modes: Partial<Record<AuthMode, Running>>;
+  fastapi?: Running;
+  baseline?: Running;
+  users: BenchUser[];
+  /** Signs in through the browser in scenario 5; no load run touches its tasks. */
+  webUser: BenchUser;
+  pool: TokenPool;
+  scale: ScaleUser[];
+  /** Every server, for stopping. */
+  all: Running[];
+}
+
+export interface StackOptions {
+  database: BenchDatabase;
+  settings: Settings;
+  pinning: Pinning;
+  logDir: string;
+  withFastApi: boolean;
+  baselineBundle: string | null;
+  log: (line: string) => void;
+}
+
+/** Environment of each scenario-3 mode that is not the default. */
+export const MODE_ENV: Record<Exclude<AuthMode, "default">, Record<string, string>> = {
+  // Ed25519 verification on every request; the session check keeps its default 5 s cache.
+  verify: { AUTH_TOKEN_CACHE: "off" },
+  // A session lookup in the database on every request (the cost of a database-session design);
+  // the signature is verified once per token, as Tandem's default does.
+  "db-session": { AUTH_REVOCATION_CHECK_SECONDS: "0" },
+};
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { database, settings, pinning, logDir, log } = options;
+  const db = database.dialect;
+  const all: Running[] = [];
+  const [webPort, apiPort] = [await randomPort(), await randomPort()];
+  const webUrl = `http://localhost:${webPort}`;
+  const common = { databaseUrl: database.url, webUrl, pinning, logDir };
+  try {
+    log(`${db}: starting the web app and the API`);
+    const [web, ts] = await Promise.all([
+      startWeb(
+        {
+          name: `web-${db}`,
+          databaseUrl: database.url,
+          secret: randomBytes(32).toString("base64url"),
+          apiUrl: `http://127.0.0.1:${apiPort}`,
+          logDir,
+        },
+        webPort,
+      ),
+      startApi({ ...common, name: `api-${db}`, port: apiPort }),
+    ]);
+    all.push(web, ts);
+
+    const started = performance.now();
+    const users = await signUpUsers(web.url, db, settings.users);
+    log(
+      `${db}: ${users.length} users signed up through Better Auth in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    for (const user of users) user.taskId = await seedTasks(database.handle, user.id, settings.tasksPerUser);
+
+    const [webUser] = await signUpUsers(web.url, `${db}-web`, 1);
+    if (!webUser) throw new Error("no web user");
+    await seedTasks(database.handle, webUser.id, settings.tasksPerUser);
+    const scaleUsers = await signUpUsers(web.url, `${db}-scale`, settings.scaleSizes.length);
+    const scale = await inBatches(
+      settings.scaleSizes.map((size, i) => ({ size, user: scaleUsers[i] as BenchUser })),
+      1,
+      async ({ size, user }) => {
+        const seeded = performance.now();
+        user.taskId = await seedTasks(database.handle, user.id, size);
+        log(`${db}: seeded ${size} tasks in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+        return {
+          size,
+          user,
+          pool: new TokenPool(web.url, [user]),
+          deepCursor: await deepCursor(database.handle, user.id, size, 40),
+        };
+      },
+    );
+
+    const modes: Stack["modes"] = { default: ts };
+    for (const [mode, env] of Object.entries(MODE_ENV) as [
+      Exclude<AuthMode, "default">,
+      Record<string, string>,
+    ][]) {
+      const server = await startApi({ ...common, name: `api-${db}-${mode}`, env });
+      all.push(server);
+      modes[mode] = server;
+    }
+    let fastapi: Running | undefined;
+    if (options.withFastApi) {
+      fastapi = await startFastApi({ ...common, name: `fastapi-${db}` });
+      all.push(fastapi);
+    }
+    let baseline: Running | undefined;
+    if (options.baselineBundle !== null) {
+      baseline = await startApi({ ...common, name: `baseline-${db}`, bundle: options.baselineBundle });
+      all.push(baseline);
+    }
+    return {
+      db,
+      database,
+      web,
+      ts,
+      modes,
+      ...(fastapi ? { fastapi } : {}),
+      ...(baseline ? { baseline } : {}),
+      users,
+      webUser,
+      pool: new TokenPool(web.url, users),
+      scale,
+      all,
+    };
+  } catch (error) {
+    await Promise.all(all.map((r) => r.server.stop()));
+    throw error;
+  }
+}
+
+export async function stopStack(stack: Stack): Promise<void> {
+  await Promise.all(stack.all.map((r) => r.server.stop()));
+}

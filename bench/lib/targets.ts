@@ -1,0 +1,90 @@
+// Issue #6's targets, checked against one run's medians (reported, never asserted).
+import type { BenchResults, Db, Target, VariantResult } from "./types.ts";
+
+const dbName = (db: Db) => (db === "sqlite" ? "SQLite" : "PostgreSQL");
+
+export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
+  const targets: Target[] = [];
+  const v = r.variants;
+  const get = (f: (x: VariantResult) => boolean) => v.find(f);
+  const dbs = [...new Set(v.map((x) => x.db))];
+
+  for (const db of dbs) {
+    const ts = get((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "list");
+    const py = get((x) => x.db === db && x.backend === "fastapi" && x.route === "list");
+    const name = `Authenticated list: TS ≥ 10× FastAPI (${dbName(db)})`;
+    if (!ts || !py || py.median.rps === 0) {
+      targets.push({ name, goal: "≥ 10×", measured: "FastAPI not measured", met: null });
+    } else {
+      const ratio = ts.median.rps / py.median.rps;
+      targets.push({
+        name,
+        goal: "≥ 10×",
+        measured: `${ratio.toFixed(1)}× (${Math.round(ts.median.rps)} vs ${Math.round(py.median.rps)} req/s)`,
+        met: ratio >= 10,
+        ...(ratio < 10 ? { detail: `short by ${((10 / ratio - 1) * 100).toFixed(0)}%` } : {}),
+      });
+    }
+  }
+  for (const db of dbs) {
+    const me = get((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "me");
+    const health = get((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "health");
+    if (!me || !health) continue;
+    const ratio = me.median.rps / health.median.rps;
+    targets.push({
+      name: `Auth overhead: /api/me ÷ /health (${dbName(db)}, default settings)`,
+      goal: "≥ 0.6",
+      measured: `${ratio.toFixed(2)} (${Math.round(me.median.rps)} vs ${Math.round(health.median.rps)} req/s)`,
+      met: ratio >= 0.6,
+      ...(ratio < 0.6 ? { detail: `short by ${((0.6 - ratio) * 100).toFixed(0)} points` } : {}),
+    });
+  }
+  const list = get((x) => x.db === "sqlite" && x.backend === "ts" && x.scenario === 1 && x.route === "list");
+  if (list) {
+    targets.push({
+      name: "p99 of the authenticated list on SQLite, 64 connections",
+      goal: "< 25 ms",
+      measured: `${list.median.p99Ms.toFixed(1)} ms`,
+      met: list.median.p99Ms < 25,
+      ...(list.median.p99Ms >= 25 ? { detail: `over by ${(list.median.p99Ms - 25).toFixed(1)} ms` } : {}),
+    });
+  }
+  const sizes = [...new Set(v.filter((x) => x.scenario === 4).map((x) => x.size ?? 0))].sort((a, b) => a - b);
+  const small = sizes[0];
+  const large = sizes.at(-1);
+  if (small !== undefined && large !== undefined && large !== small) {
+    for (const db of dbs) {
+      for (const route of ["scale-first", "scale-deep"] as const) {
+        const a = get((x) => x.db === db && x.route === route && x.size === small);
+        const b = get((x) => x.db === db && x.route === route && x.size === large);
+        if (!a || !b) continue;
+        const ratio = b.median.p50Ms / a.median.p50Ms;
+        targets.push({
+          name: `List p50 at ${large.toLocaleString("en")} ÷ at ${small.toLocaleString("en")} tasks, ${route === "scale-first" ? "first page" : "deep cursor"} (${dbName(db)})`,
+          goal: "≤ 1.5×",
+          measured: `${ratio.toFixed(2)}× (${b.median.p50Ms.toFixed(2)} vs ${a.median.p50Ms.toFixed(2)} ms)`,
+          met: ratio <= 1.5,
+        });
+      }
+    }
+  }
+  const js = r.web.firstLoadJs;
+  if (js) {
+    const kb = js.gzipBytes / 1000;
+    targets.push({
+      name: "/tasks first-load JS, gzipped",
+      goal: "≤ 150 kB",
+      measured: `${kb.toFixed(1)} kB (${js.files.length} files)`,
+      met: kb <= 150,
+      ...(kb > 150 ? { detail: `over by ${(kb - 150).toFixed(1)} kB` } : {}),
+    });
+  } else {
+    targets.push({
+      name: "/tasks first-load JS, gzipped",
+      goal: "≤ 150 kB",
+      measured: "not measured",
+      met: null,
+    });
+  }
+  return targets;
+}

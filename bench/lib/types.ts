@@ -1,0 +1,88 @@
+import type { LoadResult } from "./load.ts";
+import type { FirstLoadJs, SignInTiming } from "./web.ts";
+
+export type Db = "sqlite" | "postgres";
+export type Backend = "ts" | "fastapi" | "baseline";
+export type Route = "health" | "me" | "list" | "create" | "toggle" | "scale-first" | "scale-deep";
+/** Scenario 3: how the TypeScript API authenticates each request. */
+export type AuthMode = "verify" | "db-session" | "default";
+
+export interface Settings {
+  quick: boolean;
+  durationSeconds: number;
+  warmupSeconds: number;
+  reps: number;
+  connections: number;
+  users: number;
+  tasksPerUser: number;
+  scaleSizes: number[];
+  signInSamples: number;
+  baselineRef: string | null;
+  /** Run with development options (--duration, --filter…): never written to latest.* or the README. */
+  custom: boolean;
+}
+
+export interface Summary {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  loadCpuPct: number;
+  serverCpuPct: number;
+  postgresCpuPct?: number;
+  /** Sum over all runs. */
+  errors: number;
+}
+
+export interface VariantResult {
+  id: string;
+  scenario: 1 | 2 | 3 | 4;
+  label: string;
+  backend: Backend;
+  db: Db;
+  route: Route;
+  mode?: AuthMode;
+  size?: number;
+  runs: LoadResult[];
+  median: Summary;
+}
+
+export interface Plan {
+  db: Db;
+  size: number;
+  page: "first" | "deep";
+  plan: string;
+}
+
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  /** null: could not be measured in this run. */
+  met: boolean | null;
+  detail?: string;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  os: string;
+  node: string;
+  postgres: string | null;
+  python: string | null;
+  wrk: string;
+  pinning: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  settings: Settings;
+  machine: Machine;
+  /** Things a reader must know (a backend absent, errors seen); printed loudly. */
+  warnings: string[];
+  variants: VariantResult[];
+  plans: Plan[];
+  web: { firstLoadJs: FirstLoadJs | null; signIn: SignInTiming | null; errors: string[] };
+  targets: Target[];
+}

@@ -1,0 +1,134 @@
+// `npm run bench:profile -- [route] [seconds] [sqlite|postgres]`: the API bundle under `node --cpu-prof`,
+// driven by wrk on one route (me, list, create, toggle, health; default list), then the functions
+// that took the most CPU. Writes the .cpuprofile (open it in Chrome DevTools) to bench/results/.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApi } from "../scripts/lib/build.ts";
+import { runLoad } from "./lib/load.ts";
+import { RESULTS_DIR } from "./lib/paths.ts";
+import { choosePinning } from "./lib/proc.ts";
+import { routeRequest } from "./lib/scenarios.ts";
+import {
+  createPostgresDatabase,
+  createSqliteDatabase,
+  seedTasks,
+  signUpUsers,
+  TokenPool,
+} from "./lib/seed.ts";
+import { baseEnv, randomPort, startApi, startWeb } from "./lib/servers.ts";
+import type { Route } from "./lib/types.ts";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+function summarise(file: string, top = 30): string {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+  };
+  const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const name = (n: ProfileNode) =>
+    `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/^.*\/node_modules\//, "").replace(/^file:\/\/.*\/apps\//, "apps/")}:${n.callFrame.lineNumber + 1}`;
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const walk = (n: ProfileNode, stack: Set<string>): number => {
+    let sum = n.hitCount ?? 0;
+    for (const c of n.children ?? []) {
+      const child = byId.get(c);
+      if (child) sum += walk(child, new Set([...stack, name(n)]));
+    }
+    const key = name(n);
+    self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
+    if (!stack.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
+    return sum;
+  };
+  const root = profile.nodes[0];
+  if (root) walk(root, new Set());
+  const fmt = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join("\n");
+  return `self time:\n${fmt(self)}\n\ninclusive time:\n${fmt(inclusive)}`;
+}
+
+const route = (process.argv[2] ?? "list") as Route;
+const seconds = Number(process.argv[3] ?? 10);
+const pinning = choosePinning();
+await buildApi(baseEnv());
+const workDir = mkdtempSync(join(tmpdir(), "tandem-profile-"));
+const profDir = join(workDir, "prof");
+mkdirSync(profDir);
+const database =
+  process.argv[4] === "postgres"
+    ? await createPostgresDatabase(
+        process.env.BENCH_DATABASE_URL ||
+          process.env.TEST_DATABASE_URL ||
+          "postgres://postgres@127.0.0.1:5432/postgres",
+      )
+    : await createSqliteDatabase(workDir);
+const [webPort, apiPort] = [await randomPort(), await randomPort()];
+const webUrl = `http://localhost:${webPort}`;
+const [web, api] = await Promise.all([
+  startWeb(
+    {
+      name: "web",
+      databaseUrl: database.url,
+      secret: "profile-secret-0123456789abcdef0123",
+      apiUrl: "http://127.0.0.1:1",
+      logDir: workDir,
+    },
+    webPort,
+  ),
+  startApi({
+    name: "api",
+    databaseUrl: database.url,
+    webUrl,
+    pinning,
+    logDir: workDir,
+    port: apiPort,
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
+    env: process.env.PROFILE_API_ENV
+      ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>)
+      : {},
+  }),
+]);
+try {
+  const users = await signUpUsers(web.url, "profile", 100);
+  for (const u of users) u.taskId = await seedTasks(database.handle, u.id, 50);
+  const pool = new TokenPool(web.url, users);
+  const request = await routeRequest(route, pool)();
+  const common = {
+    baseUrl: api.url,
+    request,
+    connections: 64,
+    pinning,
+    serverPid: api.server.pid,
+    workDir,
+    postgres: false,
+  };
+  await runLoad({ ...common, durationSeconds: 2 });
+  const result = await runLoad({ ...common, durationSeconds: seconds });
+  console.log(
+    `${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, server CPU ${result.serverCpuPct.toFixed(0)}%, load-gen CPU ${result.loadCpuPct.toFixed(0)}%`,
+  );
+} finally {
+  await api.server.stop();
+  await web.server.stop();
+  await database.drop();
+}
+const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+if (!file) throw new Error("no profile written");
+mkdirSync(RESULTS_DIR, { recursive: true });
+const kept = join(RESULTS_DIR, `profile-${route}.cpuprofile`);
+copyFileSync(join(profDir, file), kept);
+console.log(summarise(kept));
+console.log(`\nprofile: ${kept}`);

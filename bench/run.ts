@@ -1,0 +1,329 @@
+// `npm run bench [-- --quick] [--baseline <git ref>]`: builds, starts every service on loopback,
+// seeds, drives load with wrk, and writes bench/results/<timestamp>.{json,md,svg}. A full run also
+// refreshes bench/results/latest.* and the README's Performance section.
+// Development aids: --duration/--warmup/--reps <n> and --filter <regex on variant labels>; a run
+// using any of them is not written to latest.* or the README.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApi, buildWeb } from "../scripts/lib/build.ts";
+import { buildBaseline } from "./lib/baseline.ts";
+import { describeMachine } from "./lib/machine.ts";
+import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";
+import { choosePinning } from "./lib/proc.ts";
+import { writeReport } from "./lib/report.ts";
+import { ROUTE_LABELS, routeRequest, runVariants, type Variant } from "./lib/scenarios.ts";
+import {
+  type BenchDatabase,
+  createPostgresDatabase,
+  createSqliteDatabase,
+  FIRST_TASK_TITLE,
+  listPlan,
+} from "./lib/seed.ts";
+import { baseEnv, fastApiMissing } from "./lib/servers.ts";
+import { startStack, type Stack, stopStack } from "./lib/stack.ts";
+import type { BenchResults, Plan, Route, Settings } from "./lib/types.ts";
+import { firstLoadJs, signInTiming } from "./lib/web.ts";
+
+function option(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  if (at < 0) return undefined;
+  const value = argv[at + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+function parseArgs(argv: string[]): Settings & { filter: RegExp | null } {
+  const settings = defaults(argv.includes("--quick"), option(argv, "--baseline") ?? null);
+  const number = (name: string) => {
+    const raw = option(argv, name);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw)) throw new Error(`${name} takes a whole number`);
+    return Number(raw);
+  };
+  const filter = option(argv, "--filter");
+  return {
+    ...settings,
+    durationSeconds: number("--duration") ?? settings.durationSeconds,
+    warmupSeconds: number("--warmup") ?? settings.warmupSeconds,
+    reps: number("--reps") ?? settings.reps,
+    // A development aid: only variants whose label matches (the JSON records that it was used).
+    filter: filter === undefined ? null : new RegExp(filter, "i"),
+    custom: ["--duration", "--warmup", "--reps", "--filter"].some((name) => argv.includes(name)),
+  };
+}
+
+function defaults(quick: boolean, baselineRef: string | null): Settings {
+  return quick
+    ? {
+        quick,
+        durationSeconds: 1,
+        warmupSeconds: 0,
+        reps: 1,
+        connections: 64,
+        // A smoke check: fewer sign-ups (each is a scrypt hash) and no 100k-task user.
+        users: 20,
+        tasksPerUser: 50,
+        scaleSizes: [1_000, 10_000],
+        signInSamples: 1,
+        baselineRef,
+        custom: false,
+      }
+    : {
+        quick,
+        durationSeconds: 10,
+        warmupSeconds: 3,
+        reps: 3,
+        connections: 64,
+        users: 100,
+        tasksPerUser: 50,
+        scaleSizes: [1_000, 10_000, 100_000],
+        signInSamples: 5,
+        baselineRef,
+        custom: false,
+      };
+}
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+function variantsOf(stack: Stack): Variant[] {
+  const out: Variant[] = [];
+  const routes: Route[] = ["health", "me", "list", "create", "toggle"];
+  const add = (v: Omit<Variant, "id">) =>
+    out.push({ ...v, id: `${v.backend}-${v.db}-${v.mode ?? ""}-${v.route}-${v.size ?? ""}` });
+  for (const route of routes) {
+    add({
+      scenario: 1,
+      backend: "ts",
+      db: stack.db,
+      route,
+      server: stack.ts,
+      label: `TS ${stack.db} ${ROUTE_LABELS[route]}`,
+      request: routeRequest(route, stack.pool),
+    });
+    if (stack.fastapi) {
+      add({
+        scenario: 2,
+        backend: "fastapi",
+        db: stack.db,
+        route,
+        server: stack.fastapi,
+        label: `FastAPI ${stack.db} ${ROUTE_LABELS[route]}`,
+        request: routeRequest(route, stack.pool),
+      });
+    }
+    if (stack.baseline) {
+      add({
+        scenario: 1,
+        backend: "baseline",
+        db: stack.db,
+        route,
+        server: stack.baseline,
+        label: `baseline ${stack.db} ${ROUTE_LABELS[route]}`,
+        request: routeRequest(route, stack.pool),
+      });
+    }
+  }
+  for (const mode of ["verify", "db-session"] as const) {
+    const server = stack.modes[mode];
+    if (server) {
+      add({
+        scenario: 3,
+        backend: "ts",
+        db: stack.db,
+        route: "me",
+        mode,
+        server,
+        label: `TS ${stack.db} auth=${mode} GET /api/me`,
+        request: routeRequest("me", stack.pool),
+      });
+    }
+  }
+  for (const s of stack.scale) {
+    const first = async () => ({
+      method: "GET" as const,
+      path: "/api/tasks?limit=20",
+      tokens: await s.pool.fresh(),
+    });
+    const deep = async () => ({
+      method: "GET" as const,
+      path: `/api/tasks?limit=20&cursor=${s.deepCursor}`,
+      tokens: await s.pool.fresh(),
+    });
+    add({
+      scenario: 4,
+      backend: "ts",
+      db: stack.db,
+      route: "scale-first",
+      size: s.size,
+      server: stack.ts,
+      label: `TS ${stack.db} ${s.size} tasks, first page`,
+      request: first,
+    });
+    add({
+      scenario: 4,
+      backend: "ts",
+      db: stack.db,
+      route: "scale-deep",
+      size: s.size,
+      server: stack.ts,
+      label: `TS ${stack.db} ${s.size} tasks, deep cursor`,
+      request: deep,
+    });
+  }
+  return out;
+}
+
+async function main() {
+  const { filter, ...settings } = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const warnings: string[] = [];
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+  } catch (error) {
+    // wrk prints its version and exits 1; only a missing binary throws ENOENT.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new Error("wrk is not installed: apt-get install wrk (CI's .ci/run does it)");
+    }
+  }
+  const pinning = choosePinning();
+  log(`${settings.quick ? "quick" : "full"} run; ${pinning.note}`);
+
+  await buildApi(baseEnv());
+  await buildWeb(baseEnv());
+  const workDir = mkdtempSync(join(tmpdir(), "tandem-bench-"));
+  const logDir = join(workDir, "logs");
+  mkdirSync(logDir);
+  const baselineBundle = settings.baselineRef ? await buildBaseline(settings.baselineRef, workDir) : null;
+
+  const missing = fastApiMissing();
+  if (missing) warnings.push(`FastAPI backend ABSENT — scenario 2 was NOT run: ${missing}`);
+  else if (FASTAPI_ROOT !== ROOT) {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: FASTAPI_ROOT,
+      encoding: "utf8",
+    }).trim();
+    warnings.push(
+      `the FastAPI backend came from another checkout: ${FASTAPI_ROOT} at ${commit} (BENCH_FASTAPI_ROOT)`,
+    );
+  }
+
+  const databases: BenchDatabase[] = [];
+  const stacks: Stack[] = [];
+  let ok = false;
+  try {
+    databases.push(await createSqliteDatabase(workDir));
+    const adminUrl =
+      process.env.BENCH_DATABASE_URL ||
+      process.env.TEST_DATABASE_URL ||
+      "postgres://postgres@127.0.0.1:5432/postgres";
+    try {
+      databases.push(await createPostgresDatabase(adminUrl));
+    } catch (error) {
+      warnings.push(`PostgreSQL ABSENT — every PostgreSQL variant was NOT run: ${(error as Error).message}`);
+    }
+    for (const database of databases) {
+      stacks.push(
+        await startStack({
+          database,
+          settings,
+          pinning,
+          logDir,
+          withFastApi: missing === null,
+          baselineBundle,
+          log,
+        }),
+      );
+    }
+
+    const variants = stacks.flatMap(variantsOf).filter((v) => filter === null || filter.test(v.label));
+    if (filter !== null) warnings.push(`only the variants matching --filter ${filter.source} were run`);
+    const results = await runVariants(variants, { settings, pinning, workDir, log });
+    for (const v of results) {
+      if (v.median.errors > 0)
+        warnings.push(`${v.label}: ${v.median.errors} failed requests (non-2xx or socket errors)`);
+      if (v.median.loadCpuPct > 90)
+        warnings.push(
+          `${v.label}: the load generator used ${v.median.loadCpuPct.toFixed(0)}% of its core — it may be the bottleneck`,
+        );
+    }
+
+    const plans: Plan[] = [];
+    for (const stack of stacks) {
+      for (const s of stack.scale) {
+        plans.push({
+          db: stack.db,
+          size: s.size,
+          page: "first",
+          plan: await listPlan(stack.database.handle, s.user.id),
+        });
+        plans.push({
+          db: stack.db,
+          size: s.size,
+          page: "deep",
+          plan: await listPlan(stack.database.handle, s.user.id, s.deepCursor),
+        });
+      }
+    }
+
+    const web: BenchResults["web"] = { firstLoadJs: null, signIn: null, errors: [] };
+    const sqlite = stacks.find((s) => s.db === "sqlite");
+    if (sqlite) {
+      log("web: first-load JS of /tasks, and sign-in to task list in Chromium");
+      try {
+        web.firstLoadJs = await firstLoadJs(sqlite.web.url, sqlite.webUser.cookie);
+      } catch (error) {
+        web.errors.push(`first-load JS: ${(error as Error).message}`);
+      }
+      try {
+        web.signIn = await signInTiming(
+          sqlite.web.url,
+          sqlite.webUser,
+          FIRST_TASK_TITLE,
+          settings.signInSamples,
+        );
+      } catch (error) {
+        web.errors.push(`sign-in timing: ${(error as Error).message.split("\n")[0]}`);
+      }
+      for (const e of web.errors) warnings.push(`web scenario: ${e}`);
+    }
+
+    const report: Omit<BenchResults, "targets"> = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      settings,
+      machine: await describeMachine(pinning, databases.find((d) => d.dialect === "postgres")?.handle),
+      warnings,
+      variants: results,
+      plans,
+      web,
+    };
+    writeReport(report, log);
+    ok = true;
+  } finally {
+    await Promise.all(stacks.map(stopStack));
+    for (const database of databases) await database.drop().catch(() => {});
+    if (ok && !process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true });
+    else log(`logs kept in ${logDir}`);
+    if (baselineBundle && existsSync(baselineBundle)) rmSync(baselineBundle, { force: true });
+  }
+}
+
+// Ctrl-C: exit through process.exit so the servers' process groups are killed (proc.ts).
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(
+      `[bench] ${signal}: stopping (a PostgreSQL database named tandem_bench_* may be left behind)`,
+    );
+    process.exit(130);
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`[bench] failed: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -42,7 +42,8 @@ class Logger:
         entry = {"level": LEVELS[level], "time": int(time.time() * 1000), **self._bindings}
         entry.update({k: v for k, v in fields.items() if v is not None})
         entry["msg"] = msg
-        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+        # ASCII-only JSON: a line is valid whatever encoding the process's stdout has.
+        line = json.dumps(entry, separators=(",", ":"), default=str) + "\n"
         stream = self._stream or sys.stdout
         with self._lock:
             stream.write(line)

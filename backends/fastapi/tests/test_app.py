@@ -277,3 +277,22 @@ def test_an_internal_failure_is_a_bare_500_with_the_cause_in_the_log(api: Api) -
     lines = [json.loads(line) for line in api.logs.getvalue().splitlines()]
     cause = [line for line in lines if line.get("msg") == "unhandled error" and line["reqId"] == body["requestId"]]
     assert cause and "task" in json.dumps(cause[0]["err"])
+
+
+def test_a_key_set_that_cannot_be_fetched_is_a_503_with_retry_after(database: Database, keys: KeyPair) -> None:
+    down = JwksServer(("reset",))
+    try:
+        api = Api(database, down, keys)
+        _, token = api.sign_up()
+        failed = api.call("GET", "/api/me", token)
+        body = problem(failed, 503, "AUTH_UNAVAILABLE")
+        assert failed.headers["retry-after"] == "5"
+        assert body["detail"] == "The access token cannot be checked right now; retry shortly"
+        lines = [json.loads(line) for line in api.logs.getvalue().splitlines()]
+        assert any(line["msg"] == "token key set unavailable" and line["level"] == 40 for line in lines)
+        # Tokens refused before any key lookup stay 401 and cost no fetch.
+        requests = down.requests
+        problem(api.call("GET", "/api/me", authorization="Bearer not.a.jwt!"), 401, "INVALID_TOKEN")
+        assert down.requests == requests
+    finally:
+        down.close()

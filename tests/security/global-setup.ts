@@ -1,16 +1,52 @@
 // Once per `npm run test:security`: build the API bundle and the web app if stale (as the browser
-// tests do), and refuse to run the PostgreSQL half silently skipped in CI.
+// tests do), refuse to skip PostgreSQL silently in CI, and migrate one template database per
+// dialect that every stack of the run copies (and that is dropped at the end).
+import type { TestProject } from "vitest/node";
 import { buildApi, buildWeb } from "../../scripts/lib/build.ts";
+import { createStackDatabase, type StackDatabase } from "../../scripts/lib/test-stack.ts";
 
-export default async function setup(): Promise<void> {
-  if (process.env.CI === "true" && !process.env.TEST_DATABASE_URL) {
+export interface SecurityTemplates {
+  sqlite: string;
+  postgres?: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    securityTemplates: SecurityTemplates;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const ci = process.env.CI !== undefined && !["", "0", "false"].includes(process.env.CI);
+  const adminUrl = process.env.TEST_DATABASE_URL || undefined;
+  if (ci && !adminUrl) {
     throw new Error(
-      "CI=true but TEST_DATABASE_URL is not set: the security suite must run against PostgreSQL too " +
+      "CI is set but TEST_DATABASE_URL is not set: the security suite must run against PostgreSQL too " +
         "(e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)",
     );
   }
   const started = Date.now();
   await buildApi({ ...process.env });
   await buildWeb({ ...process.env });
-  console.log(`security suite: builds ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const templates: StackDatabase[] = [];
+  const teardown = async () => {
+    for (const template of templates) await template.remove();
+  };
+  try {
+    templates.push(await createStackDatabase("sqlite"));
+    if (adminUrl) templates.push(await createStackDatabase("postgres", { adminUrl }));
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  const [sqlite, postgres] = templates;
+  project.provide("securityTemplates", {
+    sqlite: sqlite?.url ?? "",
+    ...(postgres ? { postgres: postgres.url } : {}),
+  });
+  console.log(
+    `security suite: builds and templates ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return teardown;
 }

@@ -7,7 +7,7 @@ import { signToken } from "@tandem/testing";
 import { symmetricDecrypt } from "better-auth/crypto";
 import { type CryptoKey, importJWK } from "jose";
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import type { Env } from "../../../scripts/lib/processes.ts";
 import {
   createStackDatabase,
@@ -218,7 +218,10 @@ export function sessionCookie(response: HttpResponse): string {
 export function useStack(dialect: StackDialect, settings: StackSettings = {}): () => SecurityStack {
   let current: SecurityStack | undefined;
   beforeAll(async () => {
-    const database = await createStackDatabase(dialect, process.env.TEST_DATABASE_URL);
+    const database = await createStackDatabase(dialect, {
+      adminUrl: process.env.TEST_DATABASE_URL,
+      template: inject("securityTemplates")[dialect],
+    });
     try {
       const stack = await TestStack.start({
         name: dialect,
@@ -241,7 +244,8 @@ export function useStack(dialect: StackDialect, settings: StackSettings = {}): (
   });
   afterAll(async () => {
     if (current === undefined) return;
-    await current.stack.stop();
+    // Nothing to drain: kill the web app half a second after asking it to stop.
+    await current.stack.stop(500);
     await current.db.destroy();
     await current.database.remove();
   }, 60_000);

@@ -123,7 +123,14 @@ export function createAuthOptions(config: AuthConfig) {
       ipAddress: { ipAddressHeaders: (config.trustedIpHeaders ?? []).map((h) => h.toLowerCase()) },
     },
     // Better Auth's own default is on in production only; Tandem wants it everywhere.
-    rateLimit: { storage: "database", enabled: config.rateLimit ?? true },
+    rateLimit: {
+      storage: "database",
+      enabled: config.rateLimit ?? true,
+      // The public key set is what every API instance fetches, usually without a client-address
+      // header, so all of them would share one bucket; a spray of unknown `kid`s could then starve
+      // the APIs of keys. It is public and cheap (one small read), so it is not limited.
+      customRules: { "/jwks": false },
+    },
   } satisfies BetterAuthOptions;
 }
 

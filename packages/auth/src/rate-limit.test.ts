@@ -98,4 +98,19 @@ describe.each(testDialects())("rate limiting (%s)", (dialect) => {
     const keys = (await rateLimitRows()).map((row) => row.key).sort();
     expect(keys).toEqual(["198.51.100.7|/sign-in/email", "198.51.100.8|/sign-in/email"]);
   });
+
+  it("never limits the public key set, which every API instance fetches from one address", async () => {
+    const auth = await server();
+    // 100 per 10 s is the default rule for other routes: 130 fetches would cross it.
+    const answers = await Promise.all(
+      Array.from({ length: 130 }, async () => {
+        const response = await fetch(`${auth.baseURL}/api/auth/jwks`);
+        await response.body?.cancel();
+        return response.status;
+      }),
+    );
+    expect(new Set(answers)).toEqual(new Set([200]));
+    const signIns = await statuses(auth, 4);
+    expect(signIns.at(-1)).toBe(429); // the limiter itself is on
+  });
 });

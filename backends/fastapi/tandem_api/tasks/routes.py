@@ -83,6 +83,19 @@ def database(request: Request) -> Database:
     return request.app.state.deps.database
 
 
+# Task ids are UUIDs the API generated; anything else names no task. Checked before any query,
+# because some strings cannot even be a query parameter (PostgreSQL refuses a NUL in text).
+_TASK_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def _task_id(raw: str) -> str:
+    """The path's task id, decoded; 404 TASK_NOT_FOUND (as for a missing task) when it cannot be one."""
+    task_id = decode_uri_component(raw)
+    if _TASK_ID.fullmatch(task_id) is None:
+        raise ApiError("TASK_NOT_FOUND")
+    return task_id
+
+
 def _found(task: Optional[Dict[str, Any]]) -> Response:
     if task is None:
         raise ApiError("TASK_NOT_FOUND")
@@ -137,21 +150,21 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
 
     @op("GET", "/{id}")
     def get_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        return json_response(queries.require_task(database(request), user.user_id, decode_uri_component(id)))
+        return json_response(queries.require_task(database(request), user.user_id, _task_id(id)))
 
     @op("PATCH", "/{id}")
     def update_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
         patch = _task_body(request, partial=True)
-        return _found(queries.update_task(database(request), user.user_id, decode_uri_component(id), patch))
+        return _found(queries.update_task(database(request), user.user_id, _task_id(id), patch))
 
     @op("PUT", "/{id}")
     def replace_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
         values = _task_body(request, partial=False)
-        return _found(queries.replace_task(database(request), user.user_id, decode_uri_component(id), values))
+        return _found(queries.replace_task(database(request), user.user_id, _task_id(id), values))
 
     @op("DELETE", "/{id}")
     def delete_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        if not queries.delete_task(database(request), user.user_id, decode_uri_component(id)):
+        if not queries.delete_task(database(request), user.user_id, _task_id(id)):
             raise ApiError("TASK_NOT_FOUND")
         return Response(status_code=204)
 
@@ -159,7 +172,7 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
 
     @op("PATCH", "/{id}/complete")
     def toggle_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        return _found(queries.toggle_task(database(request), user.user_id, decode_uri_component(id)))
+        return _found(queries.toggle_task(database(request), user.user_id, _task_id(id)))
 
     others("/{id}/complete", ("PATCH",))
 

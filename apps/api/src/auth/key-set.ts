@@ -69,6 +69,18 @@ export class RemoteKeySet {
     this.fetchImpl = options.fetch ?? fetch;
   }
 
+  /**
+   * Whether `kid` is in the key set as last fetched, without waiting. A stale set starts a refresh
+   * in the background, so answers reused without verification (the token cache) still learn within
+   * the set's maximum age that a key was retired or revoked.
+   */
+  hasKey(kid: string): boolean {
+    if (this.keys !== null && this.now() - this.fetchedAt > this.options.maxAgeMs && this.canTryNow()) {
+      this.refresh().catch(() => undefined);
+    }
+    return this.keys?.has(kid) ?? false;
+  }
+
   /** The key for a `kid`, fetching or refreshing the set as needed. */
   async getKey(kid: string): Promise<KeyResult> {
     const arrivedAt = this.now();

@@ -162,6 +162,37 @@ describe("createVerifier with a token cache", () => {
     await expect(verifier.verify(forged)).rejects.toBeInstanceOf(InvalidTokenError);
     expect(cache.size).toBe(1);
   });
+  it("drops cached tokens of a key that left the key set, at the set's next refresh", async () => {
+    // A key set older than 50 ms is refreshed on use: the cache must not hide a revoked key.
+    verifier = createVerifier({
+      jwks: { url: jwks.url, timeoutMs: 1000, maxAgeMs: 50 },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockToleranceSeconds: 30,
+      tokenCache: cache,
+    });
+    const token = await signWith(trusted, claims());
+    await verifier.verify(token);
+    expect(cache.size).toBe(1);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    // Control: a refresh that still lists the key keeps the cached answer.
+    await sleep(80);
+    await verifier.verify(token);
+    await sleep(30);
+    expect(await verifier.verify(token)).toBe(cache.get(token));
+
+    jwks.behave({ kind: "json", body: jwksOf(await createSigningKey()) });
+    let refused = false;
+    for (let i = 0; i < 40 && !refused; i++) {
+      await sleep(50);
+      refused = await verifier.verify(token).then(
+        () => false,
+        (error: unknown) => error instanceof InvalidTokenError,
+      );
+    }
+    expect(refused).toBe(true);
+  });
 });
 
 describe.each(testDialects())("token cache and revocation through the API (%s)", (dialect) => {

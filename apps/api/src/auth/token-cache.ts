@@ -13,10 +13,14 @@ export interface TokenCacheOptions {
  * it, and only after a token passed every check: a refused token is never remembered.
  */
 export interface TokenCache {
-  /** The identity of a token verified earlier and still within its validity, else undefined. */
-  get(token: string): Identity | undefined;
+  /**
+   * The identity of a token verified earlier and still within its validity, else undefined.
+   * `keyStillPublished` is asked about the key that signed it: a key that left the key set
+   * (retired after its grace period, or revoked) takes its cached tokens with it.
+   */
+  get(token: string, keyStillPublished?: (keyId: string) => boolean): Identity | undefined;
   /** Remembers a verified token until `validUntilMs` (never later than its `exp`). */
-  set(token: string, identity: Identity, validUntilMs: number): void;
+  set(token: string, identity: Identity, validUntilMs: number, keyId?: string): void;
   readonly size: number;
 }
 
@@ -25,6 +29,7 @@ export const DEFAULT_TOKEN_CACHE_ENTRIES = 10_000;
 interface Entry {
   identity: Identity;
   validUntilMs: number;
+  keyId: string;
 }
 
 /**
@@ -55,20 +60,20 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
     get size() {
       return entries.size;
     },
-    get(token) {
+    get(token, keyStillPublished = () => true) {
       const key = keyOf(token);
       const entry = entries.get(key);
       if (entry === undefined) return undefined;
       entries.delete(key);
-      if (now() >= entry.validUntilMs) return undefined;
+      if (now() >= entry.validUntilMs || !keyStillPublished(entry.keyId)) return undefined;
       entries.set(key, entry);
       return entry.identity;
     },
-    set(token, identity, validUntilMs) {
+    set(token, identity, validUntilMs, keyId = "") {
       if (!(validUntilMs > now())) return;
       const key = keyOf(token);
       entries.delete(key);
-      entries.set(key, { identity: Object.freeze({ ...identity }), validUntilMs });
+      entries.set(key, { identity: Object.freeze({ ...identity }), validUntilMs, keyId });
       while (entries.size > maxEntries) {
         const oldest = entries.keys().next().value;
         if (oldest === undefined) break;

@@ -81,11 +81,13 @@ export function createVerifier(config: VerifierConfig): Verifier {
       if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
         throw new InvalidTokenError("The access token is malformed");
       }
-      const cached = cache?.get(token);
+      const cached = cache?.get(token, (kid) => keySet.hasKey(kid));
       if (cached !== undefined) return cached;
       let payload: unknown;
+      let keyId: string | undefined;
       try {
-        ({ payload } = await jwtVerify(token, getKey, {
+        let protectedHeader: { kid?: string | undefined };
+        ({ payload, protectedHeader } = await jwtVerify(token, getKey, {
           algorithms: ["EdDSA"],
           issuer: config.issuer,
           audience: config.audience,
@@ -93,6 +95,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
           clockTolerance: config.clockToleranceSeconds,
           maxTokenAge: maxTokenAgeSeconds,
         }));
+        keyId = protectedHeader.kid;
       } catch (error) {
         throw translate(error);
       }
@@ -105,7 +108,8 @@ export function createVerifier(config: VerifierConfig): Verifier {
         expiresAt: claims.data.exp,
       };
       // Without the clock tolerance, so a cached answer is never more lenient than verifying again.
-      cache?.set(token, identity, Math.min(claims.data.exp, claims.data.iat + maxTokenAgeSeconds) * 1000);
+      const validUntilMs = Math.min(claims.data.exp, claims.data.iat + maxTokenAgeSeconds) * 1000;
+      if (keyId !== undefined) cache?.set(token, identity, validUntilMs, keyId);
       return identity;
     },
   };

@@ -5,7 +5,7 @@
 // using any of them is not written to latest.* or the README.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApi, buildWeb } from "../scripts/lib/build.ts";
 import { buildBaseline } from "./lib/baseline.ts";
@@ -13,7 +13,7 @@ import { describeMachine } from "./lib/machine.ts";
 import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { writeReport } from "./lib/report.ts";
-import { ROUTE_LABELS, routeRequest, runVariants, type Variant } from "./lib/scenarios.ts";
+import { runVariants, variantsOf } from "./lib/scenarios.ts";
 import {
   type BenchDatabase,
   createPostgresDatabase,
@@ -23,7 +23,7 @@ import {
 } from "./lib/seed.ts";
 import { baseEnv, fastApiMissing } from "./lib/servers.ts";
 import { startStack, type Stack, stopStack } from "./lib/stack.ts";
-import type { BenchResults, Plan, Route, Settings } from "./lib/types.ts";
+import type { BenchResults, Plan, Settings } from "./lib/types.ts";
 import { firstLoadJs, signInTiming } from "./lib/web.ts";
 
 function option(argv: string[], name: string): string | undefined {
@@ -87,97 +87,10 @@ function defaults(quick: boolean, baselineRef: string | null): Settings {
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-function variantsOf(stack: Stack): Variant[] {
-  const out: Variant[] = [];
-  const routes: Route[] = ["health", "me", "list", "create", "toggle"];
-  const add = (v: Omit<Variant, "id">) =>
-    out.push({ ...v, id: `${v.backend}-${v.db}-${v.mode ?? ""}-${v.route}-${v.size ?? ""}` });
-  for (const route of routes) {
-    add({
-      scenario: 1,
-      backend: "ts",
-      db: stack.db,
-      route,
-      server: stack.ts,
-      label: `TS ${stack.db} ${ROUTE_LABELS[route]}`,
-      request: routeRequest(route, stack.pool),
-    });
-    if (stack.fastapi) {
-      add({
-        scenario: 2,
-        backend: "fastapi",
-        db: stack.db,
-        route,
-        server: stack.fastapi,
-        label: `FastAPI ${stack.db} ${ROUTE_LABELS[route]}`,
-        request: routeRequest(route, stack.pool),
-      });
-    }
-    if (stack.baseline) {
-      add({
-        scenario: 1,
-        backend: "baseline",
-        db: stack.db,
-        route,
-        server: stack.baseline,
-        label: `baseline ${stack.db} ${ROUTE_LABELS[route]}`,
-        request: routeRequest(route, stack.pool),
-      });
-    }
-  }
-  for (const mode of ["verify", "db-session"] as const) {
-    const server = stack.modes[mode];
-    if (server) {
-      add({
-        scenario: 3,
-        backend: "ts",
-        db: stack.db,
-        route: "me",
-        mode,
-        server,
-        label: `TS ${stack.db} auth=${mode} GET /api/me`,
-        request: routeRequest("me", stack.pool),
-      });
-    }
-  }
-  for (const s of stack.scale) {
-    const first = async () => ({
-      method: "GET" as const,
-      path: "/api/tasks?limit=20",
-      tokens: await s.pool.fresh(),
-    });
-    const deep = async () => ({
-      method: "GET" as const,
-      path: `/api/tasks?limit=20&cursor=${s.deepCursor}`,
-      tokens: await s.pool.fresh(),
-    });
-    add({
-      scenario: 4,
-      backend: "ts",
-      db: stack.db,
-      route: "scale-first",
-      size: s.size,
-      server: stack.ts,
-      label: `TS ${stack.db} ${s.size} tasks, first page`,
-      request: first,
-    });
-    add({
-      scenario: 4,
-      backend: "ts",
-      db: stack.db,
-      route: "scale-deep",
-      size: s.size,
-      server: stack.ts,
-      label: `TS ${stack.db} ${s.size} tasks, deep cursor`,
-      request: deep,
-    });
-  }
-  return out;
-}
-
 async function main() {
   const { filter, ...settings } = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
+  const startLoad = loadavg()[0] ?? 0;
   const warnings: string[] = [];
   try {
     execFileSync("wrk", ["--version"], { stdio: "ignore" });
@@ -293,7 +206,11 @@ async function main() {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       settings,
-      machine: await describeMachine(pinning, databases.find((d) => d.dialect === "postgres")?.handle),
+      machine: await describeMachine(
+        pinning,
+        databases.find((d) => d.dialect === "postgres")?.handle,
+        startLoad,
+      ),
       warnings,
       variants: results,
       plans,

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpus, release, totalmem, type } from "node:os";
+import { cpus, loadavg, release, totalmem, type } from "node:os";
 import type { TandemDb } from "@tandem/db";
 import { sql } from "kysely";
 import type { Pinning } from "./proc.ts";
@@ -16,7 +16,11 @@ function run(command: string, args: string[]): string | null {
   }
 }
 
-export async function describeMachine(pinning: Pinning, postgres: TandemDb | undefined): Promise<Machine> {
+export async function describeMachine(
+  pinning: Pinning,
+  postgres: TandemDb | undefined,
+  startLoad: number,
+): Promise<Machine> {
   let pgVersion: string | null = null;
   if (postgres) {
     const { rows } = await sql<{ v: string }>`select version() as v`.execute(postgres.db);
@@ -35,5 +39,6 @@ export async function describeMachine(pinning: Pinning, postgres: TandemDb | und
     ]),
     wrk: run("wrk", ["--version"])?.split("\n")[0]?.split(" Copyright")[0] ?? "unknown",
     pinning: pinning.note,
+    loadAverage: { start: startLoad, end: loadavg()[0] ?? 0 },
   };
 }

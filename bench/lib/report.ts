@@ -1,9 +1,10 @@
 // The outputs: a table on stdout, results/<stamp>.json, a markdown report and its SVG chart; a
 // full run also refreshes results/latest.* and the README's Performance section.
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderChart } from "./chart.ts";
-import { RESULTS_DIR, ROOT } from "./paths.ts";
+import { BIN, RESULTS_DIR, ROOT } from "./paths.ts";
 import { computeTargets } from "./targets.ts";
 import type { BenchResults, Target, VariantResult } from "./types.ts";
 
@@ -96,7 +97,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
   ];
   if (r.warnings.length > 0) out.push("> **Warnings**", ...r.warnings.map((w) => `> - **${w}**`), "");
   out.push(
-    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.os}; Node ${r.machine.node}; ${r.machine.postgres ?? "no PostgreSQL"}; Python ${r.machine.python ?? "absent"}; ${r.machine.wrk}. Pinning: ${r.machine.pinning}.`,
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.os}; Node ${r.machine.node}; ${r.machine.postgres ?? "no PostgreSQL"}; Python ${r.machine.python ?? "absent"}; ${r.machine.wrk}. Pinning: ${r.machine.pinning}. ${loadNote(r)}`,
     "",
     `Settings: ${s.connections} connections, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up, ${s.reps} interleaved round(s), medians reported; ${s.users} users × ${s.tasksPerUser} tasks with ${s.users} distinct tokens rotated per request; scale users with ${s.scaleSizes.map((n) => n.toLocaleString("en")).join(", ")} tasks. The API's per-user quota is raised out of reach (API_QUOTA_REQUESTS=999999999) so it still runs but never refuses; everything else is at its default, including request logging at info.`,
     "",
@@ -173,6 +174,13 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
   return out.join("\n");
 }
 
+/** The machine's load during the run: figures from a busy machine understate Tandem. */
+function loadNote(r: BenchResults): string {
+  const { start, end } = r.machine.loadAverage;
+  const busy = Math.max(start, end) > r.machine.cores / 2;
+  return `Load average ${start.toFixed(1)} at the start, ${end.toFixed(1)} at the end${busy ? " — **the machine was busy with other work: these figures understate Tandem**" : ""}.`;
+}
+
 const README_BEGIN = "<!-- bench:begin -->";
 const README_END = "<!-- bench:end -->";
 
@@ -180,7 +188,7 @@ function readmeSection(r: BenchResults): string {
   return [
     README_BEGIN,
     `Latest full run: ${r.finishedAt.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.pinning}); ` +
-      `details, every variant and the query plans in [bench/results/latest.md](bench/results/latest.md).`,
+      `details, every variant and the query plans in [bench/results/latest.md](bench/results/latest.md). ${loadNote(r)}`,
     "",
     markdownTable(
       ["target", "goal", "measured", "verdict"],
@@ -190,6 +198,18 @@ function readmeSection(r: BenchResults): string {
     "![Benchmark chart](bench/results/latest.svg)",
     README_END,
   ].join("\n");
+}
+
+/** Prettier on what was written, so `npm run format:check` stays clean after a run. */
+function formatMarkdown(files: string[], log: (line: string) => void): void {
+  try {
+    execFileSync(join(BIN, "prettier"), ["--write", "--log-level", "warn", ...files], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
+  } catch {
+    log("prettier failed on the report; the files are written all the same");
+  }
 }
 
 export function writeReport(
@@ -229,5 +249,14 @@ export function writeReport(
       log("updated bench/results/latest.* and the README's Performance section");
     } else log("README has no bench markers; wrote bench/results/latest.* only");
   }
+  formatMarkdown(
+    [
+      `${base}.md`,
+      ...(r.settings.quick || r.settings.custom
+        ? []
+        : [join(RESULTS_DIR, "latest.md"), join(ROOT, "README.md")]),
+    ],
+    log,
+  );
   return r;
 }

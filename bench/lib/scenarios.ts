@@ -4,6 +4,7 @@ import { type LoadRequest, type LoadResult, runLoad } from "./load.ts";
 import type { Pinning } from "./proc.ts";
 import type { TokenPool } from "./seed.ts";
 import type { Running } from "./servers.ts";
+import type { Stack } from "./stack.ts";
 import type { AuthMode, Backend, Db, Route, Settings, Summary, VariantResult } from "./types.ts";
 import { median } from "./web.ts";
 
@@ -45,6 +46,95 @@ export function routeRequest(route: Route, pool: TokenPool): () => Promise<LoadR
     default:
       throw new Error(`${route} needs a scale user`);
   }
+}
+
+/** Every variant that runs on one database: scenarios 1–4 (and the --baseline build). */
+export function variantsOf(stack: Stack): Variant[] {
+  const out: Variant[] = [];
+  const routes: Route[] = ["health", "me", "list", "create", "toggle"];
+  const add = (v: Omit<Variant, "id">) =>
+    out.push({ ...v, id: `${v.backend}-${v.db}-${v.mode ?? ""}-${v.route}-${v.size ?? ""}` });
+  for (const route of routes) {
+    add({
+      scenario: 1,
+      backend: "ts",
+      db: stack.db,
+      route,
+      server: stack.ts,
+      label: `TS ${stack.db} ${ROUTE_LABELS[route]}`,
+      request: routeRequest(route, stack.pool),
+    });
+    if (stack.fastapi) {
+      add({
+        scenario: 2,
+        backend: "fastapi",
+        db: stack.db,
+        route,
+        server: stack.fastapi,
+        label: `FastAPI ${stack.db} ${ROUTE_LABELS[route]}`,
+        request: routeRequest(route, stack.pool),
+      });
+    }
+    if (stack.baseline) {
+      add({
+        scenario: 1,
+        backend: "baseline",
+        db: stack.db,
+        route,
+        server: stack.baseline,
+        label: `baseline ${stack.db} ${ROUTE_LABELS[route]}`,
+        request: routeRequest(route, stack.pool),
+      });
+    }
+  }
+  for (const mode of ["verify", "db-session"] as const) {
+    const server = stack.modes[mode];
+    if (server) {
+      add({
+        scenario: 3,
+        backend: "ts",
+        db: stack.db,
+        route: "me",
+        mode,
+        server,
+        label: `TS ${stack.db} auth=${mode} GET /api/me`,
+        request: routeRequest("me", stack.pool),
+      });
+    }
+  }
+  for (const s of stack.scale) {
+    const first = async () => ({
+      method: "GET" as const,
+      path: "/api/tasks?limit=20",
+      tokens: await s.pool.fresh(),
+    });
+    const deep = async () => ({
+      method: "GET" as const,
+      path: `/api/tasks?limit=20&cursor=${s.deepCursor}`,
+      tokens: await s.pool.fresh(),
+    });
+    add({
+      scenario: 4,
+      backend: "ts",
+      db: stack.db,
+      route: "scale-first",
+      size: s.size,
+      server: stack.ts,
+      label: `TS ${stack.db} ${s.size} tasks, first page`,
+      request: first,
+    });
+    add({
+      scenario: 4,
+      backend: "ts",
+      db: stack.db,
+      route: "scale-deep",
+      size: s.size,
+      server: stack.ts,
+      label: `TS ${stack.db} ${s.size} tasks, deep cursor`,
+      request: deep,
+    });
+  }
+  return out;
 }
 
 export const ROUTE_LABELS: Record<Route, string> = {

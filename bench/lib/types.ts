@@ -72,6 +72,8 @@ export interface Machine {
   python: string | null;
   wrk: string;
   pinning: string;
+  /** 1-minute load average when the run started and when it ended (a quiet 2-core machine: < 1). */
+  loadAverage: { start: number; end: number };
 }
 
 export interface BenchResults {

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
+import { backendCommand, PYTHON } from "../../scripts/lib/backends.ts";
 import { API_DIR, BIN, FASTAPI_DIR, FASTAPI_ROOT, WEB_DIR } from "./paths.ts";
 import { type Env, type Pinning, pinned, type Server, startServer, tail } from "./proc.ts";
 
@@ -145,7 +146,6 @@ export async function startApi(options: ApiOptions): Promise<Running> {
   return running;
 }
 
-export const PYTHON = "/usr/bin/python3";
 
 /** Why the FastAPI backend cannot run here, or null when it can. */
 export function fastApiMissing(): string | null {
@@ -159,17 +159,8 @@ export function fastApiMissing(): string | null {
 /** The FastAPI backend under uvicorn (one worker, its defaults), pinned to the server core. */
 export async function startFastApi(options: ApiOptions): Promise<Running> {
   const port = options.port ?? (await randomPort());
-  const [command, args] = pinned(options.pinning.server, PYTHON, [
-    "-m",
-    "uvicorn",
-    "tandem_api.main:app",
-    "--app-dir",
-    "backends/fastapi",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-  ]);
+  const uvicorn = backendCommand("fastapi", port);
+  const [command, args] = pinned(options.pinning.server, uvicorn.command, uvicorn.args);
   const server = startServer({
     name: options.name,
     command,

@@ -146,7 +146,6 @@ export async function startApi(options: ApiOptions): Promise<Running> {
   return running;
 }
 
-
 /** Why the FastAPI backend cannot run here, or null when it can. */
 export function fastApiMissing(): string | null {
   if (!existsSync(join(FASTAPI_DIR, "tandem_api", "main.py"))) {

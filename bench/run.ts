@@ -108,7 +108,13 @@ async function main() {
   const workDir = mkdtempSync(join(tmpdir(), "tandem-bench-"));
   const logDir = join(workDir, "logs");
   mkdirSync(logDir);
-  const baselineBundle = settings.baselineRef ? await buildBaseline(settings.baselineRef, workDir) : null;
+  let baselineBundle: string | null = null;
+  if (settings.baselineRef) {
+    const built = await buildBaseline(settings.baselineRef, workDir);
+    baselineBundle = built.bundle;
+    // The report names the commit: a branch such as main moves, and may already hold the change.
+    settings.baselineRef = `${settings.baselineRef} (${built.commit})`;
+  }
 
   const missing = fastApiMissing();
   if (missing) warnings.push(`FastAPI backend ABSENT — scenario 2 was NOT run: ${missing}`);

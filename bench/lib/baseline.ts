@@ -7,7 +7,10 @@ import { build } from "esbuild";
 import { API_DIR, ROOT } from "./paths.ts";
 
 /** Bundles apps/api at `ref` into apps/api/dist (so npm dependencies resolve from this checkout). */
-export async function buildBaseline(ref: string, workDir: string): Promise<string> {
+export async function buildBaseline(
+  ref: string,
+  workDir: string,
+): Promise<{ bundle: string; commit: string }> {
   const commit = execFileSync("git", ["rev-parse", "--short", ref], { cwd: ROOT, encoding: "utf8" }).trim();
   const source = join(workDir, `baseline-${commit}`);
   mkdirSync(source, { recursive: true });
@@ -46,5 +49,5 @@ export async function buildBaseline(ref: string, workDir: string): Promise<strin
       },
     ],
   });
-  return outfile;
+  return { bundle: outfile, commit };
 }

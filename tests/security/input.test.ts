@@ -3,14 +3,7 @@ import { beforeAll, describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { expectProblem } from "./lib/expect.ts";
 import { type Account, dialects, useStack } from "./lib/stack.ts";
-
-interface Task {
-  id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  priority: string;
-}
+import { aliceAndBobsTask, expectTaskUntouched, type Task } from "./lib/two-users.ts";
 
 describe.each(dialects())("8. input validation (%s)", (dialect) => {
   const s = useStack(dialect);
@@ -18,21 +11,11 @@ describe.each(dialects())("8. input validation (%s)", (dialect) => {
   let bob: Account;
   let bobTask: Task;
   beforeAll(async () => {
-    [alice, bob] = await Promise.all([s().signUp({ name: "Alice" }), s().signUp({ name: "Bob" })]);
-    const created = await s().api("/api/tasks", {
-      token: bob.token,
-      json: { title: "Bob's plan", description: "private" },
-    });
-    bobTask = created.json<Task>();
+    ({ alice, bob, bobTask } = await aliceAndBobsTask(s()));
   });
   const asAlice = (path: string, init: Parameters<ReturnType<typeof s>["api"]>[1] = {}) =>
     s().api(path, { token: alice.token, ...init });
-  /** Bob's task is exactly as he created it. */
-  async function expectBobTaskUntouched() {
-    const response = await s().api(`/api/tasks/${bobTask.id}`, { token: bob.token });
-    expect(response.status).toBe(200);
-    expect(response.json()).toEqual(bobTask);
-  }
+  const expectBobTaskUntouched = () => expectTaskUntouched(s(), bob, bobTask);
 
   const create = (init: Parameters<typeof asAlice>[1]) => asAlice("/api/tasks", { method: "POST", ...init });
 

@@ -6,14 +6,7 @@ import { attack } from "./lib/attack.ts";
 import { expectProblem } from "./lib/expect.ts";
 import type { HttpResponse } from "./lib/http.ts";
 import { type Account, dialects, useStack } from "./lib/stack.ts";
-
-interface Task {
-  id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  priority: string;
-}
+import { aliceAndBobsTask, expectTaskUntouched, type Task } from "./lib/two-users.ts";
 
 describe.each(dialects())("4. isolation (%s)", (dialect) => {
   const s = useStack(dialect);
@@ -21,21 +14,11 @@ describe.each(dialects())("4. isolation (%s)", (dialect) => {
   let bob: Account;
   let bobTask: Task;
   beforeAll(async () => {
-    [alice, bob] = await Promise.all([s().signUp({ name: "Alice" }), s().signUp({ name: "Bob" })]);
-    const created = await s().api("/api/tasks", {
-      token: bob.token,
-      json: { title: "Bob's plan", description: "private" },
-    });
-    bobTask = created.json<Task>();
+    ({ alice, bob, bobTask } = await aliceAndBobsTask(s()));
   });
   const asAlice = (path: string, init: Parameters<ReturnType<typeof s>["api"]>[1] = {}) =>
     s().api(path, { token: alice.token, ...init });
-  /** Bob's task is exactly as he created it. */
-  async function expectBobTaskUntouched() {
-    const response = await s().api(`/api/tasks/${bobTask.id}`, { token: bob.token });
-    expect(response.status).toBe(200);
-    expect(response.json()).toEqual(bobTask);
-  }
+  const expectBobTaskUntouched = () => expectTaskUntouched(s(), bob, bobTask);
   /** A 404 body, without the fields that differ per request. */
   function notFoundShape(response: HttpResponse) {
     const { requestId: _r, instance: _i, ...rest } = expectProblem(response, 404, "TASK_NOT_FOUND");

@@ -24,7 +24,7 @@ describe.each(testDialects())("app internals (%s)", (dialect) => {
   afterEach(() => h.close());
 
   it("is not ready once its database handle is closed, and says no more than that", async () => {
-    await h.database.destroy();
+    await h.apiDatabase.destroy();
     const response = await h.request("GET", "/ready");
     expect(response.status).toBe(503);
     expect(response.headers.get("content-type")).toMatch(PROBLEM);

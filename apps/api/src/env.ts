@@ -17,6 +17,8 @@ const EnvSchema = z.object({
     .prefault("8000"),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z.string().optional(),
+  // Named prepared statements on Postgres (docs/decisions/007); "off" behind a pooler without them.
+  DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000/api/auth/jwks"),
   AUTH_ISSUER: z.string().min(1).default("http://localhost:3000"),
   AUTH_AUDIENCE: z.string().min(1).default("tandem-api"),

@@ -1,4 +1,4 @@
-import type { Dialect } from "@tandem/db";
+import { createDb, type Dialect, type TandemDb } from "@tandem/db";
 import {
   type AuthServer,
   createTestDatabase,
@@ -38,7 +38,10 @@ export interface RequestOptions {
 }
 
 export interface ApiHarness {
+  /** The test database (Better Auth's connection to it). */
   database: TestDatabase;
+  /** The API's own connection to the same database, opened as main.ts opens it. */
+  apiDatabase: TandemDb;
   auth: AuthServer;
   app: TandemApp;
   /** Every line the API logged, as written (JSON text). */
@@ -72,8 +75,9 @@ export async function createApiHarness(
     clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
     ...(options.tokenCache === undefined ? {} : { tokenCache: options.tokenCache }),
   });
+  const apiDatabase = createDb(database.url, { isoInstants: true, preparedStatements: true });
   const app = createApp({
-    database,
+    database: apiDatabase,
     verifier,
     logger,
     config: {
@@ -88,6 +92,7 @@ export async function createApiHarness(
   });
   return {
     database,
+    apiDatabase,
     auth,
     app,
     logs,
@@ -104,6 +109,7 @@ export async function createApiHarness(
     signUp: (name) => auth.signUp(name === undefined ? {} : { name }),
     async close() {
       await auth.close();
+      await apiDatabase.destroy();
       await database.cleanup();
     },
   };

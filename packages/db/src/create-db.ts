@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
 import pg from "pg";
+import { isoInstantTypes } from "./instants.ts";
+import { preparingPool } from "./prepared.ts";
 import type { Database } from "./schema.ts";
 
 export type Dialect = "sqlite" | "postgres";
@@ -35,6 +37,17 @@ function findRepoRoot(from: string): string {
 export interface CreateDbOptions {
   /** Postgres pool size (default 10). */
   poolSize?: number;
+  /**
+   * Read Postgres `timestamptz` values as ISO 8601 UTC text, as SQLite stores them, instead of
+   * Date objects (the API, which only ever sends them as text). Better Auth expects Dates, so the
+   * web app keeps the default.
+   */
+  isoInstants?: boolean;
+  /**
+   * Send Postgres statements as named prepared statements, planned once per connection (see
+   * prepared.ts). For the API's few, hot statements; Better Auth keeps the default.
+   */
+  preparedStatements?: boolean;
 }
 
 export class DatabaseUrlError extends Error {}
@@ -70,6 +83,9 @@ function openSqlite(path: string): TandemDb {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // Reads through a memory map instead of a read(2) and a copy per page missing from SQLite's own
+  // cache (2 MB by default), the setting Rails ships; the file can still be larger than the map.
+  sqlite.pragma("mmap_size = 134217728");
   // SQLite's built-in lower() folds ASCII only; Postgres folds all of Unicode. Replace it so
   // case-insensitive search behaves the same on both.
   sqlite.function("lower", { deterministic: true }, (value: unknown) =>
@@ -120,11 +136,14 @@ function openPostgres(url: string, options: CreateDbOptions): TandemDb {
     max: options.poolSize ?? 10,
     // Fail a query fast (and let /ready say so) rather than hang when the server is unreachable.
     connectionTimeoutMillis: 5000,
+    ...(options.isoInstants ? { types: isoInstantTypes } : {}),
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query gets a fresh connection.
   pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: options.preparedStatements ? preparingPool(pool) : pool }),
+  });
   const parsed = new URL(url);
   return {
     db,

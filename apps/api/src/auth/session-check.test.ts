@@ -52,9 +52,9 @@ describe.each(testDialects())("session revocation (%s)", (dialect) => {
   it("fails closed with 503 and Retry-After when the session store cannot be read", async () => {
     h = await createApiHarness(dialect, { revocationCheckSeconds: 0 });
     const user = await h.signUp();
-    // Warm the key cache first: the auth server shares this database and could not serve keys.
+    // Only the API's connection is closed: the token itself is still good.
     expect((await h.request("GET", "/api/me", { token: user.token })).status).toBe(200);
-    await h.database.destroy();
+    await h.apiDatabase.destroy();
     const response = await h.request("GET", "/api/me", { token: user.token });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -70,8 +70,8 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
     h = await createApiHarness(dialect);
     const [a, b] = [await h.signUp("A"), await h.signUp("B")];
     const identity = (u: typeof a) => ({ userId: u.id, sessionId: u.sessionId, name: u.name, expiresAt: 0 });
-    const roomy = createSessionCheck({ database: h.database, cacheSeconds: 3600, maxEntries: 10 });
-    const tight = createSessionCheck({ database: h.database, cacheSeconds: 3600, maxEntries: 1 });
+    const roomy = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 3600, maxEntries: 10 });
+    const tight = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 3600, maxEntries: 1 });
     for (const check of [roomy, tight]) {
       expect(await check.isActive(identity(a))).toBe(true);
       expect(await check.isActive(identity(b))).toBe(true);
@@ -88,7 +88,7 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
     const user = await h.signUp();
     const identity = { userId: user.id, sessionId: user.sessionId, name: user.name, expiresAt: 0 };
     let clock = Date.now();
-    const check = createSessionCheck({ database: h.database, cacheSeconds: 10, now: () => clock });
+    const check = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 10, now: () => clock });
     expect(await check.isActive(identity)).toBe(true);
     await h.database.db.deleteFrom("session").where("id", "=", user.sessionId).execute();
     clock += 10_000 * REFRESH_AHEAD_FRACTION - 1; // not yet due: the cached answer, no query
@@ -110,9 +110,9 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
     const user = await h.signUp();
     const identity = { userId: user.id, sessionId: user.sessionId, name: user.name, expiresAt: 0 };
     let clock = Date.now();
-    const check = createSessionCheck({ database: h.database, cacheSeconds: 10, now: () => clock });
+    const check = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 10, now: () => clock });
     expect(await check.isActive(identity)).toBe(true);
-    await h.database.destroy();
+    await h.apiDatabase.destroy();
     clock += 9_000; // the refresh is due and fails: the answer within the bound still stands
     expect(await check.isActive(identity)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -71,6 +71,33 @@ describe.each(testDialects())("task list cursors (%s)", (dialect) => {
     expect(((await response.json()) as Problem).code, label).toBe(code);
   }
 
+  it("lists each task exactly as the single-task route returns it (database-built JSON)", async () => {
+    // The list's JSON is written by SQL (tasks.json.ts), the other routes' by toTask: they must agree
+    // on every field, including quoting, Unicode, booleans and instants at the ends of the range.
+    const inputs = [
+      { title: 'Quote " back\\slash / 😀 e\u0301 \u2028', description: 'line\nnext\ttab "x" </script>' },
+      { title: "Done, high", priority: "high", completed: true, dueAt: "0001-01-01T00:00:00.000Z" },
+      { title: "Low, far", priority: "low", dueAt: "9999-12-31T23:59:59.999Z", description: "" },
+      { title: "Offset", dueAt: "2026-03-29T01:30:00.5+02:00", description: null },
+    ];
+    for (const body of inputs) {
+      const created = await h.request("POST", "/api/tasks", { token, body });
+      expect(created.status, await created.clone().text()).toBe(201);
+    }
+    const response = await list({ limit: "100" });
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const page = (await response.json()) as TaskPage;
+    expect(page.items).toHaveLength(inputs.length + 3);
+    for (const item of page.items) {
+      const single = await h.request("GET", `/api/tasks/${item.id}`, { token });
+      expect(item).toStrictEqual(await single.json());
+    }
+    const done = page.items.find((t) => t.title === "Done, high");
+    expect(done).toMatchObject({ completed: true, dueAt: "0001-01-01T00:00:00.000Z" });
+    expect(done?.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(page.items.find((t) => t.title === "Offset")?.dueAt).toBe("2026-03-28T23:30:00.500Z");
+  });
+
   it("refuses a cursor used with another sort or order", async () => {
     for (const from of COMBOS) {
       const cursor = await firstCursor(from.sort, from.order);

@@ -12,7 +12,8 @@ import { type Database, type TandemDb, uuidv7 } from "@tandem/db";
 import { type Expression, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import { ApiError } from "../errors.ts";
 import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
-import { afterCursor, sortKeys } from "./tasks.keyset.ts";
+import { type JsonText, sqliteTaskJson } from "./tasks.json.ts";
+import { afterCursor, type SortKey, sortKeys } from "./tasks.keyset.ts";
 
 type TaskRow = Omit<Selectable<Database["task"]>, "user_id">;
 
@@ -69,17 +70,34 @@ function filtered<O>(
   return q;
 }
 
+type ListRow = Partial<TaskRow> & { json?: JsonText<Task> } & Record<`k${number}`, CursorValue | Date>;
+
+/** Where a list row holds the value of sort key `i`. */
+function keyName(key: SortKey, i: number, columns: "given" | "absent"): keyof ListRow & string {
+  return columns === "given" && key.column !== undefined ? key.column : `k${i}`;
+}
+
 /**
  * The statement behind `listTasks` (one row more than the page, to know whether another follows),
- * and its sort keys. Exported so the benchmark can show the plan of exactly what the API runs.
+ * and the fields of a row that hold its sort key values (for the next cursor). Exported so the
+ * benchmark can show the plan of exactly what the API runs. Each row holds the task as its
+ * columns (Postgres) or as its JSON text, `json` (SQLite).
  */
 export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListTasksQuery) {
   const keys = sortKeys(dialect, query.sort, query.order);
-  // Only computed keys are selected again; every selected column costs a value per row.
-  const computed = keys.flatMap((k, i) =>
-    k.column === undefined ? [sql<CursorValue | Date>`${k.expr}`.as(`k${i}`)] : [],
-  );
-  let q = filtered(db.selectFrom("task").select(TASK_COLUMNS), userId, query).select(computed);
+  const base = filtered(db.selectFrom("task"), userId, query);
+  // Every selected value costs a little per row: a key that is a plain task column is read from
+  // the row's columns where it has them (Postgres), and selected as `k<i>` where it has JSON text.
+  const columns = dialect === "sqlite" ? "absent" : "given";
+  const keyNames = keys.map((k, i) => keyName(k, i, columns));
+  const keyColumns = keys.flatMap((k, i) => {
+    const name = keyNames[i] ?? `k${i}`;
+    return name === k.column ? [] : [sql<CursorValue | Date>`${k.expr}`.as(name)];
+  });
+  let q =
+    dialect === "sqlite"
+      ? base.select([sqliteTaskJson.as("json"), ...keyColumns]).$castTo<ListRow>()
+      : base.select([...TASK_COLUMNS, ...keyColumns]).$castTo<ListRow>();
   if (query.cursor !== undefined) {
     q = q.where(
       afterCursor(
@@ -94,27 +112,35 @@ export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListT
     );
   }
   for (const key of keys) q = q.orderBy(key.expr, key.dir);
-  return { statement: q.limit(query.limit + 1), keys };
+  return { statement: q.limit(query.limit + 1), keyNames };
 }
 
-/** One page of the caller's tasks in a stable order; pass `nextCursor` back for the next. */
-export async function listTasks(database: Db, userId: string, query: ListTasksQuery): Promise<TaskPage> {
-  const { statement, keys } = listTasksQuery(database, userId, query);
+/**
+ * One page of the caller's tasks in a stable order, as the JSON text of a `TaskPage`; pass
+ * `nextCursor` back for the next.
+ */
+export async function listTasks(
+  database: Db,
+  userId: string,
+  query: ListTasksQuery,
+): Promise<JsonText<TaskPage>> {
+  const { statement, keyNames } = listTasksQuery(database, userId, query);
   const rows = await statement.execute();
-  const page = rows.slice(0, query.limit);
+  const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
   const nextCursor =
     rows.length > query.limit && last
       ? encodeCursor(
           query.sort,
           query.order,
-          keys.map((_, i) => {
-            const v = (last as Record<string, unknown>)[keys[i]?.column ?? `k${i}`];
+          keyNames.map((name) => {
+            const v = last[name];
             return v instanceof Date ? v.toISOString() : (v as CursorValue);
           }),
         )
       : null;
-  return { items: page.map(toTask), nextCursor };
+  const items = page.map((row) => row.json ?? JSON.stringify(toTask(row as TaskRow)));
+  return `{"items":[${items.join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 }
 
 export async function taskStats({ db }: Db, userId: string, q?: string): Promise<TaskStats> {
@@ -133,7 +159,7 @@ export async function taskStats({ db }: Db, userId: string, q?: string): Promise
 export async function getTask({ db }: Db, userId: string, id: string): Promise<Task | null> {
   const row = await db
     .selectFrom("task")
-    .selectAll()
+    .select(TASK_COLUMNS)
     .where("id", "=", id)
     .where("user_id", "=", userId)
     .executeTakeFirst();
@@ -163,7 +189,7 @@ export async function createTask({ db }: Db, userId: string, input: CreateTask):
       created_at: now,
       updated_at: now,
     })
-    .returningAll()
+    .returning(TASK_COLUMNS)
     .executeTakeFirstOrThrow();
   return toTask(row);
 }
@@ -196,7 +222,7 @@ export async function updateTask(
     })
     .where("id", "=", id)
     .where("user_id", "=", userId)
-    .returningAll()
+    .returning(TASK_COLUMNS)
     .executeTakeFirst();
   return row ? toTask(row) : null;
 }
@@ -231,7 +257,7 @@ export async function toggleTask({ db, dialect }: Db, userId: string, id: string
     })
     .where("id", "=", id)
     .where("user_id", "=", userId)
-    .returningAll()
+    .returning(TASK_COLUMNS)
     .executeTakeFirst();
   return row ? toTask(row) : null;
 }

@@ -54,7 +54,9 @@ export function taskRoutes(database: Db) {
   return new Hono<AppEnv>()
     .get("/", async (c) => {
       const query = readQuery(c, ListTasksQuerySchema);
-      return c.json(await listTasks(database, c.get("identity").userId, query));
+      // Already JSON (built by the database): sent as it is, with the header c.json would set.
+      const body = await listTasks(database, c.get("identity").userId, query);
+      return c.body(body, 200, { "Content-Type": "application/json" });
     })
     .post("/", async (c) => {
       const input = await readJson(c, CreateTaskSchema);

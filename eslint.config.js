@@ -4,6 +4,22 @@ import prettier from "eslint-config-prettier";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+const NODE_BUILTINS = [
+  "fs",
+  "path",
+  "crypto",
+  "http",
+  "https",
+  "os",
+  "url",
+  "util",
+  "child_process",
+  "stream",
+  "module",
+].map((name) => ({ name, message: `Use node:${name}.` }));
+
+const BROWSER_SAFE = "The browser bundle must not carry zod (issue #6): use @tandem/contracts/client.";
+
 export default tseslint.config(
   {
     ignores: [
@@ -24,24 +40,7 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            "fs",
-            "path",
-            "crypto",
-            "http",
-            "https",
-            "os",
-            "url",
-            "util",
-            "child_process",
-            "stream",
-            "module",
-          ].map((name) => ({ name, message: `Use node:${name}.` })),
-        },
-      ],
+      "no-restricted-imports": ["error", { paths: NODE_BUILTINS }],
     },
   },
   {
@@ -52,6 +51,23 @@ export default tseslint.config(
       "no-restricted-properties": [
         "error",
         { object: "process", property: "env", message: "Read configuration in env.ts only." },
+      ],
+    },
+  },
+  {
+    // Web code that can reach the browser: zod only as types. Server-only modules are *.server.ts.
+    files: ["apps/web/src/**/*.{ts,tsx}"],
+    ignores: ["apps/web/src/env.ts", "apps/web/src/**/*.server.ts", "apps/web/src/**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            ...NODE_BUILTINS,
+            { name: "zod", allowTypeImports: true, message: BROWSER_SAFE },
+            { name: "@tandem/contracts", allowTypeImports: true, message: BROWSER_SAFE },
+          ],
+        },
       ],
     },
   },

@@ -1,6 +1,6 @@
 """The error catalogue of packages/contracts (ERROR_CODES) and the RFC 9457 problem body.
 
-tests/test_parity.py checks this table against packages/contracts/src/errors.ts, so the two
+tests/test_parity.py checks this table against packages/contracts/src/rules.ts, so the two
 backends cannot drift apart.
 """
 

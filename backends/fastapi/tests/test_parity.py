@@ -18,7 +18,7 @@ TSX = str(REPO_ROOT / "node_modules" / ".bin" / "tsx")
 
 
 def test_the_error_catalogue_is_the_contracts_one() -> None:
-    source = (REPO_ROOT / "packages" / "contracts" / "src" / "errors.ts").read_text("utf-8")
+    source = (REPO_ROOT / "packages" / "contracts" / "src" / "rules.ts").read_text("utf-8")
     entries = re.findall(r'^\s+([A-Z_]+): \{ status: (\d+), title: "([^"]+)" \},$', source, re.MULTILINE)
     assert {code: (int(status), title) for code, status, title in entries} == ERROR_CODES
 

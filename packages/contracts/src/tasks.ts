@@ -1,24 +1,37 @@
 import * as z from "zod";
+import {
+  DEFAULT_ORDER,
+  INSTANT_RANGE,
+  LIMIT_DEFAULT,
+  LIMIT_MAX,
+  PRIORITIES,
+  TASK_SORTS,
+  TASK_STATUSES,
+} from "./rules.ts";
 import { DescriptionSchema, SearchSchema, TitleSchema } from "./text.ts";
 
-export const PRIORITIES = ["low", "medium", "high"] as const;
+export {
+  DEFAULT_ORDER,
+  LIMIT_DEFAULT,
+  LIMIT_MAX,
+  PRIORITIES,
+  type Priority,
+  type SortOrder,
+  TASK_SORTS,
+  TASK_STATUSES,
+  type TaskSort,
+  type TaskStatus,
+} from "./rules.ts";
+
 export const PrioritySchema = z.enum(PRIORITIES).meta({ id: "Priority" });
-export type Priority = z.infer<typeof PrioritySchema>;
 
 /**
- * An instant with an explicit offset, normalised to UTC with milliseconds (`…T12:00:00.000Z`).
- * In UTC it must fall in the years 0001–9999: year 0 and five-digit years have no plain ISO 8601
- * form (`toISOString` gives `+010000-…`), Postgres refuses them and SQLite would sort them wrongly.
+ * An instant with an explicit offset, normalised to UTC with milliseconds (`…T12:00:00.000Z`),
+ * in the years 0001–9999 in UTC (see INSTANT_RANGE).
  */
 export const InstantSchema = z.iso
   .datetime({ offset: true })
-  .refine(
-    (s) => {
-      const year = new Date(s).getUTCFullYear();
-      return year >= 1 && year <= 9999;
-    },
-    { message: "Must fall between the years 0001 and 9999 in UTC" },
-  )
+  .refine(INSTANT_RANGE.test, { message: INSTANT_RANGE.message })
   .transform((s) => new Date(s).toISOString())
   .describe("ISO 8601 date-time with offset; stored and returned in UTC");
 
@@ -79,23 +92,6 @@ export const UpdateTaskSchema = z
   })
   .meta({ id: "UpdateTask" });
 export type UpdateTask = z.output<typeof UpdateTaskSchema>;
-
-export const TASK_STATUSES = ["all", "active", "completed"] as const;
-export const TASK_SORTS = ["created", "due", "priority", "title"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export type TaskSort = (typeof TASK_SORTS)[number];
-export type SortOrder = "asc" | "desc";
-
-/** The order each sort uses when `order` is not given: newest first, soonest due, highest priority, A→Z. */
-export const DEFAULT_ORDER: Record<TaskSort, SortOrder> = {
-  created: "desc",
-  due: "asc",
-  priority: "desc",
-  title: "asc",
-};
-
-export const LIMIT_DEFAULT = 20;
-export const LIMIT_MAX = 100;
 
 // Query strings are text; integers are parsed from digits only (no "1e2", " 5", "0x10").
 const LimitSchema = z

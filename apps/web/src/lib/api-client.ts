@@ -3,15 +3,14 @@ import {
   type SortOrder,
   type Task,
   type TaskPage,
-  TaskPageSchema,
-  TaskSchema,
+  parseTask,
+  parseTaskPage,
+  parseTaskStats,
   type TaskSort,
   type TaskStats,
-  TaskStatsSchema,
   type TaskStatus,
   type UpdateTask,
-} from "@tandem/contracts";
-import type * as z from "zod";
+} from "@tandem/contracts/client";
 import { ApiError, ApiUnreachableError, toApiError } from "./api-errors";
 import type { TokenSource } from "./api-token";
 
@@ -98,35 +97,35 @@ export function createApiClient(options: ApiClientOptions) {
   async function request<T>(
     method: string,
     path: string,
-    schema: z.ZodType<T>,
+    parse: (value: unknown) => T | null,
     body?: unknown,
     opts?: RequestOptions,
   ): Promise<T> {
     const response = await call(method, path, body, opts);
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) {
+    const parsed = parse(await response.json().catch(() => undefined));
+    if (parsed === null) {
       throw new ApiError({ status: 502, code: "INTERNAL_ERROR", detail: "Unexpected answer from the API" });
     }
-    return parsed.data;
+    return parsed;
   }
 
   const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
 
   return {
     listTasks(params: ListTasksParams = {}, opts?: RequestOptions): Promise<TaskPage> {
-      return request("GET", `/api/tasks${toSearch(params)}`, TaskPageSchema, undefined, opts);
+      return request("GET", `/api/tasks${toSearch(params)}`, parseTaskPage, undefined, opts);
     },
     stats(params: { q?: string } = {}, opts?: RequestOptions): Promise<TaskStats> {
-      return request("GET", `/api/tasks/stats${toSearch(params)}`, TaskStatsSchema, undefined, opts);
+      return request("GET", `/api/tasks/stats${toSearch(params)}`, parseTaskStats, undefined, opts);
     },
     getTask(id: string, opts?: RequestOptions): Promise<Task> {
-      return request("GET", taskPath(id), TaskSchema, undefined, opts);
+      return request("GET", taskPath(id), parseTask, undefined, opts);
     },
     createTask(input: CreateTask, opts?: RequestOptions): Promise<Task> {
-      return request("POST", "/api/tasks", TaskSchema, input, opts);
+      return request("POST", "/api/tasks", parseTask, input, opts);
     },
     updateTask(id: string, patch: UpdateTask, opts?: RequestOptions): Promise<Task> {
-      return request("PATCH", taskPath(id), TaskSchema, patch, opts);
+      return request("PATCH", taskPath(id), parseTask, patch, opts);
     },
     async deleteTask(id: string, opts?: RequestOptions): Promise<void> {
       await call("DELETE", taskPath(id), undefined, opts);

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, type FieldError, ProblemSchema } from "@tandem/contracts";
+import { ERROR_CODES, type ErrorCode, type FieldError, parseProblem } from "@tandem/contracts/client";
 
 // The errors the API client reports: the API's refusals (problem+json), no answer at all, and the
 // end of the session. The UI tells them apart to choose between a message and the outage banner.
@@ -62,9 +62,8 @@ export function isServiceProblem(error: unknown): boolean {
 export async function toApiError(response: Response): Promise<ApiError> {
   const type = response.headers.get("Content-Type") ?? "";
   if (type.includes("json")) {
-    const parsed = ProblemSchema.safeParse(await response.json().catch(() => null));
-    if (parsed.success) {
-      const p = parsed.data;
+    const p = parseProblem(await response.json().catch(() => null));
+    if (p !== null) {
       return new ApiError({
         status: response.status,
         code: p.code,

@@ -1,23 +1,26 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireSession } from "@/lib/session.server";
 import styles from "./app-shell.module.css";
 
 export const dynamic = "force-dynamic";
 
-/** Every page below needs a signed-in user; the proxy is only a fast path, this is the check. */
+/**
+ * Every page below needs a signed-in user; the proxy is only a fast path, this is the check.
+ * The navigation uses plain links: every page is rendered per request anyway, and next/link would
+ * add 3 kB to each page's first-load JavaScript (an issue #6 target) for client-side transitions.
+ */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await requireSession("/tasks");
   return (
     <>
       <header className={styles.header}>
         <nav className={styles.nav} aria-label="Main">
-          <Link href="/tasks" className={styles.brand}>
+          <a href="/tasks" className={styles.brand}>
             Tandem
-          </Link>
+          </a>
           <div className={styles.links}>
-            <Link href="/tasks">Tasks</Link>
-            <Link href="/settings">Settings</Link>
+            <a href="/tasks">Tasks</a>
+            <a href="/settings">Settings</a>
             <span className={styles.user} title={session.user.email}>
               {session.user.name}
             </span>

@@ -1,6 +1,6 @@
 "use client";
 
-import { type CreateTask, CreateTaskSchema, type Priority, type Task } from "@tandem/contracts";
+import { checkTaskFields, type CreateTask, type Priority, type Task } from "@tandem/contracts/client";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
 import { TaskDetailFields } from "./task-detail-fields";
@@ -28,18 +28,17 @@ interface FormError {
  */
 function toInput(draft: Draft): { input: CreateTask } | { error: FormError } {
   if (draft.title.trim() === "") return { error: { text: "Give the task a title.", field: "title" } };
-  const parsed = CreateTaskSchema.safeParse({
+  const checked = checkTaskFields({
     title: draft.title,
     ...(draft.description.trim() ? { description: draft.description } : {}),
     priority: draft.priority,
     ...(draft.due ? { dueAt: dateInputToIso(draft.due) } : {}),
   });
-  if (parsed.success) return { input: parsed.data };
-  const issue = parsed.error.issues[0];
-  const field = issue?.path[0];
+  if (checked.success) return { input: checked.data };
+  const { path: field, message } = checked.issue;
   return {
     error: {
-      text: issue?.message ?? "Check the task's fields.",
+      text: message,
       ...(field === "title" || field === "description" || field === "dueAt" ? { field } : {}),
     },
   };

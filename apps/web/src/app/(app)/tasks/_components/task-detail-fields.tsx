@@ -1,4 +1,4 @@
-import { type Priority, PRIORITIES } from "@tandem/contracts";
+import { type Priority, PRIORITIES } from "@tandem/contracts/client";
 import type { InputHTMLAttributes, RefObject } from "react";
 import { PRIORITY_LABELS } from "./task-helpers";
 import styles from "./tasks.module.css";

@@ -1,6 +1,6 @@
 "use client";
 
-import { CreateTaskSchema, type Priority, type Task, type UpdateTask } from "@tandem/contracts";
+import { checkTaskFields, type Priority, type Task, type UpdateTask } from "@tandem/contracts/client";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { TaskDetailFields } from "./task-detail-fields";
 import { dateInputToIso, isoToDateInput } from "./task-helpers";
@@ -32,23 +32,22 @@ export function draftFromTask(task: Task): EditDraft {
 function toPatch(task: Task, draft: EditDraft): { patch: UpdateTask | null } | { error: EditError } {
   if (draft.title.trim() === "") return { error: { text: "Give the task a title.", field: "title" } };
   const dueAt = draft.due ? dateInputToIso(draft.due) : null;
-  const parsed = CreateTaskSchema.safeParse({
+  const checked = checkTaskFields({
     title: draft.title,
     description: draft.description.trim() ? draft.description : null,
     priority: draft.priority,
     dueAt,
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path[0];
+  if (!checked.success) {
+    const { path: field, message } = checked.issue;
     return {
       error: {
-        text: issue?.message ?? "Check the task's fields.",
+        text: message,
         ...(field === "title" || field === "description" || field === "dueAt" ? { field } : {}),
       },
     };
   }
-  const v = parsed.data;
+  const v = checked.data;
   const patch: UpdateTask = {
     ...(v.title !== task.title ? { title: v.title } : {}),
     ...((v.description ?? null) !== task.description ? { description: v.description ?? null } : {}),

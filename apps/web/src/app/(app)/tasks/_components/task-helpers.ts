@@ -7,7 +7,7 @@ import {
   type TaskSort,
   type TaskStats,
   type TaskStatus,
-} from "@tandem/contracts";
+} from "@tandem/contracts/client";
 import { ApiError, ApiUnreachableError, SessionEndedError } from "@/lib/api-client";
 
 // Pure helpers shared by the tasks components (and the server page, for reading the URL).

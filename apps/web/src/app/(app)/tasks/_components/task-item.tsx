@@ -1,6 +1,6 @@
 "use client";
 
-import type { Task, UpdateTask } from "@tandem/contracts";
+import type { Task, UpdateTask } from "@tandem/contracts/client";
 import { useRef, useState, useSyncExternalStore } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
 import { type EditDraft, type EditError, draftFromTask, TaskEditForm } from "./task-edit-form";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Task } from "@tandem/contracts";
+import type { Task } from "@tandem/contracts/client";
 import type { ReactNode } from "react";
 import { NEW_TASK_INPUT_ID } from "./task-helpers";
 import { focusTask, TaskItem, toggleId } from "./task-item";

@@ -7,7 +7,7 @@ import {
   type TaskSort,
   type TaskStats,
   type TaskStatus,
-} from "@tandem/contracts";
+} from "@tandem/contracts/client";
 import { useId } from "react";
 import { SORT_LABELS, type TaskView } from "./task-helpers";
 import styles from "./tasks.module.css";

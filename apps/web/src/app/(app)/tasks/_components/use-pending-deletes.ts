@@ -1,6 +1,6 @@
 "use client";
 
-import type { Task, TaskStats } from "@tandem/contracts";
+import type { Task, TaskStats } from "@tandem/contracts/client";
 import {
   type Dispatch,
   type RefObject,

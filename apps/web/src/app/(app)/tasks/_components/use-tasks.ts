@@ -1,6 +1,6 @@
 "use client";
 
-import type { CreateTask, Task, TaskStats, UpdateTask } from "@tandem/contracts";
+import type { CreateTask, Task, TaskStats, UpdateTask } from "@tandem/contracts/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type ApiClient, ApiError, isServiceProblem, SessionEndedError } from "@/lib/api-client";
 import type { InitialTasks } from "@/lib/api.server";

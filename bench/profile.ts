@@ -1,10 +1,11 @@
 // `npm run bench:profile -- [route] [seconds] [sqlite|postgres]`: the API bundle under `node --cpu-prof`,
 // driven by wrk on one route (me, list, create, toggle, health; default list), then the functions
 // that took the most CPU. Writes the .cpuprofile (open it in Chrome DevTools) to bench/results/.
+// PROFILE_NODE_ARGS="--flag …" adds node flags to the API (to try V8 settings); PROFILE_API_ENV (JSON) adds variables.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApi } from "../scripts/lib/build.ts";
+import { buildApi, buildWeb } from "../scripts/lib/build.ts";
 import { runLoad } from "./lib/load.ts";
 import { RESULTS_DIR } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
@@ -64,6 +65,8 @@ const route = (process.argv[2] ?? "list") as Route;
 const seconds = Number(process.argv[3] ?? 10);
 const pinning = choosePinning();
 await buildApi(baseEnv());
+// The web app issues the tokens; a fresh checkout has no build yet (rebuilt only when stale).
+await buildWeb(baseEnv());
 const workDir = mkdtempSync(join(tmpdir(), "tandem-profile-"));
 const profDir = join(workDir, "prof");
 mkdirSync(profDir);
@@ -95,7 +98,11 @@ const [web, api] = await Promise.all([
     pinning,
     logDir: workDir,
     port: apiPort,
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
+    nodeArgs: [
+      ...(process.env.PROFILE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--cpu-prof",
+      `--cpu-prof-dir=${profDir}`,
+    ],
     env: process.env.PROFILE_API_ENV
       ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>)
       : {},

@@ -1,6 +1,7 @@
 // `npm start`: migrate, build what is stale, run the web app (:3000) and the API (:8000) from
 // production builds, wait until both answer, print the URLs. Ctrl-C stops both.
 import { join } from "node:path";
+import { API_NODE_FLAGS } from "./lib/backends.ts";
 import { API_DIR, BIN, buildApi, buildWeb, WEB_DIR } from "./lib/build.ts";
 import { startService, waitForHttp } from "./lib/processes.ts";
 import { fail, loadDotEnv, migrate, requireFreePorts, resolveStack, supervise } from "./lib/stack.ts";
@@ -25,7 +26,7 @@ try {
   const api = startService({
     name: "api",
     command: process.execPath,
-    args: ["--enable-source-maps", "dist/main.js"],
+    args: [...API_NODE_FLAGS, "dist/main.js"],
     cwd: API_DIR,
     env: stack.apiEnv,
   });

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import { backendCommand, PYTHON } from "../../scripts/lib/backends.ts";
+import { API_NODE_FLAGS, backendCommand, PYTHON } from "../../scripts/lib/backends.ts";
 import { API_DIR, BIN, FASTAPI_DIR, FASTAPI_ROOT, WEB_DIR } from "./paths.ts";
 import { type Env, type Pinning, pinned, type Server, startServer, tail } from "./proc.ts";
 
@@ -130,6 +130,7 @@ function apiEnv(options: ApiOptions, port: number): Env {
 export async function startApi(options: ApiOptions): Promise<Running> {
   const port = options.port ?? (await randomPort());
   const [command, args] = pinned(options.pinning.server, process.execPath, [
+    ...API_NODE_FLAGS,
     ...(options.nodeArgs ?? []),
     options.bundle ?? join(API_DIR, "dist", "main.js"),
   ]);

@@ -199,6 +199,22 @@ export class SecurityStack {
   logs(): string[] {
     return this.stack.logs();
   }
+
+  /**
+   * Every service's output up to the API's line for `requestId`. The API batches its log writes
+   * (a 4 KiB buffer flushed at least every 100 ms), so a line can arrive after the response; the
+   * API writes in order, so once that line is here, so is everything it logged before.
+   */
+  async logsThrough(requestId: string, timeoutMs = 5_000): Promise<string[]> {
+    if (requestId === "") throw new Error("logsThrough needs the request id of a response");
+    const deadline = Date.now() + timeoutMs;
+    while (!this.logs().some((line) => line.includes(requestId))) {
+      if (Date.now() > deadline)
+        throw new Error(`no log line mentions request ${requestId} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.logs();
+  }
 }
 
 /** The session cookie a sign-up/sign-in response set (`name=value`). */

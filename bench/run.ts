@@ -13,7 +13,7 @@ import { describeMachine } from "./lib/machine.ts";
 import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { writeReport } from "./lib/report.ts";
-import { runVariants, variantsOf } from "./lib/scenarios.ts";
+import { controlVariant, runVariants, variantsOf } from "./lib/scenarios.ts";
 import {
   type BenchDatabase,
   createPostgresDatabase,
@@ -21,7 +21,7 @@ import {
   FIRST_TASK_TITLE,
   listPlan,
 } from "./lib/seed.ts";
-import { baseEnv, fastApiMissing } from "./lib/servers.ts";
+import { baseEnv, fastApiMissing, type Running, startControl } from "./lib/servers.ts";
 import { startStack, type Stack, stopStack } from "./lib/stack.ts";
 import type { BenchResults, Plan, Settings } from "./lib/types.ts";
 import { firstLoadJs, signInTiming } from "./lib/web.ts";
@@ -130,8 +130,10 @@ async function main() {
 
   const databases: BenchDatabase[] = [];
   const stacks: Stack[] = [];
+  let control: Running | null = null;
   let ok = false;
   try {
+    control = await startControl(pinning, logDir);
     databases.push(await createSqliteDatabase(workDir));
     const adminUrl =
       process.env.BENCH_DATABASE_URL ||
@@ -156,7 +158,9 @@ async function main() {
       );
     }
 
-    const variants = stacks.flatMap(variantsOf).filter((v) => filter === null || filter.test(v.label));
+    const variants = [controlVariant(control), ...stacks.flatMap(variantsOf)].filter(
+      (v) => filter === null || filter.test(v.label),
+    );
     if (filter !== null) warnings.push(`only the variants matching --filter ${filter.source} were run`);
     const results = await runVariants(variants, { settings, pinning, workDir, log });
     for (const v of results) {
@@ -225,7 +229,7 @@ async function main() {
     writeReport(report, log);
     ok = true;
   } finally {
-    await Promise.all(stacks.map(stopStack));
+    await Promise.all([...stacks.map(stopStack), control?.server.stop()]);
     for (const database of databases) await database.drop().catch(() => {});
     if (ok && !process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true });
     else log(`logs kept in ${logDir}`);

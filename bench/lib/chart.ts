@@ -30,18 +30,19 @@ const COLOURS: Record<string, string> = {
 const colour = (series: string) => COLOURS[series] ?? "#0ea5e9";
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const dbName = (db: string) => (db === "sqlite" ? "SQLite" : "PostgreSQL");
+const dbName = (db: string | null) => (db === "sqlite" ? "SQLite" : "PostgreSQL");
 
 function panels(results: BenchResults): Panel[] {
   const v = results.variants;
   const find = (f: (x: VariantResult) => boolean) => v.filter(f);
   const rps = (x: VariantResult) => ({ value: x.median.rps, text: `${Math.round(x.median.rps)} req/s` });
-  const routes = [...new Set(find((x) => x.scenario <= 2).map((x) => x.route))];
+  const inThroughput = (x: VariantResult) => x.scenario === 1 || x.scenario === 2;
+  const routes = [...new Set(find(inThroughput).map((x) => x.route))];
   const throughput: Panel = {
     title: "Throughput, 64 connections (median req/s, higher is better)",
     groups: routes.map((route) => ({
       label: find((x) => x.route === route)[0]?.label.replace(/^\S+ \S+ /, "") ?? route,
-      bars: find((x) => x.scenario <= 2 && x.route === route).map((x) => ({
+      bars: find((x) => inThroughput(x) && x.route === route).map((x) => ({
         series: `${x.backend === "ts" ? "TS" : x.backend === "fastapi" ? "FastAPI" : "baseline"} · ${dbName(x.db)}`,
         ...rps(x),
       })),
@@ -54,7 +55,7 @@ function panels(results: BenchResults): Panel[] {
   };
   const auth: Panel = {
     title: "Authentication cost on GET /api/me (median req/s)",
-    groups: [...new Set(v.map((x) => x.db))].map((db) => {
+    groups: [...new Set(v.flatMap((x) => (x.db === null ? [] : [x.db])))].map((db) => {
       const me = (mode: "verify" | "db-session") =>
         find((x) => x.db === db && x.scenario === 3 && x.mode === mode);
       const def = find((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "me");

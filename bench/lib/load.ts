@@ -4,7 +4,14 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_DIR } from "./paths.ts";
-import { CLOCK_TICKS, cpuSeconds, type Pinning, postgresCpu, postgresCpuBetween } from "./proc.ts";
+import {
+  CLOCK_TICKS,
+  cpuSeconds,
+  machineCpu,
+  type Pinning,
+  postgresCpu,
+  postgresCpuBetween,
+} from "./proc.ts";
 
 const SCRIPT = join(BENCH_DIR, "wrk", "request.lua");
 
@@ -46,6 +53,13 @@ export interface LoadResult {
   serverCpuPct: number;
   /** CPU used by all PostgreSQL processes, % of one core (PostgreSQL runs only). */
   postgresCpuPct?: number;
+  /**
+   * CPU used by every other process on the machine, % of one core: work that competed with the
+   * run (idle services, other jobs). Near 0 on a quiet machine.
+   */
+  otherCpuPct: number;
+  /** Time the hypervisor took this VM's cores away during the run, % of one core. */
+  stealPct: number;
 }
 
 let fileCounter = 0;
@@ -81,6 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const serverBefore = cpuSeconds(options.serverPid);
   const pgBefore = options.postgres ? postgresCpu() : null;
+  const machineBefore = machineCpu();
   const started = performance.now();
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn("sh", ["-c", shell, "sh", ...wrk, ...wrkArgs], { stdio: ["ignore", "pipe", "pipe"] });
@@ -95,6 +110,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const wallSeconds = (performance.now() - started) / 1000;
   const serverAfter = cpuSeconds(options.serverPid);
   const pgAfter = pgBefore ? postgresCpuBetween(pgBefore, postgresCpu()) : 0;
+  const machineAfter = machineCpu();
 
   const json = /WRK_JSON (\{.*\})/.exec(output)?.[1];
   if (json === undefined) throw new Error(`wrk printed no result:\n${output}`);
@@ -104,6 +120,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // After "(comm)": cutime and cstime are fields 16 and 17 → indexes 13 and 14.
   const loadCpu = (Number(stat[13] ?? 0) + Number(stat[14] ?? 0)) / CLOCK_TICKS;
   const duration = n("durationUs") / 1e6;
+  const server = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : 0;
+  // Everything the machine did beyond the server, the load generator and PostgreSQL (when they
+  // are not in the run, PostgreSQL's few idle wake-ups count as "other").
+  const other =
+    machineBefore && machineAfter ? machineAfter.busy - machineBefore.busy - server - loadCpu - pgAfter : 0;
+  const steal = machineBefore && machineAfter ? machineAfter.steal - machineBefore.steal : 0;
   return {
     requests: n("requests"),
     rps: duration > 0 ? n("requests") / duration : 0,
@@ -113,8 +135,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxMs: n("maxUs") / 1000,
     errors: n("connectErrors") + n("readErrors") + n("writeErrors") + n("statusErrors") + n("timeouts"),
     loadCpuPct: (100 * loadCpu) / wallSeconds,
-    serverCpuPct:
-      serverBefore !== null && serverAfter !== null ? (100 * (serverAfter - serverBefore)) / wallSeconds : 0,
+    serverCpuPct: (100 * server) / wallSeconds,
     ...(options.postgres ? { postgresCpuPct: (100 * pgAfter) / wallSeconds } : {}),
+    // Clock-tick rounding of four separate readings can make a quiet machine's figure dip below 0.
+    otherCpuPct: Math.max(0, (100 * other) / wallSeconds),
+    stealPct: Math.max(0, (100 * steal) / wallSeconds),
   };
 }

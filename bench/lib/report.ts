@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { renderChart } from "./chart.ts";
 import { BIN, RESULTS_DIR, ROOT } from "./paths.ts";
 import { computeTargets } from "./targets.ts";
+import { median } from "./web.ts";
 import type { BenchResults, Target, VariantResult } from "./types.ts";
 
 const f0 = (n: number) => Math.round(n).toLocaleString("en");
@@ -22,6 +23,7 @@ function variantRows(variants: VariantResult[]): string[][] {
     `${v.median.serverCpuPct.toFixed(0)}%`,
     v.median.postgresCpuPct === undefined ? "" : `${v.median.postgresCpuPct.toFixed(0)}%`,
     `${v.median.loadCpuPct.toFixed(0)}%`,
+    `${v.median.otherCpuPct.toFixed(0)}%`,
     String(v.median.errors),
   ]);
 }
@@ -34,6 +36,7 @@ const VARIANT_HEAD = [
   "server CPU",
   "PG CPU",
   "load-gen CPU",
+  "other CPU",
   "errors",
 ];
 
@@ -56,7 +59,7 @@ function ratio(r: BenchResults, a: (v: VariantResult) => boolean, b: (v: Variant
 }
 
 function authRows(r: BenchResults): string[][] {
-  const dbs = [...new Set(r.variants.map((v) => v.db))];
+  const dbs = [...new Set(r.variants.flatMap((v) => (v.db === null ? [] : [v.db])))];
   return dbs.map((db) => {
     const mode = (m: string) => (v: VariantResult) => v.db === db && v.scenario === 3 && v.mode === m;
     const def = (v: VariantResult) =>
@@ -112,7 +115,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     "",
     "## Every variant",
     "",
-    "Scenarios: 1 TypeScript API, 2 FastAPI backend, 3 auth modes, 4 scale. CPU is % of one core over the run (PG CPU: every PostgreSQL process).",
+    "Scenarios: 0 machine control (a bare node:http server on the server core: the tail this machine adds to any server), 1 TypeScript API, 2 FastAPI backend, 3 auth modes, 4 scale. CPU is % of one core over the run (PG CPU: every PostgreSQL process; other CPU: every process that is neither the server, the load generator nor PostgreSQL — work competing with the run).",
     "",
     markdownTable(VARIANT_HEAD, variantRows(r.variants)),
     "",
@@ -174,11 +177,19 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
   return out.join("\n");
 }
 
-/** The machine's load during the run: figures from a busy machine understate Tandem. */
+/**
+ * How quiet the machine was: other processes' CPU and hypervisor steal during the runs (the load
+ * average at the end counts the benchmark's own servers, so it cannot tell).
+ */
 function loadNote(r: BenchResults): string {
-  const { start, end } = r.machine.loadAverage;
-  const busy = Math.max(start, end) > r.machine.cores / 2;
-  return `Load average ${start.toFixed(1)} at the start, ${end.toFixed(1)} at the end${busy ? " — **the machine was busy with other work: these figures understate Tandem**" : ""}.`;
+  const runs = r.variants.flatMap((v) => v.runs);
+  const load = `Load average ${r.machine.loadAverage.start.toFixed(1)} before the servers started`;
+  if (runs.length === 0) return `${load}.`;
+  const other = median(runs.map((x) => x.otherCpuPct));
+  const steal = median(runs.map((x) => x.stealPct));
+  const worst = Math.max(0, ...runs.map((x) => x.otherCpuPct));
+  const busy = r.machine.loadAverage.start > r.machine.cores / 2 || other > 10 || steal > 5;
+  return `${load}. During the runs, other processes used a median of ${other.toFixed(0)}% of a core (worst run ${worst.toFixed(0)}%) and hypervisor steal was ${steal.toFixed(1)}%${busy ? " — **the machine was busy with other work: these figures understate Tandem**" : ""}.`;
 }
 
 const README_BEGIN = "<!-- bench:begin -->";

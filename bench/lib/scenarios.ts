@@ -5,15 +5,15 @@ import type { Pinning } from "./proc.ts";
 import type { TokenPool } from "./seed.ts";
 import type { Running } from "./servers.ts";
 import type { Stack } from "./stack.ts";
-import type { AuthMode, Backend, Db, Route, Settings, Summary, VariantResult } from "./types.ts";
+import type { AuthMode, Backend, Db, Route, Scenario, Settings, Summary, VariantResult } from "./types.ts";
 import { median } from "./web.ts";
 
 export interface Variant {
   id: string;
-  scenario: 1 | 2 | 3 | 4;
+  scenario: Scenario;
   label: string;
   backend: Backend;
-  db: Db;
+  db: Db | null;
   route: Route;
   mode?: AuthMode;
   size?: number;
@@ -46,6 +46,23 @@ export function routeRequest(route: Route, pool: TokenPool): () => Promise<LoadR
     default:
       throw new Error(`${route} needs a scale user`);
   }
+}
+
+/**
+ * The machine's own noise floor, run interleaved with everything else: a bare node:http server
+ * on the server core answering a fixed body. Its p99 is what this machine does to any server.
+ */
+export function controlVariant(server: Running): Variant {
+  return {
+    id: "control",
+    scenario: 0,
+    label: "control: bare node:http GET /",
+    backend: "control",
+    db: null,
+    route: "health",
+    server,
+    request: () => Promise.resolve({ method: "GET", path: "/" }),
+  };
 }
 
 /** Every variant that runs on one database: scenarios 1–4 (and the --baseline build). */
@@ -177,6 +194,8 @@ function summarise(runs: LoadResult[]): Summary {
     loadCpuPct: pick((r) => r.loadCpuPct),
     serverCpuPct: pick((r) => r.serverCpuPct),
     ...(pg.length > 0 ? { postgresCpuPct: median(pg) } : {}),
+    otherCpuPct: pick((r) => r.otherCpuPct),
+    stealPct: pick((r) => r.stealPct),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
   };
 }
@@ -198,7 +217,7 @@ export async function runVariants(variants: Variant[], options: RunOptions): Pro
       const result = await once(variant, settings.durationSeconds, options);
       runs.get(variant.id)?.push(result);
       log(
-        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}`,
+        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%  other ${result.otherCpuPct.toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}`,
       );
     }
   }

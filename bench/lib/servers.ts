@@ -173,3 +173,26 @@ export async function startFastApi(options: ApiOptions): Promise<Running> {
   await waitUntilUp(running, "/health", 60_000);
   return running;
 }
+
+// The control server: plain node:http, no framework, no logging, no database.
+const CONTROL_SOURCE = `require("node:http").createServer((req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end('{"status":"ok"}');
+}).listen(Number(process.env.PORT), "127.0.0.1");`;
+
+/** A bare node:http server on the server core: the machine's noise floor (scenarios.ts). */
+export async function startControl(pinning: Pinning, logDir: string): Promise<Running> {
+  const port = await randomPort();
+  const [command, args] = pinned(pinning.server, process.execPath, ["-e", CONTROL_SOURCE]);
+  const server = startServer({
+    name: "control",
+    command,
+    args,
+    cwd: logDir,
+    logFile: join(logDir, "control.log"),
+    env: { ...baseEnv(), PORT: String(port) },
+  });
+  const running = { name: "control", url: `http://127.0.0.1:${port}`, server };
+  await waitUntilUp(running, "/", 10_000);
+  return running;
+}

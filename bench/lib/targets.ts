@@ -7,7 +7,7 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
   const targets: Target[] = [];
   const v = r.variants;
   const get = (f: (x: VariantResult) => boolean) => v.find(f);
-  const dbs = [...new Set(v.map((x) => x.db))];
+  const dbs = [...new Set(v.flatMap((x) => (x.db === null ? [] : [x.db])))];
 
   for (const db of dbs) {
     const ts = get((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "list");
@@ -41,12 +41,19 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
   }
   const list = get((x) => x.db === "sqlite" && x.backend === "ts" && x.scenario === 1 && x.route === "list");
   if (list) {
+    const p99 = list.median.p99Ms;
+    // The control says how much of a tail the machine itself adds to any server in this run.
+    const control = get((x) => x.backend === "control");
+    const detail = [
+      p99 >= 25 ? `over by ${(p99 - 25).toFixed(1)} ms` : "",
+      control ? `the bare node:http control on the same core: p99 ${control.median.p99Ms.toFixed(1)} ms` : "",
+    ].filter(Boolean);
     targets.push({
       name: "p99 of the authenticated list on SQLite, 64 connections",
       goal: "< 25 ms",
-      measured: `${list.median.p99Ms.toFixed(1)} ms`,
-      met: list.median.p99Ms < 25,
-      ...(list.median.p99Ms >= 25 ? { detail: `over by ${(list.median.p99Ms - 25).toFixed(1)} ms` } : {}),
+      measured: `${p99.toFixed(1)} ms (rounds: ${list.runs.map((r) => r.p99Ms.toFixed(1)).join(", ")})`,
+      met: p99 < 25,
+      ...(detail.length > 0 ? { detail: detail.join("; ") } : {}),
     });
   }
   const sizes = [...new Set(v.filter((x) => x.scenario === 4).map((x) => x.size ?? 0))].sort((a, b) => a - b);

@@ -2,7 +2,8 @@ import type { LoadResult } from "./load.ts";
 import type { FirstLoadJs, SignInTiming } from "./web.ts";
 
 export type Db = "sqlite" | "postgres";
-export type Backend = "ts" | "fastapi" | "baseline";
+/** `control`: a bare node:http server on the same core, the machine's own noise floor. */
+export type Backend = "ts" | "fastapi" | "baseline" | "control";
 export type Route = "health" | "me" | "list" | "create" | "toggle" | "scale-first" | "scale-deep";
 /** Scenario 3: how the TypeScript API authenticates each request. */
 export type AuthMode = "verify" | "db-session" | "default";
@@ -29,16 +30,21 @@ export interface Summary {
   loadCpuPct: number;
   serverCpuPct: number;
   postgresCpuPct?: number;
+  otherCpuPct: number;
+  stealPct: number;
   /** Sum over all runs. */
   errors: number;
 }
 
+/** 0 is the machine control (no database); 1–4 are issue #6's scenarios. */
+export type Scenario = 0 | 1 | 2 | 3 | 4;
+
 export interface VariantResult {
   id: string;
-  scenario: 1 | 2 | 3 | 4;
+  scenario: Scenario;
   label: string;
   backend: Backend;
-  db: Db;
+  db: Db | null;
   route: Route;
   mode?: AuthMode;
   size?: number;
@@ -72,7 +78,10 @@ export interface Machine {
   python: string | null;
   wrk: string;
   pinning: string;
-  /** 1-minute load average when the run started and when it ended (a quiet 2-core machine: < 1). */
+  /**
+   * 1-minute load average before any server started, and at the end (which includes the
+   * benchmark's own servers and load generator, so it says little about other work).
+   */
   loadAverage: { start: number; end: number };
 }
 

@@ -2,9 +2,10 @@
 // seeds, drives load with wrk, and writes bench/results/<timestamp>.{json,md,svg}. A full run also
 // refreshes bench/results/latest.* and the README's Performance section.
 // Development aids: --duration/--warmup/--reps <n> and --filter <regex on variant labels>; a run
-// using any of them is not written to latest.* or the README.
+// using any of them is not written to latest.* or the README. --render <results.json> rewrites an
+// earlier run's report (after a change to the report code; the measurements are not touched).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApi, buildWeb } from "../scripts/lib/build.ts";
@@ -87,7 +88,15 @@ function defaults(quick: boolean, baselineRef: string | null): Settings {
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
+/** `--render <results.json>`: the report of an earlier run, rewritten by the current report code. */
+function render(file: string) {
+  const { targets: _recomputed, ...results } = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  writeReport(results, log);
+}
+
 async function main() {
+  const rendered = option(process.argv.slice(2), "--render");
+  if (rendered !== undefined) return render(rendered);
   const { filter, ...settings } = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const startLoad = loadavg()[0] ?? 0;

@@ -102,7 +102,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
   out.push(
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.os}; Node ${r.machine.node}; ${r.machine.postgres ?? "no PostgreSQL"}; Python ${r.machine.python ?? "absent"}; ${r.machine.wrk}. Pinning: ${r.machine.pinning}. ${loadNote(r)}`,
     "",
-    `Settings: ${s.connections} connections, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up, ${s.reps} interleaved round(s), medians reported; ${s.users} users × ${s.tasksPerUser} tasks with ${s.users} distinct tokens rotated per request; scale users with ${s.scaleSizes.map((n) => n.toLocaleString("en")).join(", ")} tasks. The API's per-user quota is raised out of reach (API_QUOTA_REQUESTS=999999999) so it still runs but never refuses; everything else is at its default, including request logging at info.`,
+    `Settings: ${s.connections} connections, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up, ${s.reps} interleaved round(s), medians reported; ${s.users} users × ${s.tasksPerUser} tasks with ${s.users} distinct tokens rotated per request; scale users with ${s.scaleSizes.map((n) => n.toLocaleString("en")).join(", ")} tasks. The API's per-user quota is raised out of reach (API_QUOTA_REQUESTS=999999999) so it still runs but never refuses; everything else is at its default, including request logging at info. Latency percentiles are wrk's, which corrects for coordinated omission: a response slower than twice the mean interval adds synthetic samples for the requests a fixed-rate client would have sent meanwhile, so a few slow first responses on the 64 fresh connections of each run raise the p99 far beyond their own count.`,
     "",
     `![Benchmark chart](${chartFile})`,
     "",
@@ -188,7 +188,8 @@ function loadNote(r: BenchResults): string {
   const other = median(runs.map((x) => x.otherCpuPct));
   const steal = median(runs.map((x) => x.stealPct));
   const worst = Math.max(0, ...runs.map((x) => x.otherCpuPct));
-  const busy = r.machine.loadAverage.start > r.machine.cores / 2 || other > 10 || steal > 5;
+  // Not the load average: its 1-minute decay still counts whatever ran just before the benchmark.
+  const busy = other > 10 || steal > 5;
   return `${load}. During the runs, other processes used a median of ${other.toFixed(0)}% of a core (worst run ${worst.toFixed(0)}%) and hypervisor steal was ${steal.toFixed(1)}%${busy ? " — **the machine was busy with other work: these figures understate Tandem**" : ""}.`;
 }
 

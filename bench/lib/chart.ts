@@ -1,4 +1,5 @@
 // A self-contained SVG of the results: horizontal grouped bars, one panel per question.
+import { databasesOf, dbName } from "./targets.ts";
 import type { BenchResults, VariantResult } from "./types.ts";
 
 interface Bar {
@@ -30,7 +31,6 @@ const COLOURS: Record<string, string> = {
 const colour = (series: string) => COLOURS[series] ?? "#0ea5e9";
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const dbName = (db: string | null) => (db === "sqlite" ? "SQLite" : "PostgreSQL");
 
 function panels(results: BenchResults): Panel[] {
   const v = results.variants;
@@ -55,7 +55,7 @@ function panels(results: BenchResults): Panel[] {
   };
   const auth: Panel = {
     title: "Authentication cost on GET /api/me (median req/s)",
-    groups: [...new Set(v.flatMap((x) => (x.db === null ? [] : [x.db])))].map((db) => {
+    groups: databasesOf(v).map((db) => {
       const me = (mode: "verify" | "db-session") =>
         find((x) => x.db === db && x.scenario === 3 && x.mode === mode);
       const def = find((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "me");

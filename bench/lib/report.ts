@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { renderChart } from "./chart.ts";
 import { BIN, RESULTS_DIR, ROOT } from "./paths.ts";
-import { computeTargets } from "./targets.ts";
+import { computeTargets, databasesOf } from "./targets.ts";
 import { median } from "./web.ts";
 import type { BenchResults, Target, VariantResult } from "./types.ts";
 
@@ -59,8 +59,7 @@ function ratio(r: BenchResults, a: (v: VariantResult) => boolean, b: (v: Variant
 }
 
 function authRows(r: BenchResults): string[][] {
-  const dbs = [...new Set(r.variants.flatMap((v) => (v.db === null ? [] : [v.db])))];
-  return dbs.map((db) => {
+  return databasesOf(r.variants).map((db) => {
     const mode = (m: string) => (v: VariantResult) => v.db === db && v.scenario === 3 && v.mode === m;
     const def = (v: VariantResult) =>
       v.db === db && v.backend === "ts" && v.scenario === 1 && v.route === "me";

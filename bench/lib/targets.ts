@@ -1,13 +1,19 @@
 // Issue #6's targets, checked against one run's medians (reported, never asserted).
 import type { BenchResults, Db, Target, VariantResult } from "./types.ts";
 
-const dbName = (db: Db) => (db === "sqlite" ? "SQLite" : "PostgreSQL");
+export const dbName = (db: Db | null) =>
+  db === "sqlite" ? "SQLite" : db === "postgres" ? "PostgreSQL" : "no database";
+
+/** The databases the variants ran on (the control runs on none). */
+export function databasesOf(variants: VariantResult[]): Db[] {
+  return [...new Set(variants.flatMap((x) => (x.db === null ? [] : [x.db])))];
+}
 
 export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
   const targets: Target[] = [];
   const v = r.variants;
   const get = (f: (x: VariantResult) => boolean) => v.find(f);
-  const dbs = [...new Set(v.flatMap((x) => (x.db === null ? [] : [x.db])))];
+  const dbs = databasesOf(v);
 
   for (const db of dbs) {
     const ts = get((x) => x.db === db && x.backend === "ts" && x.scenario === 1 && x.route === "list");

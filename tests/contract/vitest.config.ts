@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // From the repository root: `npm run test:contract`.
 export default defineConfig({
   test: {
+    name: "contract",
     root: new URL("../..", import.meta.url).pathname,
     include: ["tests/contract/**/*.test.ts"],
     // Every request crosses a real socket to a separate process; the pagination walks make a few

@@ -1,6 +1,7 @@
 // Once per `npm run test:security`: build the API bundle and the web app if stale (as the browser
 // tests do), refuse to skip PostgreSQL silently in CI, and migrate one template database per
 // dialect that every stack of the run copies (and that is dropped at the end).
+import { postgresSkippedLine } from "@tandem/testing";
 import type { TestProject } from "vitest/node";
 import { buildApi, buildWeb } from "../../scripts/lib/build.ts";
 import { createStackDatabase, type StackDatabase } from "../../scripts/lib/test-stack.ts";
@@ -25,6 +26,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         "(e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)",
     );
   }
+  const skipped = postgresSkippedLine("security suite");
+  if (skipped !== undefined) console.log(skipped);
   const started = Date.now();
   await buildApi({ ...process.env });
   await buildWeb({ ...process.env });

@@ -1,4 +1,4 @@
-import { createTestDatabase, testDialects } from "@tandem/testing";
+import { createTestDatabase, describePostgres } from "@tandem/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createDb } from "./create-db.ts";
@@ -36,7 +36,8 @@ describe("instantTextToIso", () => {
   });
 });
 
-describe.each(testDialects().filter((d) => d === "postgres"))("isoInstants on %s", (dialect) => {
+describePostgres("isoInstants", () => {
+  const dialect = "postgres";
   const values = [
     "2026-01-01T00:00:00.000Z",
     "2026-03-29T01:30:00.5+02:00",

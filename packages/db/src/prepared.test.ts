@@ -1,9 +1,10 @@
-import { createTestDatabase, testDialects } from "@tandem/testing";
+import { createTestDatabase, describePostgres } from "@tandem/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createDb } from "./create-db.ts";
 
-describe.each(testDialects().filter((d) => d === "postgres"))("preparedStatements on %s", (dialect) => {
+describePostgres("preparedStatements", () => {
+  const dialect = "postgres";
   async function withDatabases(
     test: (prepared: ReturnType<typeof createDb>, plain: ReturnType<typeof createDb>) => Promise<void>,
   ) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb, type Dialect, type TandemDb } from "@tandem/db";
 import { sql } from "kysely";
-import { inject } from "vitest";
+import { describe, inject } from "vitest";
 import {
   createSqliteTemplate,
   newRunPrefix,
@@ -14,7 +14,15 @@ import {
   withAdmin,
 } from "./templates.ts";
 
-export { testDialects } from "./templates.ts";
+export { postgresSkippedLine, testDialects } from "./templates.ts";
+
+/**
+ * `describe` for a group that only means something on PostgreSQL. Without TEST_DATABASE_URL the
+ * group is reported as skipped rather than left empty (an empty file fails the whole run).
+ */
+export const describePostgres = (name: string, body: () => void): void =>
+  describe.skipIf(testDatabaseAdminUrl() === undefined)(`${name} on postgres`, body);
+
 
 export type TestDatabase = TandemDb & {
   /** A DATABASE_URL that opens this same database from another instance or process. */

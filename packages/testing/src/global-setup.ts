@@ -9,6 +9,7 @@ import {
   createSqliteTemplate,
   dropPostgresDatabases,
   newRunPrefix,
+  postgresSkippedLine,
   type TemplateInfo,
   testDatabaseAdminUrl,
 } from "./templates.ts";
@@ -16,6 +17,8 @@ import {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runPrefix = newRunPrefix();
   const adminUrl = testDatabaseAdminUrl();
+  const skipped = postgresSkippedLine(project.config.name || "vitest");
+  if (skipped !== undefined) console.log(skipped);
   const sqlite = await createSqliteTemplate(tmpdir(), runPrefix);
   const teardown = async () => {
     rmSync(sqlite.dir, { recursive: true, force: true });

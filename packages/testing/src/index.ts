@@ -1,4 +1,4 @@
-export { createTestDatabase, testDialects } from "./database.ts";
+export { createTestDatabase, describePostgres, postgresSkippedLine, testDialects } from "./database.ts";
 export type { TestDatabase } from "./database.ts";
 export { SESSION_COOKIE, startAuthServer } from "./auth-server.ts";
 export type { AuthServer, SignUpInput, StartAuthServerOptions, TestUser } from "./auth-server.ts";

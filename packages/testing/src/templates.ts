@@ -34,6 +34,16 @@ export function testDialects(): Dialect[] {
   return testDatabaseAdminUrl() === undefined ? ["sqlite"] : ["sqlite", "postgres"];
 }
 
+/**
+ * The one line a run prints when its PostgreSQL half is skipped, or undefined when it runs.
+ * Suites print it once (in their global setup) so a green run without PostgreSQL says so.
+ */
+export function postgresSkippedLine(suite: string): string | undefined {
+  if (testDatabaseAdminUrl() !== undefined) return undefined;
+  return `${suite}: PostgreSQL half skipped: TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres runs it)`;
+}
+
+
 export function randomSuffix(): string {
   return randomBytes(5).toString("hex");
 }

@@ -14,10 +14,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<void> {
   const { backends, skipped } = chooseBackends({ ...process.env });
   if (backends.includes("ts")) await buildApiIfStale({ ...process.env });
-  const dialects = process.env.TEST_DATABASE_URL
-    ? "sqlite, postgres"
-    : "sqlite (set TEST_DATABASE_URL for postgres)";
-  console.log(`contract: backends ${backends.join(", ")}; dialects ${dialects}`);
+  console.log(`contract: backends ${backends.join(", ")}`);
   for (const { backend, reason } of skipped) console.log(`contract: not testing ${backend}: ${reason}`);
   project.provide("contractBackends", backends);
 }

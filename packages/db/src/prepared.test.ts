@@ -1,6 +1,6 @@
 import { createTestDatabase, describePostgres } from "@tandem/testing";
 import { sql } from "kysely";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createDb } from "./create-db.ts";
 
 describePostgres("preparedStatements", () => {

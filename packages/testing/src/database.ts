@@ -20,8 +20,9 @@ export { postgresSkippedLine, testDialects } from "./templates.ts";
  * `describe` for a group that only means something on PostgreSQL. Without TEST_DATABASE_URL the
  * group is reported as skipped rather than left empty (an empty file fails the whole run).
  */
-export const describePostgres = (name: string, body: () => void): void =>
+export function describePostgres(name: string, body: () => void): void {
   describe.skipIf(testDatabaseAdminUrl() === undefined)(`${name} on postgres`, body);
+}
 
 
 export type TestDatabase = TandemDb & {

@@ -12,6 +12,7 @@ import {
   type Service,
   startService,
   waitForHttp,
+  webAppEnv,
   webCommand,
 } from "@tandem/stack";
 import { FASTAPI_DIR } from "./paths.ts";
@@ -64,15 +65,10 @@ export async function startWeb(options: WebOptions, port?: number): Promise<Runn
   const url = `http://localhost:${webPort}`;
   const env: Env = {
     ...baseEnv(),
-    BETTER_AUTH_URL: url,
-    BETTER_AUTH_SECRET: options.secret,
     DATABASE_URL: options.databaseUrl,
-    API_AUDIENCE: AUDIENCE,
+    ...webAppEnv({ publicUrl: url, secret: options.secret, apiUrl: options.apiUrl, audience: AUDIENCE }),
     // The harness signs up 100+ users from one address within seconds.
     AUTH_RATE_LIMIT: "off",
-    NEXT_PUBLIC_API_URL: options.apiUrl,
-    API_INTERNAL_URL: options.apiUrl,
-    NEXT_TELEMETRY_DISABLED: "1",
   };
   const command = { name: options.name, ...webCommand("start", webPort), env, logDir: options.logDir };
   return startLogged(command, url, "/api/auth/jwks", 90_000);

@@ -1,4 +1,4 @@
-// The servers under test for the browser tests: the shared launcher (scripts/lib/test-stack.ts)
+// The servers under test for the browser tests: the shared launcher (TestStack of @tandem/stack)
 // with the settings these tests need.
 import type { Backend } from "@tandem/stack";
 import { createStackDatabase, type StackDatabase, TestStack } from "@tandem/stack";

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { resolveAuthSecret } from "@tandem/auth";
 import { ROOT } from "./paths.ts";
 import type { Env } from "./processes.ts";
-import { apiAuthEnv, apiCommand, type ServiceDefinition, webCommand } from "./services.ts";
+import { apiAuthEnv, apiCommand, type ServiceDefinition, webAppEnv, webCommand } from "./services.ts";
 
 /** A configuration problem, reported as one line before anything starts. */
 export class StackError extends Error {}
@@ -89,13 +89,14 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
 
   const webEnv: Env = {
     ...shared,
-    BETTER_AUTH_URL: webUrl,
-    BETTER_AUTH_SECRET: secret,
-    NEXT_PUBLIC_API_URL: apiUrl,
-    // Server-side rendering reaches the API beside it directly, whatever the public URL is.
-    API_INTERNAL_URL: source.API_INTERNAL_URL || `http://localhost:${apiPort}`,
-    NEXT_TELEMETRY_DISABLED: "1",
-    ...(audience === undefined ? {} : { API_AUDIENCE: audience }),
+    ...webAppEnv({
+      publicUrl: webUrl,
+      secret,
+      apiUrl,
+      // Server-side rendering reaches the API beside it directly, whatever the public URL is.
+      internalApiUrl: source.API_INTERNAL_URL || `http://localhost:${apiPort}`,
+      audience,
+    }),
   };
   delete webEnv.NODE_ENV; // `next start` runs as production, `next dev` as development
 

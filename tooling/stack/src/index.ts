@@ -3,8 +3,17 @@
 export { API_BUNDLE, API_DIR, BIN, FASTAPI_DIR, ROOT, WEB_DIR } from "./paths.ts";
 export { freePort, isPortFree, LineBuffer, runStep, startService, waitForHttp } from "./processes.ts";
 export type { Env, Service, ServiceOptions, WaitOptions } from "./processes.ts";
-export { API_NODE_FLAGS, apiAuthEnv, apiCommand, BACKENDS, baseEnv, PYTHON, webCommand } from "./services.ts";
-export type { Backend, Command, ServiceDefinition, TokenIssuer } from "./services.ts";
+export {
+  API_NODE_FLAGS,
+  apiAuthEnv,
+  apiCommand,
+  BACKENDS,
+  baseEnv,
+  PYTHON,
+  webAppEnv,
+  webCommand,
+} from "./services.ts";
+export type { Backend, Command, ServiceDefinition, TokenIssuer, WebAppSettings } from "./services.ts";
 export { resolveStack, StackError } from "./config.ts";
 export type { Stack } from "./config.ts";
 export { fail, loadDotEnv, migrate, requireFreePorts, runSupervised, supervise } from "./supervise.ts";

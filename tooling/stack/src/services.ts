@@ -89,6 +89,31 @@ export function apiCommand(
   };
 }
 
+/** What the web app needs to know: who it is, its secret, and where the task API is. */
+export interface WebAppSettings {
+  /** The public URL: Better Auth's baseURL and the tokens' issuer. */
+  publicUrl: string;
+  secret: string;
+  /** The API's URL as the browser sees it. */
+  apiUrl: string;
+  /** Where server-side rendering reaches the API (default: `apiUrl`). */
+  internalApiUrl?: string | undefined;
+  /** The tokens' `aud`; unset leaves the web app's default. */
+  audience?: string | undefined;
+}
+
+/** The web app's environment for `settings` (the part every stack sets the same way). */
+export function webAppEnv(settings: WebAppSettings): Env {
+  return {
+    BETTER_AUTH_URL: settings.publicUrl,
+    BETTER_AUTH_SECRET: settings.secret,
+    NEXT_PUBLIC_API_URL: settings.apiUrl,
+    API_INTERNAL_URL: settings.internalApiUrl ?? settings.apiUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...(settings.audience === undefined ? {} : { API_AUDIENCE: settings.audience }),
+  };
+}
+
 /** What the API needs to know about the web app that issues its tokens. */
 export interface TokenIssuer {
   /** The web app's public URL: Better Auth's baseURL, hence the tokens' `iss`. */

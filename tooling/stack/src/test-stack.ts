@@ -6,7 +6,7 @@
 // restart any of them on the same port (an outage).
 import { randomBytes } from "node:crypto";
 import { type Env, freePort, LineBuffer, type Service, startService, waitForHttp } from "./processes.ts";
-import { apiAuthEnv, apiCommand, type Backend, baseEnv, webCommand } from "./services.ts";
+import { apiAuthEnv, apiCommand, type Backend, baseEnv, webAppEnv, webCommand } from "./services.ts";
 
 /** One web or API process of a stack, on a port it keeps across restarts. */
 export class StackService {
@@ -137,13 +137,13 @@ export class TestStack {
   #webEnv(overrides: Env): Env {
     return {
       ...baseEnv(),
-      BETTER_AUTH_URL: this.publicUrl,
-      BETTER_AUTH_SECRET: this.secret,
       DATABASE_URL: this.databaseUrl,
-      API_AUDIENCE: this.audience,
-      NEXT_PUBLIC_API_URL: this.api.url,
-      API_INTERNAL_URL: this.api.url,
-      NEXT_TELEMETRY_DISABLED: "1",
+      ...webAppEnv({
+        publicUrl: this.publicUrl,
+        secret: this.secret,
+        apiUrl: this.api.url,
+        audience: this.audience,
+      }),
       ...this.#options.web,
       ...overrides,
     };

@@ -18,6 +18,9 @@ const NODE_BUILTINS = [
   "module",
 ].map((name) => ({ name, message: `Use node:${name}.` }));
 
+const TEST_ONLY =
+  "Test runners belong in *.test.ts / *.spec.ts files and test-support folders (packages/testing, tests/, apps/*/test, apps/web/e2e).";
+
 const BROWSER_SAFE = "The browser bundle must not carry zod (issue #6): use @tandem/contracts/client.";
 
 export default tseslint.config(
@@ -67,6 +70,35 @@ export default tseslint.config(
             { name: "zod", allowTypeImports: true, message: BROWSER_SAFE },
             { name: "@tandem/contracts", allowTypeImports: true, message: BROWSER_SAFE },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // A production file never imports a test runner: test code lives in test files and in the
+    // test-support folders named here (its own rule name, so it adds to no-restricted-imports).
+    files: ["**/*.{ts,tsx,js,mjs,cjs}"],
+    ignores: [
+      "**/*.test.{ts,tsx}",
+      "**/*.spec.{ts,tsx}",
+      "packages/testing/**",
+      "tests/**",
+      "apps/*/test/**",
+      "apps/web/e2e/**",
+      "**/vitest.config.{ts,js,mjs}",
+      "**/playwright.config.{ts,js,mjs}",
+      // The benchmark's browser scenario launches Chromium through Playwright (no test runner).
+      "bench/lib/web.ts",
+    ],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "vitest", message: TEST_ONLY },
+            { name: "@playwright/test", message: TEST_ONLY },
+          ],
+          patterns: [{ group: ["vitest/*", "@playwright/test/*"], message: TEST_ONLY }],
         },
       ],
     },

@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     name: "unit",
-    include: ["{apps,packages}/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["{apps,packages,tooling}/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests share one machine with 2 cores; scrypt password hashing and Postgres template

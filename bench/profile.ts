@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApi, buildWeb } from "../scripts/lib/build.ts";
+import { buildApi, buildWeb, freePort } from "@tandem/stack";
 import { runLoad } from "./lib/load.ts";
 import { RESULTS_DIR } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
@@ -17,7 +17,7 @@ import {
   signUpUsers,
   TokenPool,
 } from "./lib/seed.ts";
-import { baseEnv, randomPort, startApi, startWeb } from "./lib/servers.ts";
+import { baseEnv, startApi, startWeb } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
 
 interface ProfileNode {
@@ -78,7 +78,7 @@ const database =
           "postgres://postgres@127.0.0.1:5432/postgres",
       )
     : await createSqliteDatabase(workDir);
-const [webPort, apiPort] = [await randomPort(), await randomPort()];
+const [webPort, apiPort] = [await freePort(), await freePort()];
 const webUrl = `http://localhost:${webPort}`;
 const [web, api] = await Promise.all([
   startWeb(

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApi, buildWeb } from "../scripts/lib/build.ts";
+import { buildApi, buildWeb } from "@tandem/stack";
 import { buildBaseline } from "./lib/baseline.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";

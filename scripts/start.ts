@@ -1,10 +1,15 @@
 // `npm start`: migrate, build what is stale, run the web app (:3000) and the API (:8000) from
 // production builds, wait until both answer, print the URLs. Ctrl-C stops both.
-import { join } from "node:path";
-import { API_NODE_FLAGS } from "./lib/backends.ts";
-import { API_DIR, BIN, buildApi, buildWeb, WEB_DIR } from "./lib/build.ts";
-import { startService, waitForHttp } from "./lib/processes.ts";
-import { fail, loadDotEnv, migrate, requireFreePorts, resolveStack, supervise } from "./lib/stack.ts";
+import {
+  buildApi,
+  buildWeb,
+  fail,
+  loadDotEnv,
+  migrate,
+  requireFreePorts,
+  resolveStack,
+  runSupervised,
+} from "@tandem/stack";
 
 const started = Date.now();
 try {
@@ -16,31 +21,7 @@ try {
   await buildApi(stack.apiEnv);
   if (!(await buildWeb(process.env))) console.log("Web app: production build is up to date");
 
-  const web = startService({
-    name: "web",
-    command: join(BIN, "next"),
-    args: ["start", "--port", String(stack.webPort)],
-    cwd: WEB_DIR,
-    env: stack.webEnv,
-  });
-  const api = startService({
-    name: "api",
-    command: process.execPath,
-    args: [...API_NODE_FLAGS, "dist/main.js"],
-    cwd: API_DIR,
-    env: stack.apiEnv,
-  });
-  const { stopAll } = supervise([web, api]);
-
-  try {
-    await Promise.all([
-      waitForHttp(`http://localhost:${stack.webPort}/`, { service: web }),
-      waitForHttp(`http://localhost:${stack.apiPort}/health`, { service: api }),
-    ]);
-  } catch (error) {
-    console.error(`Tandem: ${error instanceof Error ? error.message : String(error)}`);
-    await stopAll(1);
-  }
+  await runSupervised(stack.services);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(

@@ -3,7 +3,7 @@ import { cpus, loadavg, release, totalmem, type } from "node:os";
 import type { TandemDb } from "@tandem/db";
 import { sql } from "kysely";
 import type { Pinning } from "./proc.ts";
-import { PYTHON } from "../../scripts/lib/backends.ts";
+import { PYTHON } from "@tandem/stack";
 import type { Machine } from "./types.ts";
 
 function run(command: string, args: string[]): string | null {

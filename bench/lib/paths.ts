@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { ROOT } from "../../scripts/lib/build.ts";
+import { ROOT } from "@tandem/stack";
 
-export { API_DIR, BIN, ROOT, WEB_DIR } from "../../scripts/lib/build.ts";
+export { API_DIR, BIN, ROOT, WEB_DIR } from "@tandem/stack";
 export const BENCH_DIR = join(ROOT, "bench");
 export const RESULTS_DIR = join(BENCH_DIR, "results");
 /**

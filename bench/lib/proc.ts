@@ -1,10 +1,8 @@
-// Processes for the benchmark: servers whose output goes to a log file (a pipe read by this
-// process would cost CPU on the cores being measured), CPU pinning, and CPU time from /proc.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
+// Processes for the benchmark: CPU pinning, CPU time from /proc, and the tail of a server's log
+// file. Starting and stopping the servers is @tandem/stack's (startService with a logFile).
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-
-export type Env = Record<string, string | undefined>;
 
 /** The cores the server under test and the load generator run on, when there are two or more. */
 export interface Pinning {
@@ -32,81 +30,6 @@ export function choosePinning(): Pinning {
 /** `command args` under `taskset -c core` when a core is given. */
 export function pinned(core: string | null, command: string, args: string[]): [string, string[]] {
   return core === null ? [command, args] : ["/usr/bin/taskset", ["-c", core, command, ...args]];
-}
-
-export interface Server {
-  readonly name: string;
-  readonly pid: number;
-  readonly logFile: string;
-  readonly exited: Promise<number>;
-  hasExited(): boolean;
-  stop(): Promise<void>;
-}
-
-const live = new Set<number>();
-process.on("exit", () => {
-  for (const pid of live) killGroup(pid, "SIGKILL");
-});
-
-function killGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** Starts a long-running process in its own process group, its output appended to `logFile`. */
-export function startServer(options: {
-  name: string;
-  command: string;
-  args: string[];
-  cwd: string;
-  env: Env;
-  logFile: string;
-}): Server {
-  const fd = openSync(options.logFile, "a");
-  let child: ChildProcess;
-  try {
-    child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env as NodeJS.ProcessEnv,
-      stdio: ["ignore", fd, fd],
-      detached: true,
-    });
-  } finally {
-    closeSync(fd);
-  }
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
-  live.add(pid);
-  let done = false;
-  const exited = new Promise<number>((resolve) => {
-    child.once("error", () => {
-      done = true;
-      resolve(1);
-    });
-    child.once("exit", (code) => {
-      done = true;
-      killGroup(pid, "SIGKILL");
-      live.delete(pid);
-      resolve(code ?? 1);
-    });
-  });
-  return {
-    name: options.name,
-    pid,
-    logFile: options.logFile,
-    exited,
-    hasExited: () => done,
-    async stop() {
-      if (done) return;
-      killGroup(pid, "SIGTERM");
-      const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /** The last lines of a log file, to say why a server did not come up. */

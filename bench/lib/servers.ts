@@ -1,61 +1,53 @@
-// The services under test, from production builds, on loopback ports picked at run time.
+// The services under test, from production builds, on loopback ports picked at run time. Their
+// output goes to a log file: a pipe read by this process would cost CPU on the cores measured.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createServer } from "node:net";
-import { API_NODE_FLAGS, backendCommand, PYTHON } from "../../scripts/lib/backends.ts";
-import { API_DIR, BIN, FASTAPI_DIR, FASTAPI_ROOT, WEB_DIR } from "./paths.ts";
-import { type Env, type Pinning, pinned, type Server, startServer, tail } from "./proc.ts";
+import {
+  apiAuthEnv,
+  apiCommand,
+  baseEnv,
+  type Env,
+  freePort,
+  PYTHON,
+  type Service,
+  startService,
+  waitForHttp,
+  webAppEnv,
+  webCommand,
+} from "@tandem/stack";
+import { FASTAPI_DIR } from "./paths.ts";
+import { type Pinning, pinned, tail } from "./proc.ts";
+
+export { baseEnv };
 
 export const AUDIENCE = "tandem-api";
 /** A quota high enough never to refuse (the middleware still runs, so its cost is measured). */
 export const BENCH_QUOTA = "999999999";
 
-// Only what a child needs: the developer's own configuration must not leak into the servers.
-export function baseEnv(): Env {
-  const keep = ["PATH", "HOME", "TMPDIR", "LANG", "TZ"];
-  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-}
-
-/** A port the system has just handed out (the harness never uses fixed ports). */
-export function randomPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface Running {
   name: string;
   url: string;
-  server: Server;
+  server: Service & { pid: number; logFile: string };
 }
 
-async function waitUntilUp(running: Running, path: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (running.server.hasExited()) {
-      throw new Error(`${running.name} exited during start-up:\n${tail(running.server.logFile)}`);
-    }
-    try {
-      const response = await fetch(`${running.url}${path}`, { signal: AbortSignal.timeout(5_000) });
-      await response.body?.cancel();
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await running.server.stop();
-      throw new Error(
-        `${running.name} did not answer within ${timeoutMs} ms:\n${tail(running.server.logFile)}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+/** Starts `command` with its output in `<logDir>/<name>.log` and waits until `url + path` answers. */
+async function startLogged(
+  options: { name: string; command: string; args: string[]; cwd: string; env: Env; logDir: string },
+  url: string,
+  path: string,
+  timeoutMs: number,
+): Promise<Running> {
+  const logFile = join(options.logDir, `${options.name}.log`);
+  const service = startService({ ...options, logFile });
+  if (service.pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
+  const running = { name: options.name, url, server: { ...service, pid: service.pid, logFile } };
+  try {
+    await waitForHttp(`${url}${path}`, { service, timeoutMs });
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${options.name}: ${(error as Error).message}:\n${tail(logFile)}`, { cause: error });
   }
+  return running;
 }
 
 export interface WebOptions {
@@ -69,30 +61,17 @@ export interface WebOptions {
 
 /** `next start` (the production build) with Better Auth issuing tokens for the API. */
 export async function startWeb(options: WebOptions, port?: number): Promise<Running> {
-  const webPort = port ?? (await randomPort());
+  const webPort = port ?? (await freePort());
   const url = `http://localhost:${webPort}`;
-  const server = startServer({
-    name: options.name,
-    command: join(BIN, "next"),
-    args: ["start", "--port", String(webPort)],
-    cwd: WEB_DIR,
-    logFile: join(options.logDir, `${options.name}.log`),
-    env: {
-      ...baseEnv(),
-      BETTER_AUTH_URL: url,
-      BETTER_AUTH_SECRET: options.secret,
-      DATABASE_URL: options.databaseUrl,
-      API_AUDIENCE: AUDIENCE,
-      // The harness signs up 100+ users from one address within seconds.
-      AUTH_RATE_LIMIT: "off",
-      NEXT_PUBLIC_API_URL: options.apiUrl,
-      API_INTERNAL_URL: options.apiUrl,
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  const running = { name: options.name, url, server };
-  await waitUntilUp(running, "/api/auth/jwks", 90_000);
-  return running;
+  const env: Env = {
+    ...baseEnv(),
+    DATABASE_URL: options.databaseUrl,
+    ...webAppEnv({ publicUrl: url, secret: options.secret, apiUrl: options.apiUrl, audience: AUDIENCE }),
+    // The harness signs up 100+ users from one address within seconds.
+    AUTH_RATE_LIMIT: "off",
+  };
+  const command = { name: options.name, ...webCommand("start", webPort), env, logDir: options.logDir };
+  return startLogged(command, url, "/api/auth/jwks", 90_000);
 }
 
 export interface ApiOptions {
@@ -117,34 +96,44 @@ function apiEnv(options: ApiOptions, port: number): Env {
     HOST: "127.0.0.1",
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
-    AUTH_JWKS_URL: `${options.webUrl}/api/auth/jwks`,
-    AUTH_ISSUER: options.webUrl,
-    AUTH_AUDIENCE: AUDIENCE,
-    WEB_ORIGIN: options.webUrl,
+    ...apiAuthEnv({ publicUrl: options.webUrl, audience: AUDIENCE }),
     API_QUOTA_REQUESTS: BENCH_QUOTA,
     ...options.env,
   };
 }
 
-/** The TypeScript API's bundle under `node`, pinned to the server core. */
-export async function startApi(options: ApiOptions): Promise<Running> {
-  const port = options.port ?? (await randomPort());
-  const [command, args] = pinned(options.pinning.server, process.execPath, [
-    ...API_NODE_FLAGS,
-    ...(options.nodeArgs ?? []),
-    options.bundle ?? join(API_DIR, "dist", "main.js"),
-  ]);
-  const server = startServer({
-    name: options.name,
-    command,
-    args,
-    cwd: API_DIR,
-    logFile: join(options.logDir, `${options.name}.log`),
-    env: apiEnv(options, port),
+/** The TypeScript API's bundle (or the FastAPI backend) pinned to the server core. */
+async function startBackend(
+  backend: "ts" | "fastapi",
+  options: ApiOptions,
+  timeoutMs: number,
+): Promise<Running> {
+  const port = options.port ?? (await freePort());
+  const { command, args, cwd } = apiCommand(backend, port, {
+    ...(options.bundle === undefined ? {} : { bundle: options.bundle }),
+    ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
+    fastapiDir: FASTAPI_DIR,
   });
-  const running = { name: options.name, url: `http://127.0.0.1:${port}`, server };
-  await waitUntilUp(running, "/health", 30_000);
-  return running;
+  const [pinnedCommand, pinnedArgs] = pinned(options.pinning.server, command, args);
+  const definition = {
+    name: options.name,
+    command: pinnedCommand,
+    args: pinnedArgs,
+    cwd,
+    env: apiEnv(options, port),
+    logDir: options.logDir,
+  };
+  return startLogged(definition, `http://127.0.0.1:${port}`, "/health", timeoutMs);
+}
+
+/** The TypeScript API's bundle under `node`, pinned to the server core. */
+export function startApi(options: ApiOptions): Promise<Running> {
+  return startBackend("ts", options, 30_000);
+}
+
+/** The FastAPI backend under uvicorn (one worker, its defaults), pinned to the server core. */
+export function startFastApi(options: ApiOptions): Promise<Running> {
+  return startBackend("fastapi", options, 60_000);
 }
 
 /** Why the FastAPI backend cannot run here, or null when it can. */
@@ -156,24 +145,6 @@ export function fastApiMissing(): string | null {
   return null;
 }
 
-/** The FastAPI backend under uvicorn (one worker, its defaults), pinned to the server core. */
-export async function startFastApi(options: ApiOptions): Promise<Running> {
-  const port = options.port ?? (await randomPort());
-  const uvicorn = backendCommand("fastapi", port);
-  const [command, args] = pinned(options.pinning.server, uvicorn.command, uvicorn.args);
-  const server = startServer({
-    name: options.name,
-    command,
-    args,
-    cwd: FASTAPI_ROOT,
-    logFile: join(options.logDir, `${options.name}.log`),
-    env: apiEnv(options, port),
-  });
-  const running = { name: options.name, url: `http://127.0.0.1:${port}`, server };
-  await waitUntilUp(running, "/health", 60_000);
-  return running;
-}
-
 // The control server: plain node:http, no framework, no logging, no database.
 const CONTROL_SOURCE = `require("node:http").createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
@@ -182,17 +153,15 @@ const CONTROL_SOURCE = `require("node:http").createServer((req, res) => {
 
 /** A bare node:http server on the server core: the machine's noise floor (scenarios.ts). */
 export async function startControl(pinning: Pinning, logDir: string): Promise<Running> {
-  const port = await randomPort();
+  const port = await freePort();
   const [command, args] = pinned(pinning.server, process.execPath, ["-e", CONTROL_SOURCE]);
-  const server = startServer({
+  const definition = {
     name: "control",
     command,
     args,
     cwd: logDir,
-    logFile: join(logDir, "control.log"),
     env: { ...baseEnv(), PORT: String(port) },
-  });
-  const running = { name: "control", url: `http://127.0.0.1:${port}`, server };
-  await waitUntilUp(running, "/", 10_000);
-  return running;
+    logDir,
+  };
+  return startLogged(definition, `http://127.0.0.1:${port}`, "/", 10_000);
 }

@@ -11,7 +11,8 @@ import {
   signUpUsers,
   TokenPool,
 } from "./seed.ts";
-import { randomPort, type Running, startApi, startFastApi, startWeb } from "./servers.ts";
+import { freePort } from "@tandem/stack";
+import { type Running, startApi, startFastApi, startWeb } from "./servers.ts";
 import type { AuthMode, Db, Settings } from "./types.ts";
 
 export interface ScaleUser {
@@ -63,7 +64,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { database, settings, pinning, logDir, log } = options;
   const db = database.dialect;
   const all: Running[] = [];
-  const [webPort, apiPort] = [await randomPort(), await randomPort()];
+  const [webPort, apiPort] = [await freePort(), await freePort()];
   const webUrl = `http://localhost:${webPort}`;
   const common = { databaseUrl: database.url, webUrl, pinning, logDir };
   try {

@@ -3,7 +3,7 @@
 // Retry-After), one with a warm cache keeps verifying, and both recover without a restart.
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { createAttackerKeys, signToken, tamperToken } from "@tandem/testing";
-import type { StackService } from "../../scripts/lib/test-stack.ts";
+import type { StackService } from "@tandem/stack";
 import { attack } from "./lib/attack.ts";
 import { eventually, expectAuthUnavailable, expectInvalidToken } from "./lib/expect.ts";
 import { type JwksRelay, startJwksRelay } from "./lib/rogue.ts";

@@ -4,7 +4,7 @@
 // The stacks run behind a "proxy" that sets X-Real-IP (TRUST_PROXY=x-real-ip).
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect } from "vitest";
-import type { StackService } from "../../scripts/lib/test-stack.ts";
+import type { StackService } from "@tandem/stack";
 import { attack } from "./lib/attack.ts";
 import { expectProblem } from "./lib/expect.ts";
 import type { HttpResponse } from "./lib/http.ts";

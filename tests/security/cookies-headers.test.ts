@@ -2,7 +2,7 @@
 // whose public URL is https), security headers on pages and the API, no-store on user data, no
 // banners, a forced 500 that reveals nothing, and no secret in any log line.
 import { beforeAll, describe, expect } from "vitest";
-import type { StackService } from "../../scripts/lib/test-stack.ts";
+import type { StackService } from "@tandem/stack";
 import { attack } from "./lib/attack.ts";
 import { expectProblem } from "./lib/expect.ts";
 import type { HttpResponse } from "./lib/http.ts";

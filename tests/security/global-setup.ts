@@ -3,8 +3,7 @@
 // dialect that every stack of the run copies (and that is dropped at the end).
 import { postgresSkippedLine } from "@tandem/testing";
 import type { TestProject } from "vitest/node";
-import { buildApi, buildWeb } from "../../scripts/lib/build.ts";
-import { createStackDatabase, type StackDatabase } from "../../scripts/lib/test-stack.ts";
+import { buildApi, buildWeb, createStackDatabase, type StackDatabase } from "@tandem/stack";
 
 export interface SecurityTemplates {
   sqlite: string;

@@ -1,35 +1,8 @@
 // The API goes away and comes back. These tests stop the API, so they get a web app and an API
 // of their own (started per worker) instead of the shared ones the other tests use.
-import { freePort } from "../../../scripts/lib/processes.ts";
-import { addTask, test as base, expect, task } from "./fixtures";
-import { createTestDatabase, e2eStack, type TestStack } from "./servers";
+import { addTask, expect, task, testWithOwnStack } from "./fixtures";
 
-const test = base.extend<object, { stack: TestStack }>({
-  stack: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function destructures
-    async ({}, use, workerInfo) => {
-      const database = await createTestDatabase();
-      // A port pair per parallel worker, so two workers never race for the same free port.
-      const stack = e2eStack({
-        name: "outage",
-        databaseUrl: database.url,
-        webPort: await freePort(3190 + workerInfo.parallelIndex),
-        apiPort: await freePort(8190 + workerInfo.parallelIndex),
-      });
-      try {
-        await stack.start();
-        await use(stack);
-      } finally {
-        await stack.stop();
-        await database.remove();
-      }
-    },
-    { scope: "worker", timeout: 120_000 },
-  ],
-  baseURL: async ({ stack }, use) => {
-    await use(stack.webUrl);
-  },
-});
+const test = testWithOwnStack({ name: "outage", webPort: 3190, apiPort: 8190 });
 
 // One after the other, in one worker: they share the stack and stop its API.
 test.describe.configure({ mode: "default" });

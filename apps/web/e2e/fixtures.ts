@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { type Backend, freePort } from "@tandem/stack";
+import { createTestDatabase, e2eStack, type TestStack } from "./servers";
 
 export { expect };
 
@@ -80,6 +82,48 @@ export const test = base.extend<Fixtures>({
     await use(user);
   },
 });
+
+/**
+ * `test` with a web app and an API of the worker's own (the `stack` fixture, which `baseURL`
+ * follows), for tests that stop a service or use another backend. Each parallel worker takes the
+ * ports `webPort + index` and `apiPort + index` (or free ones), so two never race for a port.
+ *
+ * @example
+ * const test = testWithOwnStack({ name: "outage", webPort: 3190, apiPort: 8190 });
+ */
+export function testWithOwnStack(options: {
+  name: string;
+  webPort: number;
+  apiPort: number;
+  backend?: Backend;
+}) {
+  return test.extend<object, { stack: TestStack }>({
+    stack: [
+      // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function destructures
+      async ({}, use, workerInfo) => {
+        const database = await createTestDatabase();
+        const stack = e2eStack({
+          name: options.name,
+          databaseUrl: database.url,
+          webPort: await freePort(options.webPort + workerInfo.parallelIndex),
+          apiPort: await freePort(options.apiPort + workerInfo.parallelIndex),
+          ...(options.backend === undefined ? {} : { backend: options.backend }),
+        });
+        try {
+          await stack.start();
+          await use(stack);
+        } finally {
+          await stack.stop();
+          await database.remove();
+        }
+      },
+      { scope: "worker", timeout: 120_000 },
+    ],
+    baseURL: async ({ stack }, use) => {
+      await use(stack.webUrl);
+    },
+  });
+}
 
 /** Signs up through Better Auth's endpoint from the page's context (the cookie lands there). */
 export async function signUpViaApi(page: Page, user: TestUser, webUrl = WEB_URL()): Promise<void> {

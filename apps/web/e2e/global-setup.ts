@@ -2,8 +2,7 @@
 // database and starts the API and the web app on it (ports 8100 and 3100, or free ones when
 // those are taken). The returned function is the global teardown: it stops both and deletes the
 // database. Workers find the servers through the TANDEM_E2E_* variables set here.
-import { buildApi, buildWeb } from "../../../scripts/lib/build.ts";
-import { freePort } from "../../../scripts/lib/processes.ts";
+import { buildApi, buildWeb, freePort } from "@tandem/stack";
 import { createTestDatabase, e2eStack } from "./servers.ts";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {

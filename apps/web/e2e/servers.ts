@@ -1,7 +1,7 @@
-// The servers under test for the browser tests: the shared launcher (scripts/lib/test-stack.ts)
+// The servers under test for the browser tests: the shared launcher (TestStack of @tandem/stack)
 // with the settings these tests need.
-import type { Backend } from "../../../scripts/lib/backends.ts";
-import { createStackDatabase, type StackDatabase, TestStack } from "../../../scripts/lib/test-stack.ts";
+import type { Backend } from "@tandem/stack";
+import { createStackDatabase, type StackDatabase, TestStack } from "@tandem/stack";
 
 export { TestStack };
 

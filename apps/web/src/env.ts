@@ -4,12 +4,10 @@ import {
   DEFAULT_KEY_GRACE_SECONDS,
   DEFAULT_KEY_ROTATION_SECONDS,
   DEFAULT_TOKEN_LIFETIME_SECONDS,
-  loadOrCreateDevSecret,
+  resolveAuthSecret,
 } from "@tandem/auth";
 import { DEFAULT_SQLITE_PATH } from "@tandem/db";
 import * as z from "zod";
-
-const MIN_SECRET = 32;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 
@@ -99,18 +97,15 @@ function load(): WebEnv {
         `the token lifetime (AUTH_TOKEN_LIFETIME_SECONDS, ${lifetime})`,
     );
   }
-  let secret = env.BETTER_AUTH_SECRET;
-  if (secret === undefined || secret === "") {
-    if (env.NODE_ENV === "production") {
-      throw new Error(
-        `Tandem web: BETTER_AUTH_SECRET is required in production (at least ${MIN_SECRET} characters; ` +
-          "generate one with: openssl rand -base64 32)",
-      );
-    }
-    secret = loadOrCreateDevSecret(DEV_SECRET_FILE);
-  }
-  if (secret.length < MIN_SECRET) {
-    throw new Error(`Tandem web: BETTER_AUTH_SECRET must be at least ${MIN_SECRET} characters`);
+  let secret: string;
+  try {
+    ({ secret } = resolveAuthSecret({
+      given: env.BETTER_AUTH_SECRET,
+      production: env.NODE_ENV === "production",
+      devFile: DEV_SECRET_FILE,
+    }));
+  } catch (error) {
+    throw new Error(`Tandem web: ${(error as Error).message}`, { cause: error });
   }
   return {
     ...env,

@@ -2,12 +2,12 @@ import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
 import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.ts";
+import { MIN_SECRET_LENGTH } from "./secret.ts";
 import { securityHooks } from "./security/hooks.ts";
 import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
 
 export const DEFAULT_AUDIENCE = "tandem-api";
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 15 * 60;
-export const MIN_SECRET_LENGTH = 32;
 
 export interface AuthConfig {
   database: TandemDb;

@@ -4,7 +4,6 @@ export {
   createAuthOptions,
   DEFAULT_AUDIENCE,
   DEFAULT_TOKEN_LIFETIME_SECONDS,
-  MIN_SECRET_LENGTH,
 } from "./auth.ts";
 export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
 export { migrateDatabase } from "./migrate.ts";
@@ -15,7 +14,7 @@ export {
   retireSigningKeys,
 } from "./keys.ts";
 export type { RetireOptions, SigningKeyInfo, SigningKeyState } from "./keys.ts";
-export { loadOrCreateDevSecret } from "./dev-secret.ts";
+export { loadOrCreateDevSecret, MIN_SECRET_LENGTH, resolveAuthSecret } from "./secret.ts";
 export { listSecurityEvents } from "./security/events.ts";
 export type { SecurityEvent, SecurityEventType } from "./security/events.ts";
 export type { LockoutConfig } from "./security/lockout.ts";

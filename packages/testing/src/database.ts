@@ -24,7 +24,6 @@ export function describePostgres(name: string, body: () => void): void {
   describe.skipIf(testDatabaseAdminUrl() === undefined)(`${name} on postgres`, body);
 }
 
-
 export type TestDatabase = TandemDb & {
   /** A DATABASE_URL that opens this same database from another instance or process. */
   url: string;

@@ -16,3 +16,5 @@ export {
 export type { AttackerKeys, DecodedToken, TokenPart, TokenParts } from "./tokens.ts";
 export { refusedUrl, startJwksServer } from "./jwks-server.ts";
 export type { JwksBehaviour, JwksServer } from "./jwks-server.ts";
+export { createSigningKey, jwksOf, nowSeconds, signWith } from "./signing-keys.ts";
+export type { SigningKey } from "./signing-keys.ts";

@@ -43,7 +43,6 @@ export function postgresSkippedLine(suite: string): string | undefined {
   return `${suite}: PostgreSQL half skipped: TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres runs it)`;
 }
 
-
 export function randomSuffix(): string {
   return randomBytes(5).toString("hex");
 }

@@ -1,8 +1,7 @@
 // Once per contract run: chooses the backends (failing when a required one cannot run), builds
 // the TypeScript API bundle when stale, and tells the test files which backends to use.
 import type { TestProject } from "vitest/node";
-import { buildApiIfStale } from "../../../scripts/lib/build.ts";
-import { type Backend, chooseBackends } from "../../../scripts/lib/backends.ts";
+import { type Backend, buildApiIfStale, chooseBackends } from "@tandem/stack";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -10,8 +10,7 @@ import {
   type TestUser,
 } from "@tandem/testing";
 import { afterAll, beforeAll } from "vitest";
-import { type RunningBackend, startBackend } from "../../../scripts/lib/backends.ts";
-import type { Env } from "../../../scripts/lib/processes.ts";
+import { type Env, type RunningBackend, startBackend } from "@tandem/stack";
 import type { Target } from "./targets.ts";
 
 /** The browser origin every backend allows (WEB_ORIGIN). */
@@ -67,10 +66,12 @@ export async function startApi(target: Target, options: ApiOptions = {}): Promis
     backend = await startBackend(target.backend, {
       name: `${target.backend}/${target.dialect}`,
       databaseUrl: database.url,
-      jwksUrl: auth.jwksUrl,
-      issuer: auth.issuer,
-      audience: auth.audience,
-      webOrigin: WEB_ORIGIN,
+      issuer: {
+        publicUrl: auth.issuer,
+        jwksUrl: auth.jwksUrl,
+        audience: auth.audience,
+        origins: [WEB_ORIGIN],
+      },
       env: { API_QUOTA_REQUESTS: UNLIMITED_QUOTA, ...options.env },
     });
   } catch (error) {

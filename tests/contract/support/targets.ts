@@ -3,7 +3,7 @@
 import { type Dialect } from "@tandem/db";
 import { testDialects } from "@tandem/testing";
 import { inject } from "vitest";
-import type { Backend } from "../../../scripts/lib/backends.ts";
+import type { Backend } from "@tandem/stack";
 
 export interface Target {
   backend: Backend;

@@ -2,9 +2,7 @@
 // Auth key, so only the backend's claim checks stand between them and a 200.
 import type { Api } from "./server.ts";
 
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
+export { nowSeconds } from "@tandem/testing";
 
 /** The real Better Auth key (its kid and public `x`); call after a sign-up so the key exists. */
 export async function realKey(api: Api): Promise<{ kid: string; x: string }> {

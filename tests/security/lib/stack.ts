@@ -8,13 +8,13 @@ import { symmetricDecrypt } from "better-auth/crypto";
 import { type CryptoKey, importJWK } from "jose";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
-import type { Env } from "../../../scripts/lib/processes.ts";
 import {
   createStackDatabase,
+  type Env,
   type StackDatabase,
   type StackDialect,
   TestStack,
-} from "../../../scripts/lib/test-stack.ts";
+} from "@tandem/stack";
 import { http, type HttpInit, type HttpResponse } from "./http.ts";
 
 /** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (global-setup.ts insists on it in CI). */

@@ -9,7 +9,7 @@ import {
   type JwksServer,
   refusedUrl,
   startJwksServer,
-} from "./test-kit.ts";
+} from "../../test/auth-kit.ts";
 
 const RETRY_DELAY_MS = 50;
 const TIMEOUT_MS = 300;

@@ -7,7 +7,7 @@ import {
   refusedUrl,
   type SigningKey,
   startJwksServer,
-} from "./test-kit.ts";
+} from "../../test/auth-kit.ts";
 
 const COOLDOWN = 1_000;
 const MAX_AGE = 600_000;

@@ -11,7 +11,7 @@ import {
   type SigningKey,
   signWith,
   startJwksServer,
-} from "./test-kit.ts";
+} from "../../test/auth-kit.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
 import { createVerifier, InvalidTokenError, type Identity, type Verifier } from "./verifier.ts";
 

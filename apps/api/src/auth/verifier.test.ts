@@ -7,7 +7,7 @@ import {
   type SigningKey,
   signWith,
   startJwksServer,
-} from "./test-kit.ts";
+} from "../../test/auth-kit.ts";
 import { createVerifier, InvalidTokenError, MAX_TOKEN_LENGTH, type Verifier } from "./verifier.ts";
 
 const ISSUER = "https://auth.tandem.test";

@@ -11,7 +11,7 @@ import {
 } from "@tandem/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listSecurityEvents, recordSecurityEvent } from "./events.ts";
-import { post, signIn } from "./test-helpers.ts";
+import { post, signIn } from "@tandem/testing/auth-requests";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) TandemTest/1.0";
 const from = (ip: string) => ({ "x-real-ip": ip, "user-agent": UA });

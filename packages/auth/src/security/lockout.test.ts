@@ -11,7 +11,7 @@ import {
 } from "@tandem/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LockoutConfig } from "./lockout.ts";
-import { shape, signIn, sleep } from "./test-helpers.ts";
+import { shape, signIn, sleep } from "@tandem/testing/auth-requests";
 
 const LOCKED = {
   status: 429,

@@ -11,7 +11,7 @@ import {
 } from "@tandem/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listSecurityEvents } from "./events.ts";
-import { post, shape, signIn } from "./test-helpers.ts";
+import { post, shape, signIn } from "@tandem/testing/auth-requests";
 
 const WRONG = { status: 400, code: "INVALID_PASSWORD", message: "Invalid password" };
 const LOCKED = {

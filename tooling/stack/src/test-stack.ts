@@ -5,124 +5,8 @@
 // and secret (two web instances behind one limiter, an API with other settings), and stop and
 // restart any of them on the same port (an outage).
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { type Backend, backendCommand } from "./backends.ts";
-import { BIN, ROOT, WEB_DIR } from "./build.ts";
-import { type Env, freePort, runStep, type Service, startService, waitForHttp } from "./processes.ts";
-
-export type StackDialect = "sqlite" | "postgres";
-
-/** A migrated database private to one stack. */
-export interface StackDatabase {
-  dialect: StackDialect;
-  url: string;
-  /** Deletes it (the SQLite folder, or DROP DATABASE … WITH (FORCE)). Idempotent. */
-  remove(): Promise<void>;
-}
-
-// Only what a child needs to run: the developer's own configuration (a DATABASE_URL, a real
-// secret, an API_AUDIENCE…) must not leak into the servers under test.
-function baseEnv(): Env {
-  const keep = ["PATH", "HOME", "TMPDIR", "LANG", "TZ", "SYSTEMROOT"];
-  return Object.fromEntries(
-    keep.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]]),
-  );
-}
-
-async function migrate(url: string): Promise<void> {
-  await runStep({
-    name: "migrate",
-    command: join(BIN, "tsx"),
-    args: ["scripts/db-migrate.ts"],
-    cwd: ROOT,
-    env: { ...baseEnv(), DATABASE_URL: url },
-    stdout: new LineBuffer(),
-  });
-}
-
-async function withPostgres(
-  adminUrl: string,
-  work: (query: (text: string) => Promise<unknown>) => Promise<unknown>,
-): Promise<void> {
-  // Loaded only for PostgreSQL runs; `pg` is plain JavaScript, so this works under any loader.
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await work((text) => client.query(text));
-  } finally {
-    await client.end();
-  }
-}
-
-export interface StackDatabaseOptions {
-  /** An administrator connection (e.g. TEST_DATABASE_URL); required for PostgreSQL. */
-  adminUrl?: string | undefined;
-  /**
-   * The URL of a migrated database of the same dialect to copy instead of migrating (a file
-   * copy, or CREATE DATABASE … TEMPLATE): much faster when a run needs many databases.
-   */
-  template?: string | undefined;
-}
-
-/**
- * A fresh migrated database: a SQLite file in a temporary folder, or a PostgreSQL database
- * created for it through `adminUrl`.
- */
-export async function createStackDatabase(
-  dialect: StackDialect = "sqlite",
-  { adminUrl, template }: StackDatabaseOptions = {},
-): Promise<StackDatabase> {
-  if (dialect === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "tandem-stack-"));
-    const remove = async () => rmSync(dir, { recursive: true, force: true });
-    const path = join(dir, "tandem.db");
-    try {
-      // The template was closed after migrating, so its main file holds everything (no WAL).
-      if (template) copyFileSync(template.replace(/^file:/, ""), path);
-      else await migrate(`file:${path}`);
-    } catch (error) {
-      await remove();
-      throw error;
-    }
-    return { dialect, url: `file:${path}`, remove };
-  }
-  if (!adminUrl) throw new Error("A PostgreSQL stack needs an administrator URL (TEST_DATABASE_URL)");
-  const name = `tandem_stack_${process.pid.toString(36)}_${randomBytes(5).toString("hex")}`;
-  const from = template ? ` TEMPLATE "${decodeURIComponent(new URL(template).pathname.slice(1))}"` : "";
-  await withPostgres(adminUrl, (query) => query(`CREATE DATABASE "${name}"${from}`));
-  let removed = false;
-  const remove = async () => {
-    if (removed) return;
-    removed = true;
-    await withPostgres(adminUrl, (query) => query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  };
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    if (!template) await migrate(url.toString());
-  } catch (error) {
-    await remove();
-    throw error;
-  }
-  return { dialect, url: url.toString(), remove };
-}
-
-/** Keeps a service's output lines in memory (the newest `limit`) instead of printing them. */
-class LineBuffer extends Writable {
-  readonly lines: string[] = [];
-  constructor(private readonly limit = 5000) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    for (const line of chunk.toString("utf8").split("\n")) if (line !== "") this.lines.push(line);
-    if (this.lines.length > this.limit) this.lines.splice(0, this.lines.length - this.limit);
-    done();
-  }
-}
+import { type Env, freePort, LineBuffer, type Service, startService, waitForHttp } from "./processes.ts";
+import { apiAuthEnv, apiCommand, type Backend, baseEnv, webAppEnv, webCommand } from "./services.ts";
 
 /** One web or API process of a stack, on a port it keeps across restarts. */
 export class StackService {
@@ -150,9 +34,7 @@ export class StackService {
     if (this.kind === "web") {
       this.#service = startService({
         name: this.name,
-        command: join(BIN, "next"),
-        args: ["start", "--port", String(this.port)],
-        cwd: WEB_DIR,
+        ...webCommand("start", this.port),
         env: this.env(),
         ...output,
       });
@@ -162,8 +44,7 @@ export class StackService {
     } else {
       this.#service = startService({
         name: this.name,
-        ...backendCommand(this.backend, this.port),
-        cwd: ROOT,
+        ...apiCommand(this.backend, this.port),
         env: this.env(),
         ...output,
       });
@@ -256,13 +137,13 @@ export class TestStack {
   #webEnv(overrides: Env): Env {
     return {
       ...baseEnv(),
-      BETTER_AUTH_URL: this.publicUrl,
-      BETTER_AUTH_SECRET: this.secret,
       DATABASE_URL: this.databaseUrl,
-      API_AUDIENCE: this.audience,
-      NEXT_PUBLIC_API_URL: this.api.url,
-      API_INTERNAL_URL: this.api.url,
-      NEXT_TELEMETRY_DISABLED: "1",
+      ...webAppEnv({
+        publicUrl: this.publicUrl,
+        secret: this.secret,
+        apiUrl: this.api.url,
+        audience: this.audience,
+      }),
       ...this.#options.web,
       ...overrides,
     };
@@ -274,10 +155,11 @@ export class TestStack {
       NODE_ENV: "production",
       PORT: String(port),
       DATABASE_URL: this.databaseUrl,
-      AUTH_JWKS_URL: `${this.web.url}/api/auth/jwks`,
-      AUTH_ISSUER: this.publicUrl,
-      AUTH_AUDIENCE: this.audience,
-      WEB_ORIGIN: new URL(this.publicUrl).origin,
+      ...apiAuthEnv({
+        publicUrl: this.publicUrl,
+        jwksUrl: `${this.web.url}/api/auth/jwks`,
+        audience: this.audience,
+      }),
       LOG_LEVEL: "warn",
       ...this.#options.api,
       ...overrides,

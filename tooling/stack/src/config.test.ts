@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { resolveStack, StackError } from "./stack.ts";
+import { resolveStack, StackError } from "./config.ts";
+import { apiAuthEnv } from "./services.ts";
 
 const secret = "s".repeat(32);
 
@@ -83,5 +84,29 @@ describe("resolveStack", () => {
     expect(() => resolveStack({ BETTER_AUTH_SECRET: secret, BETTER_AUTH_URL: "ftp://x" }, "start")).toThrow(
       /BETTER_AUTH_URL/,
     );
+  });
+});
+
+describe("apiAuthEnv", () => {
+  it("derives issuer, key set, origin and audience from the web app's public URL", () => {
+    expect(apiAuthEnv({ publicUrl: "https://tasks.example.com", audience: "tasks-api" })).toEqual({
+      AUTH_ISSUER: "https://tasks.example.com",
+      AUTH_JWKS_URL: "https://tasks.example.com/api/auth/jwks",
+      WEB_ORIGIN: "https://tasks.example.com",
+      AUTH_AUDIENCE: "tasks-api",
+    });
+  });
+
+  it("takes another key-set address and origin list, and leaves the audience to the API when unset", () => {
+    const env = apiAuthEnv({
+      publicUrl: "http://127.0.0.1:4000",
+      jwksUrl: "http://127.0.0.1:4001/api/auth/jwks",
+      origins: ["http://localhost:3000", " http://localhost:3000", ""],
+    });
+    expect(env).toEqual({
+      AUTH_ISSUER: "http://127.0.0.1:4000",
+      AUTH_JWKS_URL: "http://127.0.0.1:4001/api/auth/jwks",
+      WEB_ORIGIN: "http://localhost:3000",
+    });
   });
 });

@@ -1,15 +1,9 @@
 // Production builds for `npm start` and the browser tests: the API bundle (esbuild, about a
 // second, so always rebuilt) and the web app (`next build`, about a minute, so only when stale).
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { API_BUNDLE, API_DIR, BIN, ROOT, WEB_DIR } from "./paths.ts";
 import { type Env, runStep } from "./processes.ts";
-
-/** The repository root (this file is scripts/lib/build.ts). */
-export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
-export const WEB_DIR = join(ROOT, "apps", "web");
-export const API_DIR = join(ROOT, "apps", "api");
-export const BIN = join(ROOT, "node_modules", ".bin");
 
 const SKIP_DIRS = new Set(["node_modules", ".next", "dist", "test-results"]);
 
@@ -98,9 +92,8 @@ export async function buildApi(env: Env): Promise<void> {
 
 /** Why the API bundle needs a build, or null when it is newer than its sources and packages. */
 export function apiBuildReason(): string | null {
-  const bundle = join(API_DIR, "dist", "main.js");
-  if (!existsSync(bundle)) return "no bundle yet";
-  const built = statSync(bundle).mtimeMs;
+  if (!existsSync(API_BUNDLE)) return "no bundle yet";
+  const built = statSync(API_BUNDLE).mtimeMs;
   const inputs = [
     join(API_DIR, "src"),
     join(API_DIR, "scripts"),

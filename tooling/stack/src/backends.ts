@@ -1,29 +1,14 @@
 // The task API has two implementations that must behave identically: the TypeScript one
 // (apps/api, run as its production bundle) and the Python one (backends/fastapi). Both take the
 // same environment variables; this starts either on a free port, for the contract suite and
-// benchmarks. No Vitest here: scripts use it too.
+// benchmarks.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { Writable } from "node:stream";
-import { ROOT } from "./build.ts";
+import { API_BUNDLE, FASTAPI_DIR } from "./paths.ts";
 import { type Env, freePort, type Service, startService, waitForHttp } from "./processes.ts";
+import { apiAuthEnv, apiCommand, type Backend, BACKENDS, PYTHON, type TokenIssuer } from "./services.ts";
 
-export const BACKENDS = ["ts", "fastapi"] as const;
-export type Backend = (typeof BACKENDS)[number];
-
-/** Debian's interpreter (DEVELOPERS.md): the `python3` on PATH may be one without the packages. */
-export const PYTHON = "/usr/bin/python3";
-export const FASTAPI_DIR = join(ROOT, "backends", "fastapi");
-export const API_BUNDLE = join(ROOT, "apps", "api", "dist", "main.js");
-
-/**
- * The `node` flags of the API wherever this repository runs it (npm start, tests, benchmark; the
- * API's own `npm start` repeats them): stack traces through source maps, and 64 MB semi-spaces
- * for V8's young generation. A busy API makes many short-lived objects per request; scavenging
- * less often halved the time the task list spent in the garbage collector (issue #6).
- */
-export const API_NODE_FLAGS = ["--enable-source-maps", "--max-semi-space-size=64"];
 /** What the FastAPI backend imports; the Debian packages python3-fastapi, -uvicorn, -jwt, -sqlalchemy… */
 const FASTAPI_MODULES = ["fastapi", "uvicorn", "jwt", "sqlalchemy"];
 
@@ -98,11 +83,8 @@ export function chooseBackends(
 export interface BackendOptions {
   /** A migrated database (the TypeScript migrations create the schema both backends use). */
   databaseUrl: string;
-  jwksUrl: string;
-  issuer: string;
-  audience: string;
-  /** Allowed browser origin(s), comma-separated (WEB_ORIGIN). */
-  webOrigin: string;
+  /** The web app (or stand-in) whose tokens the backend accepts. */
+  issuer: TokenIssuer;
   /** Any other variable of the shared configuration (AUTH_*, API_QUOTA_*, LOG_LEVEL…), or overrides. */
   env?: Env;
   /** Label in error messages. */
@@ -121,25 +103,6 @@ export interface RunningBackend {
   stop(): Promise<void>;
 }
 
-/** The command line of each backend (run from the repository root); `port` is free. */
-export function backendCommand(backend: Backend, port: number): { command: string; args: string[] } {
-  if (backend === "ts") return { command: process.execPath, args: [...API_NODE_FLAGS, API_BUNDLE] };
-  return {
-    command: PYTHON,
-    args: [
-      "-m",
-      "uvicorn",
-      "tandem_api.main:app",
-      "--app-dir",
-      "backends/fastapi",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-    ],
-  };
-}
-
 /** Swallows the prefixed copy of the output: tests read `logs` instead of a noisy terminal. */
 const discard = () =>
   new Writable({
@@ -154,7 +117,7 @@ const discard = () =>
  * secrets. The TypeScript backend runs from `apps/api/dist/main.js`: build it first (buildApi).
  *
  * @example
- * const api = await startBackend("fastapi", { databaseUrl, jwksUrl, issuer, audience, webOrigin });
+ * const api = await startBackend("fastapi", { databaseUrl, issuer: { publicUrl, audience } });
  * await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
  * await api.stop();
  */
@@ -173,21 +136,15 @@ export async function startBackend(backend: Backend, options: BackendOptions): P
     HOST: "127.0.0.1",
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
-    AUTH_JWKS_URL: options.jwksUrl,
-    AUTH_ISSUER: options.issuer,
-    AUTH_AUDIENCE: options.audience,
-    WEB_ORIGIN: options.webOrigin,
+    ...apiAuthEnv(options.issuer),
     LOG_LEVEL: "info",
     ...options.env,
   };
   const logs: string[] = [];
   const name = options.name ?? backend;
-  const { command, args } = backendCommand(backend, port);
   const service = startService({
     name,
-    command,
-    args,
-    cwd: ROOT,
+    ...apiCommand(backend, port),
     env,
     stdout: discard(),
     stderr: discard(),

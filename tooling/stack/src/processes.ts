@@ -1,10 +1,12 @@
-// Child-process plumbing shared by `npm start`, `npm run dev` and the Playwright global setup:
-// prefixed output, readiness polling, and stopping a service together with everything it spawned.
+// Child-process plumbing shared by `npm start`, `npm run dev`, the test suites and the benchmark:
+// prefixed output (or a log file), readiness polling, and stopping a service together with
+// everything it spawned.
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
-import type { Readable, Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 
 /** Environment variables for a child. (Not NodeJS.ProcessEnv: Next's types make NODE_ENV required there.) */
 export type Env = Record<string, string | undefined>;
@@ -21,11 +23,17 @@ export interface ServiceOptions {
   stderr?: Writable;
   /** Also called with every output line (unprefixed). */
   onLine?: (line: string) => void;
+  /**
+   * Append the output, unprefixed, to this file instead (stdout, stderr and onLine are then
+   * unused): a pipe read by this process costs CPU, which the benchmark must not spend.
+   */
+  logFile?: string;
 }
 
 export interface Service {
   readonly name: string;
   readonly child: ChildProcess;
+  readonly pid: number | undefined;
   /** Settles with the exit code (128 + signal number style codes for signals) when the process exits. */
   readonly exited: Promise<number>;
   readonly hasExited: () => boolean;
@@ -75,16 +83,24 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIG
 
 /** Starts a long-running service with prefixed output. */
 export function startService(options: ServiceOptions): Service {
-  const child = spawn(options.command, options.args, {
-    cwd: options.cwd,
-    env: options.env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: process.platform !== "win32",
-  });
+  const fd = options.logFile === undefined ? undefined : openSync(options.logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: fd === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", fd, fd],
+      detached: process.platform !== "win32",
+    });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
   const pid = child.pid;
   if (pid !== undefined) liveGroups.add(pid);
-  pipeWithPrefix(child.stdout, options.stdout ?? process.stdout, options.name, options.onLine);
-  pipeWithPrefix(child.stderr, options.stderr ?? process.stderr, options.name, options.onLine);
+  if (child.stdout)
+    pipeWithPrefix(child.stdout, options.stdout ?? process.stdout, options.name, options.onLine);
+  if (child.stderr)
+    pipeWithPrefix(child.stderr, options.stderr ?? process.stderr, options.name, options.onLine);
 
   let done = false;
   const exited = new Promise<number>((resolve) => {
@@ -117,7 +133,7 @@ export function startService(options: ServiceOptions): Service {
     return stopping;
   };
 
-  return { name: options.name, child, exited, hasExited: () => done, stop };
+  return { name: options.name, child, pid, exited, hasExited: () => done, stop };
 }
 
 /** Runs a command to completion with prefixed output; rejects when it fails. */
@@ -177,4 +193,17 @@ export async function freePort(preferred?: number): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Keeps a service's output lines in memory (the newest `limit`) instead of printing them. */
+export class LineBuffer extends Writable {
+  readonly lines: string[] = [];
+  constructor(private readonly limit = 5000) {
+    super();
+  }
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString("utf8").split("\n")) if (line !== "") this.lines.push(line);
+    if (this.lines.length > this.limit) this.lines.splice(0, this.lines.length - this.limit);
+    done();
+  }
 }

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase } from "@tandem/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Backend, backendUnavailable, chooseBackends, FASTAPI_DIR, startBackend } from "./backends.ts";
+import { backendUnavailable, chooseBackends, startBackend } from "./backends.ts";
 import { buildApiIfStale } from "./build.ts";
+import { FASTAPI_DIR } from "./paths.ts";
+import type { Backend } from "./services.ts";
 
 const both = (): null => null;
 const noPython = (backend: Backend) => (backend === "fastapi" ? "no python here" : null);
@@ -51,10 +53,12 @@ describe("startBackend (ts)", () => {
     try {
       const api = await startBackend("ts", {
         databaseUrl: database.url,
-        jwksUrl: "http://127.0.0.1:9/jwks",
-        issuer: "http://127.0.0.1:9",
-        audience: "tandem-api",
-        webOrigin: "http://localhost:3000",
+        issuer: {
+          publicUrl: "http://127.0.0.1:9",
+          jwksUrl: "http://127.0.0.1:9/jwks",
+          audience: "tandem-api",
+          origins: ["http://localhost:3000"],
+        },
         env: { API_QUOTA_REQUESTS: "0" },
       });
       try {
@@ -81,10 +85,12 @@ describe("startBackend (ts)", () => {
     try {
       const start = startBackend("ts", {
         databaseUrl: `file:${join(dir, "unmigrated.db")}`,
-        jwksUrl: "http://127.0.0.1:9/jwks",
-        issuer: "http://127.0.0.1:9",
-        audience: "tandem-api",
-        webOrigin: "http://localhost:3000",
+        issuer: {
+          publicUrl: "http://127.0.0.1:9",
+          jwksUrl: "http://127.0.0.1:9/jwks",
+          audience: "tandem-api",
+          origins: ["http://localhost:3000"],
+        },
       });
       await expect(start).rejects.toThrow(/ts did not start[\s\S]*npm run db:migrate/);
     } finally {

@@ -1,4 +1,6 @@
-import type { AuthServer } from "@tandem/testing";
+// Requests to Better Auth as a browser on the app's origin sends them, for tests of its hooks
+// (lockout, security events, password checks) against a real auth server.
+import type { AuthServer } from "./auth-server.ts";
 
 export interface AuthAnswer {
   status: number;

@@ -1,0 +1,136 @@
+// One configuration → every service's environment, for `npm start` and `npm run dev`: the
+// variables a user sets (or none) become the web app's and the API's settings, which always agree.
+import { join, resolve } from "node:path";
+import { resolveAuthSecret } from "@tandem/auth";
+import { ROOT } from "./paths.ts";
+import type { Env } from "./processes.ts";
+import { apiAuthEnv, apiCommand, type ServiceDefinition, webAppEnv, webCommand } from "./services.ts";
+
+/** A configuration problem, reported as one line before anything starts. */
+export class StackError extends Error {}
+
+export interface Stack {
+  webPort: number;
+  apiPort: number;
+  /** The web app's public URL (Better Auth's baseURL and the tokens' issuer). */
+  webUrl: string;
+  /** The API's URL as the browser sees it. */
+  apiUrl: string;
+  databaseUrl: string | undefined;
+  secretSource: string;
+  webEnv: Env;
+  apiEnv: Env;
+  /** The services to start, in order of the banner: the web app, then the API. */
+  services: ServiceDefinition[];
+}
+
+function port(source: Env, name: string, fallback: number): number {
+  const raw = source[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || value < 1 || value > 65535)
+    throw new StackError(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function httpUrl(source: Env, name: string, fallback: string): string {
+  const raw = source[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new StackError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new StackError(`${name} must be an http(s) URL, got "${raw}"`);
+  // One spelling for both services: the API compares the token's issuer to this string exactly.
+  return raw.replace(/\/+$/, "");
+}
+
+/** The auth secret: given, or (outside production only) generated once into data/auth-secret. */
+function authSecret(source: Env): { secret: string; from: string } {
+  const devFile = join(ROOT, "data", "auth-secret");
+  try {
+    const { secret, generated } = resolveAuthSecret({
+      given: source.BETTER_AUTH_SECRET,
+      production: source.NODE_ENV === "production",
+      devFile,
+    });
+    const from = generated
+      ? `${devFile.slice(ROOT.length + 1)} (generated once, git-ignored)`
+      : "BETTER_AUTH_SECRET";
+    return { secret, from };
+  } catch (error) {
+    throw new StackError((error as Error).message);
+  }
+}
+
+/**
+ * Derives both services' environments from one set of variables, so they always agree: the API
+ * trusts exactly the issuer the web app signs with, fetches keys from it, and allows its origin.
+ */
+export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
+  const webPort = port(source, "WEB_PORT", 3000);
+  const apiPort = port(source, "API_PORT", 8000);
+  if (webPort === apiPort) throw new StackError(`WEB_PORT and API_PORT are both ${webPort}`);
+  const webUrl = httpUrl(source, "BETTER_AUTH_URL", `http://localhost:${webPort}`);
+  const apiUrl = httpUrl(source, "NEXT_PUBLIC_API_URL", `http://localhost:${apiPort}`);
+  const { secret, from } = authSecret(source);
+
+  // `file:` paths are relative to the working directory; both children run elsewhere.
+  let databaseUrl = source.DATABASE_URL || undefined;
+  if (databaseUrl?.startsWith("file:") && !databaseUrl.startsWith("file:/")) {
+    databaseUrl = `file:${resolve(databaseUrl.slice("file:".length))}`;
+  }
+  const audience = source.API_AUDIENCE || source.AUTH_AUDIENCE || undefined;
+  const shared: Env = { ...source };
+  delete shared.PORT; // ambiguous between the two services: WEB_PORT and API_PORT instead
+  if (databaseUrl !== undefined) shared.DATABASE_URL = databaseUrl;
+
+  const webEnv: Env = {
+    ...shared,
+    ...webAppEnv({
+      publicUrl: webUrl,
+      secret,
+      apiUrl,
+      // Server-side rendering reaches the API beside it directly, whatever the public URL is.
+      internalApiUrl: source.API_INTERNAL_URL || `http://localhost:${apiPort}`,
+      audience,
+    }),
+  };
+  delete webEnv.NODE_ENV; // `next start` runs as production, `next dev` as development
+
+  const apiEnv: Env = {
+    ...shared,
+    NODE_ENV: mode === "start" ? "production" : "development",
+    PORT: String(apiPort),
+    ...apiAuthEnv({
+      publicUrl: webUrl,
+      // The key set is public; fetch it from the web app beside the API rather than via a proxy.
+      jwksUrl: source.AUTH_JWKS_URL || `http://localhost:${webPort}/api/auth/jwks`,
+      audience,
+      // The web app's own origin, plus any the operator lists (another front end, a preview URL).
+      origins: [new URL(webUrl).origin, ...(source.WEB_ORIGIN ?? "").split(",")],
+    }),
+  };
+  delete apiEnv.BETTER_AUTH_SECRET; // the API never needs it
+
+  const services: ServiceDefinition[] = [
+    {
+      name: "web",
+      ...webCommand(mode, webPort),
+      env: webEnv,
+      readyUrl: `http://localhost:${webPort}/`,
+      // The first request to `next dev` compiles the page.
+      readyTimeoutMs: mode === "dev" ? 300_000 : 120_000,
+    },
+    {
+      name: "api",
+      ...apiCommand("ts", apiPort, { mode }),
+      env: apiEnv,
+      readyUrl: `http://localhost:${apiPort}/health`,
+      readyTimeoutMs: 120_000,
+    },
+  ];
+  return { webPort, apiPort, webUrl, apiUrl, databaseUrl, secretSource: from, webEnv, apiEnv, services };
+}

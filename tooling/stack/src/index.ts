@@ -1,0 +1,26 @@
+// @tandem/stack: one configuration → every service's environment, and start, wait for, stop a
+// stack of services. Used by `npm start`, `npm run dev`, the test suites and the benchmark.
+export { API_BUNDLE, API_DIR, BIN, FASTAPI_DIR, ROOT, WEB_DIR } from "./paths.ts";
+export { freePort, isPortFree, LineBuffer, runStep, startService, waitForHttp } from "./processes.ts";
+export type { Env, Service, ServiceOptions, WaitOptions } from "./processes.ts";
+export {
+  API_NODE_FLAGS,
+  apiAuthEnv,
+  apiCommand,
+  BACKENDS,
+  baseEnv,
+  PYTHON,
+  webAppEnv,
+  webCommand,
+} from "./services.ts";
+export type { Backend, Command, ServiceDefinition, TokenIssuer, WebAppSettings } from "./services.ts";
+export { resolveStack, StackError } from "./config.ts";
+export type { Stack } from "./config.ts";
+export { fail, loadDotEnv, migrate, requireFreePorts, runSupervised, supervise } from "./supervise.ts";
+export { apiBuildReason, buildApi, buildApiIfStale, buildWeb, webBuildReason } from "./build.ts";
+export { backendUnavailable, chooseBackends, startBackend } from "./backends.ts";
+export type { BackendChoice, BackendOptions, RunningBackend } from "./backends.ts";
+export { createStackDatabase } from "./stack-database.ts";
+export type { StackDatabase, StackDatabaseOptions, StackDialect } from "./stack-database.ts";
+export { StackService, TestStack } from "./test-stack.ts";
+export type { TestStackOptions } from "./test-stack.ts";

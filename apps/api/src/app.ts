@@ -1,7 +1,6 @@
 import { isForeignKeyViolation, type TandemDb } from "@tandem/db";
 import { sql } from "kysely";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
@@ -10,6 +9,7 @@ import { createSessionCheck } from "./auth/session-check.ts";
 import type { Verifier } from "./auth/verifier.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
 import { ApiError, problemResponse } from "./errors.ts";
+import { bodyLimit } from "./http/body-limit.ts";
 import { corsAllowlist } from "./http/cors.ts";
 import { requestLogging, securityHeaders } from "./http/middleware.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
@@ -82,14 +82,7 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
   });
   app.route("/", docsRoutes());
 
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new ApiError("PAYLOAD_TOO_LARGE", {
-        detail: `The body must be at most ${config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`,
-      });
-    },
-  });
+  const limitBody = bodyLimit({ maxBytes: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
   // Only the methods whose bodies the API reads. Hono's check reads `c.req.raw.body`, which makes
   // @hono/node-server build a full WHATWG Request (with an AbortController) — about a tenth of the
   // cost of a small GET, for a body no GET handler would ever read.

@@ -31,7 +31,7 @@ interface Entry {
 }
 
 export const DEFAULT_REVOCATION_CHECK_SECONDS = 5;
-/** A cached answer this far into its lifetime is refreshed in the background (issue #6). */
+/** A cached answer this far into its lifetime is refreshed in the background (why: docs/decisions/007-list-path-database-tuning.md). */
 export const REFRESH_AHEAD_FRACTION = 0.8;
 
 /**

@@ -15,7 +15,7 @@ import {
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
 import { createVerifier, InvalidTokenError, type Identity, type Verifier } from "./verifier.ts";
 
-// Issue #6: a verified token is not verified again until it expires. The cache must stay bounded,
+// A verified token is not verified again until it expires. The cache must stay bounded,
 // never outlive a token's exp, never remember a refused token, and leave revocation as it was.
 
 const identity = (userId: string): Identity => ({ userId, sessionId: "s", name: null, expiresAt: 0 });

@@ -41,8 +41,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 }
 
 // Valid query strings already parsed, per schema: a client asks for the same few (its list's
-// filters) over and over, and parsing one (URL, then zod) was a twentieth of a list request
-// (issue #6). Parsing is a pure function of the text, so a cached result is the same answer.
+// filters) over and over, and parsing one (URL, then zod) is a measurable part of a list request
+// (see docs/decisions/007-list-path-database-tuning.md). Parsing is a pure function of the text, so a cached result is the same answer.
 const PARSED_QUERIES_MAX = 1000;
 const parsedQueries = new WeakMap<z.ZodType, Map<string, unknown>>();
 

@@ -8,10 +8,9 @@ import { type RawBuilder, sql } from "kysely";
 export type JsonText<T> = string & { readonly __jsonOf?: T };
 
 /**
- * A `task` row as the JSON of the API's `Task`, built by SQLite. The list sends 20 of these per
- * request: building the text in C instead of creating nine JS values per row and running
- * `JSON.stringify` over them took the database step of a list request from about 65 to 37 µs
- * (issue #6). SQLite already stores instants as the API's ISO text and has no boolean type (0/1),
+ * A `task` row as the JSON of the API's `Task`, built by SQLite: building the text in C is
+ * cheaper than creating nine JS values per row and running `JSON.stringify` over them (figures in
+ * docs/decisions/007-list-path-database-tuning.md). SQLite already stores instants as the API's ISO text and has no boolean type (0/1),
  * hence `json('true')`, which json_object writes as a JSON true rather than a string.
  *
  * Postgres is not asked to do the same: formatting its timestamptz values as that text (to_char)

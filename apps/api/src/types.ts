@@ -1,6 +1,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Logger } from "pino";
-import type { Identity } from "./auth/verifier.ts";
+import type { Identity } from "./auth/identity.ts";
 
 /** Hono context variables set by Tandem's middleware. */
 export interface AppEnv {

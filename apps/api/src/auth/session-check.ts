@@ -1,5 +1,5 @@
 import type { TandemDb } from "@tandem/db";
-import type { Identity } from "./verifier.ts";
+import type { Identity } from "./identity.ts";
 
 /** The session store could not be asked; the request must fail closed (503), not pass. */
 export class SessionStoreUnavailableError extends Error {

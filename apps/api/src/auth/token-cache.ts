@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { Identity } from "./verifier.ts";
+import type { Identity } from "./identity.ts";
 
 export interface TokenCacheOptions {
   /** Most tokens remembered at once (default 10 000); the least recently used go first. */

@@ -44,7 +44,7 @@ describe.each(testDialects())("app internals (%s)", (dialect) => {
     );
     const served = h.app.routes
       .filter((r) => r.method !== "ALL" && r.path !== "/openapi.json" && !r.path.startsWith("/docs"))
-      .map((r) => `${r.method} ${r.path.replace(":userId", "{user_id}").replace(":id", "{id}")}`);
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
     expect(new Set(documented)).toEqual(new Set(served));
     expect(served).toEqual(
       expect.arrayContaining([

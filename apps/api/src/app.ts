@@ -1,18 +1,20 @@
-import { isForeignKeyViolation, type TandemDb } from "@tandem/db";
+import type { TandemDb } from "@tandem/db";
 import { sql } from "kysely";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
-import { invalidTokenError, requireAuth } from "./auth/middleware.ts";
+import { requireAuth } from "./auth/middleware.ts";
 import { createSessionCheck } from "./auth/session-check.ts";
 import type { Verifier } from "./auth/verifier.ts";
 import { docsRoutes } from "./docs/docs.routes.ts";
 import { ApiError, problemResponse } from "./errors.ts";
+import { bodyLimit } from "./http/body-limit.ts";
 import { corsAllowlist } from "./http/cors.ts";
+import { onError } from "./http/error-handler.ts";
 import { requestLogging, securityHeaders } from "./http/middleware.ts";
+import { routerOf } from "./http/route-table.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
+import { MOUNTS } from "./routes.ts";
 import { requirePathOwner, taskRoutes } from "./tasks/tasks.routes.ts";
 import type { AppEnv } from "./types.ts";
 
@@ -67,29 +69,27 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     }),
   );
 
-  app.get("/health", (c) => c.json({ status: "ok" }));
-  app.get("/ready", async (c) => {
-    try {
-      await sql`select 1`.execute(database.db);
-    } catch (error) {
-      c.get("logger").error(
-        { err: error instanceof Error ? error.message : String(error) },
-        "database unreachable",
-      );
-      throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The database is unreachable" });
-    }
-    return c.json({ status: "ready" });
-  });
+  app.route(
+    MOUNTS.service.prefix,
+    routerOf(MOUNTS.service.table, {
+      health: (c) => c.json({ status: "ok" }),
+      ready: async (c) => {
+        try {
+          await sql`select 1`.execute(database.db);
+        } catch (error) {
+          c.get("logger").error(
+            { err: error instanceof Error ? error.message : String(error) },
+            "database unreachable",
+          );
+          throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The database is unreachable" });
+        }
+        return c.json({ status: "ready" });
+      },
+    }),
+  );
   app.route("/", docsRoutes());
 
-  const limitBody = bodyLimit({
-    maxSize: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new ApiError("PAYLOAD_TOO_LARGE", {
-        detail: `The body must be at most ${config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES} bytes`,
-      });
-    },
-  });
+  const limitBody = bodyLimit({ maxBytes: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
   // Only the methods whose bodies the API reads. Hono's check reads `c.req.raw.body`, which makes
   // @hono/node-server build a full WHATWG Request (with an AbortController) — about a tenth of the
   // cost of a small GET, for a body no GET handler would ever read.
@@ -103,33 +103,20 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
   app.use("/api/*", requireAuth(verifier, sessions));
   app.use("/api/*", requestQuota(config.quota));
 
-  app.get("/api/me", (c) => c.json({ id: c.get("identity").userId, name: c.get("identity").name }));
-  app.route("/api/tasks", taskRoutes(database));
-  app.use("/api/:userId/tasks", requirePathOwner);
-  app.use("/api/:userId/tasks/*", requirePathOwner);
-  app.route("/api/:userId/tasks", taskRoutes(database));
+  app.route(
+    MOUNTS.identity.prefix,
+    routerOf(MOUNTS.identity.table, {
+      me: (c) => c.json({ id: c.get("identity").userId, name: c.get("identity").name }),
+    }),
+  );
+  app.route(MOUNTS.tasks.prefix, taskRoutes(database));
+  app.use(MOUNTS.userTasks.prefix, requirePathOwner);
+  app.use(`${MOUNTS.userTasks.prefix}/*`, requirePathOwner);
+  app.route(MOUNTS.userTasks.prefix, taskRoutes(database));
 
   app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", { detail: "No such route" })));
-  app.onError((error, c) => {
-    if (error instanceof ApiError) return problemResponse(c, error);
-    if (isForeignKeyViolation(error)) {
-      // The only foreign key is task → user: the caller's account was deleted while its token
-      // was still cached as valid. That is an ended session, not a server fault.
-      return problemResponse(c, invalidTokenError("The account behind this access token no longer exists"));
-    }
-    if (error instanceof HTTPException && error.status < 500) {
-      // Hono's own client errors (e.g. a malformed URL) keep their status but use our shape.
-      return problemResponse(c, new ApiError(error.status === 404 ? "NOT_FOUND" : "VALIDATION_FAILED"));
-    }
-    c.get("logger").error({ err: serializeError(error) }, "unhandled error");
-    return problemResponse(c, new ApiError("INTERNAL_ERROR"));
-  });
+  app.onError(onError);
   return app;
 }
 
 export type TandemApp = ReturnType<typeof createApp>;
-
-function serializeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
-  return { message: String(error) };
-}

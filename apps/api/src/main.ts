@@ -14,8 +14,8 @@ const logger = pino(
     // Defence in depth: nothing logs headers today, but if someone adds them, tokens stay out.
     redact: ["req.headers.authorization", "req.headers.cookie", "*.authorization", "*.token"],
   },
-  // Lines go out in batches (4 KiB, or every 100 ms) rather than one write(2) per request, which
-  // cost a twentieth of a busy API's CPU (issue #6). pino flushes the rest when the process exits;
+  // Lines go out in batches (4 KiB, or every 100 ms) rather than one write(2) per request (why:
+  // docs/decisions/007-list-path-database-tuning.md). pino flushes the rest when the process exits;
   // a SIGKILL can lose the last 100 ms.
   pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 }),
 );

@@ -6,6 +6,7 @@ and one place where errors become RFC 9457 problem+json (like Hono's ``onError``
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -30,12 +31,36 @@ CORS_METHODS = "GET,POST,PUT,PATCH,DELETE"
 CORS_HEADERS = "Authorization,Content-Type"
 CORS_EXPOSE = ",".join(["Location", "Retry-After", "WWW-Authenticate", "X-Request-Id", *QUOTA_HEADERS])
 NO_BODY_METHODS = ("GET", "HEAD")
+# A refused body of a client that asked to close is read (and discarded) before the 413, within
+# these bounds: closing with unread bytes makes the kernel send a reset that can destroy the answer.
+LINGER_SECONDS = 5.0
+LINGER_MAX_BYTES = 64 * 1024 * 1024
 
 
 def header(scope: Scope, name: bytes) -> Optional[str]:
     """A request header, repeated lines joined with ", " (as fetch's Headers does)."""
     values = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == name]
     return ", ".join(values) if values else None
+
+
+async def discard_if_closing(scope: Scope, receive: Receive) -> None:
+    """Reads the rest of a refused body when the client said `Connection: close` (uvicorn closes
+    at once after the answer then; on a kept-alive connection it reads the rest itself)."""
+    if "close" not in (header(scope, b"connection") or "").lower():
+        return
+
+    async def drain() -> None:
+        read = 0
+        while read <= LINGER_MAX_BYTES:
+            message = await receive()
+            read += len(message.get("body", b""))
+            if message["type"] == "http.disconnect" or not message.get("more_body", False):
+                return
+
+    try:
+        await asyncio.wait_for(drain(), LINGER_SECONDS)
+    except asyncio.TimeoutError:
+        pass
 
 
 def encode_json(value: Any) -> bytes:
@@ -190,6 +215,7 @@ class HttpLayer:
         if declared is not None and header(scope, b"transfer-encoding") is None:
             digits = re.match(r"^\s*[+-]?[0-9]+", declared)
             if digits and int(digits.group()) > self.body_limit:
+                await discard_if_closing(scope, receive)
                 raise too_large
         chunks: List[bytes] = []
         size = 0
@@ -200,6 +226,8 @@ class HttpLayer:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.body_limit:
+                if message.get("more_body", False):
+                    await discard_if_closing(scope, receive)
                 raise too_large
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -81,7 +81,7 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
     expect(await tight.isActive(identity(a))).toBe(false); // evicted by B, so asked again
   });
 
-  // Issue #6: a session in use is asked about again before its answer expires, so its requests do
+  // A session in use is asked about again before its answer expires, so its requests do
   // not wait on the database when the answer would have expired. The bound is unchanged.
   it("refreshes a busy session's answer ahead of expiry, serving the cached one meanwhile", async () => {
     h = await createApiHarness(dialect);

@@ -1,5 +1,5 @@
 import type { TandemDb } from "@tandem/db";
-import type { Identity } from "./verifier.ts";
+import type { Identity } from "./identity.ts";
 
 /** The session store could not be asked; the request must fail closed (503), not pass. */
 export class SessionStoreUnavailableError extends Error {
@@ -31,7 +31,7 @@ interface Entry {
 }
 
 export const DEFAULT_REVOCATION_CHECK_SECONDS = 5;
-/** A cached answer this far into its lifetime is refreshed in the background (issue #6). */
+/** A cached answer this far into its lifetime is refreshed in the background (why: docs/decisions/007-list-path-database-tuning.md). */
 export const REFRESH_AHEAD_FRACTION = 0.8;
 
 /**

@@ -13,9 +13,10 @@ import {
   startJwksServer,
 } from "../../test/auth-kit.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
-import { createVerifier, InvalidTokenError, type Identity, type Verifier } from "./verifier.ts";
+import type { Identity } from "./identity.ts";
+import { createVerifier, InvalidTokenError, type Verifier } from "./verifier.ts";
 
-// Issue #6: a verified token is not verified again until it expires. The cache must stay bounded,
+// A verified token is not verified again until it expires. The cache must stay bounded,
 // never outlive a token's exp, never remember a refused token, and leave revocation as it was.
 
 const identity = (userId: string): Identity => ({ userId, sessionId: "s", name: null, expiresAt: 0 });

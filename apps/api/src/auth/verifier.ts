@@ -1,17 +1,8 @@
 import { errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import * as z from "zod";
 import { KeySetUnavailableError, RemoteKeySet, type RemoteKeySetOptions } from "./key-set.ts";
+import type { Identity } from "./identity.ts";
 import type { TokenCache } from "./token-cache.ts";
-
-/** Who is calling, as proven by a verified access token. */
-export interface Identity {
-  userId: string;
-  /** Better Auth session id, for revocation checks. */
-  sessionId: string | null;
-  name: string | null;
-  /** Token expiry, epoch seconds. */
-  expiresAt: number;
-}
 
 export interface VerifierConfig {
   jwks: RemoteKeySetOptions;

@@ -1,12 +1,7 @@
-import {
-  ERROR_CODES,
-  type ErrorCode,
-  LIMIT_MAX,
-  TASK_SORTS,
-  TASK_STATUSES,
-  SEARCH_MAX,
-} from "@tandem/contracts";
+import { ERROR_CODES, type ErrorCode } from "@tandem/contracts";
 import * as z from "zod";
+import type { Mount, RouteSpec } from "../http/route-table.ts";
+import { DOCUMENTED_MOUNTS } from "../routes.ts";
 
 type Json = Record<string, unknown>;
 
@@ -16,7 +11,7 @@ function json(schemaId: string, description: string): Json {
   return { description, content: { "application/json": { schema: ref(schemaId) } } };
 }
 
-function problems(...codes: ErrorCode[]): Record<string, Json> {
+function problems(...codes: readonly ErrorCode[]): Record<string, Json> {
   const byStatus: Record<string, ErrorCode[]> = {};
   for (const code of codes) (byStatus[String(ERROR_CODES[code].status)] ??= []).push(code);
   return Object.fromEntries(
@@ -30,129 +25,54 @@ function problems(...codes: ErrorCode[]): Record<string, Json> {
   );
 }
 
-const AUTH_ERRORS: ErrorCode[] = ["UNAUTHENTICATED", "INVALID_TOKEN", "AUTH_UNAVAILABLE", "RATE_LIMITED"];
-const BODY_ERRORS: ErrorCode[] = [
-  "VALIDATION_FAILED",
-  "INVALID_JSON",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_MEDIA_TYPE",
-];
-
-const idParam: Json = { name: "id", in: "path", required: true, schema: { type: "string" } };
-const userIdParam: Json = {
-  name: "user_id",
-  in: "path",
-  required: true,
-  description: "Must be the caller's own id (the token's `sub`); any other value is refused with 403",
-  schema: { type: "string" },
-};
-const qParam: Json = {
-  name: "q",
-  in: "query",
-  description: "Case-insensitive text to find in the title or description",
-  schema: { type: "string", maxLength: SEARCH_MAX },
-};
-const listParams: Json[] = [
-  { name: "status", in: "query", schema: { type: "string", enum: TASK_STATUSES, default: "all" } },
-  qParam,
-  { name: "sort", in: "query", schema: { type: "string", enum: TASK_SORTS, default: "created" } },
-  {
-    name: "order",
-    in: "query",
-    description: "Default: desc for created and priority, asc for due and title",
-    schema: { type: "string", enum: ["asc", "desc"] },
-  },
-  {
-    name: "limit",
-    in: "query",
-    description: `1–${LIMIT_MAX}; larger values are clamped`,
-    schema: { type: "integer", minimum: 1, default: 20 },
-  },
-  {
-    name: "cursor",
-    in: "query",
-    description: "`nextCursor` of the previous page",
+const PATH_PARAMS: Record<string, Json> = {
+  id: { name: "id", in: "path", required: true, schema: { type: "string" } },
+  user_id: {
+    name: "user_id",
+    in: "path",
+    required: true,
+    description: "Must be the caller's own id (the token's `sub`); any other value is refused with 403",
     schema: { type: "string" },
   },
-];
+};
 
-function taskOperations(
-  prefix: string,
-  tag: string,
-  extra: Json[] = [],
-  compat = false,
-): Record<string, Json> {
-  const forbidden: ErrorCode[] = compat ? ["FORBIDDEN"] : [];
-  const op = (summary: string, responses: Record<string, Json>, more: Json = {}): Json => ({
-    tags: [tag],
-    summary,
-    security: [{ bearer: [] }],
-    parameters: [...extra, ...((more.parameters as Json[] | undefined) ?? [])],
-    ...(more.requestBody ? { requestBody: more.requestBody } : {}),
-    responses: { ...responses, ...problems(...AUTH_ERRORS, ...forbidden) },
-  });
-  const body = (id: string): Json => ({
-    required: true,
-    content: { "application/json": { schema: ref(id) } },
-  });
-  const paths: Record<string, Json> = {
-    [`${prefix}`]: {
-      get: op(
-        "List tasks (keyset-paginated)",
-        { 200: json("TaskPage", "A page of tasks"), ...problems("VALIDATION_FAILED", "INVALID_CURSOR") },
-        { parameters: listParams },
-      ),
-      post: op(
-        "Create a task",
-        {
-          201: {
-            ...json("Task", "Created; `Location` names the new task"),
-            headers: { Location: { schema: { type: "string" } } },
-          },
-          ...problems(...BODY_ERRORS),
-        },
-        { requestBody: body("CreateTask") },
-      ),
-    },
-    [`${prefix}/{id}`]: {
-      get: op(
-        "Get a task",
-        { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND") },
-        { parameters: [idParam] },
-      ),
-      put: op(
-        "Replace a task (omitted optional fields reset to defaults)",
-        { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND", ...BODY_ERRORS) },
-        { parameters: [idParam], requestBody: body("ReplaceTask") },
-      ),
-      delete: op(
-        "Delete a task",
-        { 204: { description: "Deleted" }, ...problems("TASK_NOT_FOUND") },
-        { parameters: [idParam] },
-      ),
-    },
-    [`${prefix}/{id}/complete`]: {
-      patch: op(
-        "Toggle completion",
-        { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND") },
-        { parameters: [idParam] },
-      ),
+/** `/api/:user_id/tasks` + `/:id` → `/api/{user_id}/tasks/{id}` (a lone `/` below a mount is the mount). */
+function openApiPath(prefix: string, path: string): string {
+  return `${prefix}${path === "/" ? "" : path}`.replace(/:(\w+)/g, "{$1}");
+}
+
+function operation(mount: Mount, spec: RouteSpec, path: string): Json {
+  const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => PATH_PARAMS[name ?? ""] ?? {});
+  const parameters = [...pathParams, ...(spec.query ?? [])];
+  const { status, description, schema, headers } = spec.success;
+  return {
+    tags: [mount.tag],
+    summary: spec.summary,
+    ...(mount.secured ? { security: [{ bearer: [] }] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(spec.body === undefined
+      ? {}
+      : { requestBody: { required: true, content: { "application/json": { schema: ref(spec.body) } } } }),
+    responses: {
+      [status]:
+        schema === undefined
+          ? { description }
+          : { ...json(schema, description), ...(headers ? { headers } : {}) },
+      ...problems(...(spec.errors ?? []), ...(mount.errors ?? [])),
     },
   };
-  // The compatibility mount serves the same routes as the main one, so both document all of them.
-  (paths[`${prefix}/{id}`] as Json).patch = op(
-    "Update some fields of a task",
-    { 200: json("Task", "The task"), ...problems("TASK_NOT_FOUND", ...BODY_ERRORS) },
-    { parameters: [idParam], requestBody: body("UpdateTask") },
-  );
-  paths[`${prefix}/stats`] = {
-    get: op(
-      "Count tasks by status",
-      { 200: json("TaskStats", "Counts"), ...problems("VALIDATION_FAILED") },
-      { parameters: [qParam] },
-    ),
-  };
-  return paths;
+}
+
+/** The `paths` of the document: every operation of every mount, from the route tables. */
+function paths(): Record<string, Record<string, Json>> {
+  const result: Record<string, Record<string, Json>> = {};
+  for (const mount of DOCUMENTED_MOUNTS) {
+    for (const spec of Object.values(mount.table)) {
+      const path = openApiPath(mount.prefix, spec.path);
+      (result[path] ??= {})[spec.method] = operation(mount, spec, path);
+    }
+  }
+  return result;
 }
 
 /**
@@ -186,32 +106,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
       { name: "identity" },
       { name: "operations" },
     ],
-    paths: {
-      "/api/me": {
-        get: {
-          tags: ["identity"],
-          summary: "The verified caller",
-          security: [{ bearer: [] }],
-          responses: { 200: json("Me", "The caller"), ...problems(...AUTH_ERRORS) },
-        },
-      },
-      ...taskOperations("/api/tasks", "tasks"),
-      ...taskOperations("/api/{user_id}/tasks", "compatibility", [userIdParam], true),
-      "/health": {
-        get: {
-          tags: ["operations"],
-          summary: "The process is up",
-          responses: { 200: { description: "OK" } },
-        },
-      },
-      "/ready": {
-        get: {
-          tags: ["operations"],
-          summary: "The database is reachable",
-          responses: { 200: { description: "Ready" }, ...problems("SERVICE_UNAVAILABLE") },
-        },
-      },
-    },
+    paths: paths(),
     components: {
       schemas,
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT (EdDSA)" } },

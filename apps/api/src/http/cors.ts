@@ -14,8 +14,8 @@ export interface CorsOptions {
  * CORS with an exact origin allowlist. Unlike Hono's `cors()`, every header is set before the
  * handler runs (as prepared headers the response is created with): Hono's version appends
  * `Vary` after the handler, which makes `@hono/node-server` rebuild the whole response as a
- * WHATWG Response and stream its body — about a fifth of the cost of a small authenticated
- * request (issue #6). Behaviour is the same: a disallowed origin gets no `Access-Control-*`
+ * WHATWG Response and stream its body, a large part of a small authenticated request's cost
+ * (see docs/decisions/007-list-path-database-tuning.md). Behaviour is the same: a disallowed origin gets no `Access-Control-*`
  * grant; a preflight (`OPTIONS`) is answered 204 here without reaching the routes.
  */
 export function corsAllowlist(options: CorsOptions) {

@@ -1,5 +1,5 @@
 import type { SortOrder, TaskSort } from "@tandem/contracts";
-import { ApiError } from "../errors.ts";
+import { InvalidCursorError } from "./tasks.errors.ts";
 
 export type CursorValue = string | number;
 
@@ -44,8 +44,8 @@ export function encodeCursor(sort: TaskSort, order: SortOrder, values: CursorVal
 }
 
 /**
- * Decodes a cursor for this sort, whose keys hold `kinds`; 400 INVALID_CURSOR when it is foreign,
- * stale or forged — never a database error.
+ * Decodes a cursor for this sort, whose keys hold `kinds`; `InvalidCursorError` when it is
+ * foreign, stale or forged, so it never reaches the database.
  */
 export function decodeCursor(
   cursor: string,
@@ -54,9 +54,9 @@ export function decodeCursor(
   kinds: readonly CursorKind[],
 ): CursorValue[] {
   const invalid = () =>
-    new ApiError("INVALID_CURSOR", {
-      detail: "The cursor is invalid or belongs to another sort order; start again from the first page",
-    });
+    new InvalidCursorError(
+      "The cursor is invalid or belongs to another sort order; start again from the first page",
+    );
   let data: unknown;
   try {
     data = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));

@@ -58,7 +58,7 @@ export function sortKeys(dialect: Dialect, sort: TaskSort, order: SortOrder): So
  * `(k1, k2, …) > (v1, v2, …)` in the directions of the keys. When every key runs the same way it
  * is written as a row-value comparison, which both engines turn into an index range: a deep page
  * of the default list (newest first) then costs what the first page costs, instead of scanning
- * every newer task (issue #6). Mixed directions need the OR of prefixes, led by a bound on the
+ * every newer task (see docs/decisions/007-list-path-database-tuning.md). Mixed directions need the OR of prefixes, led by a bound on the
  * first key so an index on it can still narrow the scan.
  */
 export function afterCursor(keys: SortKey[], values: CursorValue[]): RawBuilder<boolean> {

@@ -2,8 +2,8 @@ import { type Problem, type SortOrder, TASK_SORTS, type TaskPage, type TaskSort 
 import { testDialects } from "@tandem/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import { ApiError } from "../errors.ts";
 import { decodeCursor, encodeCursor } from "./tasks.cursor.ts";
+import { InvalidCursorError } from "./tasks.errors.ts";
 
 const COMBOS = TASK_SORTS.flatMap((sort) => (["asc", "desc"] as const).map((order) => ({ sort, order })));
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
@@ -24,15 +24,14 @@ describe("cursor encoding", () => {
     expect(decodeCursor(cursor, "created", "desc", ["instant", "text"])).toEqual(values);
   });
 
-  it("refuses a cursor of another sort or order with INVALID_CURSOR", () => {
+  it("refuses a cursor of another sort or order with InvalidCursorError", () => {
     const cursor = encodeCursor("created", "desc", ["2026-01-01T00:00:00.000Z", "x"]);
     for (const [sort, order] of [
       ["created", "asc"],
       ["title", "desc"],
     ] as const) {
       const error = thrown(() => decodeCursor(cursor, sort, order, ["instant", "text"]));
-      expect(error).toBeInstanceOf(ApiError);
-      expect(error).toMatchObject({ code: "INVALID_CURSOR", status: 400 });
+      expect(error).toBeInstanceOf(InvalidCursorError);
     }
   });
 });
@@ -72,7 +71,7 @@ describe.each(testDialects())("task list cursors (%s)", (dialect) => {
   }
 
   it("lists each task exactly as the single-task route returns it (database-built JSON)", async () => {
-    // The list's JSON is written by SQL (tasks.json.ts), the other routes' by toTask: they must agree
+    // The list's JSON is written by SQL (tasks.serializer.ts), the other routes' by toTask: they must agree
     // on every field, including quoting, Unicode, booleans and instants at the ends of the range.
     const inputs = [
       { title: 'Quote " back\\slash / 😀 e\u0301 \u2028', description: 'line\nnext\ttab "x" </script>' },

@@ -4,50 +4,26 @@ import type {
   Priority,
   ReplaceTask,
   Task,
-  TaskPage,
   TaskStats,
   UpdateTask,
 } from "@tandem/contracts";
 import { type Database, type TandemDb, uuidv7 } from "@tandem/db";
-import { type Expression, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from "kysely";
-import { ApiError } from "../errors.ts";
+import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
-import { type JsonText, sqliteTaskJson } from "./tasks.json.ts";
 import { afterCursor, type SortKey, sortKeys } from "./tasks.keyset.ts";
+import {
+  type JsonText,
+  sqliteTaskJson,
+  TASK_COLUMNS,
+  type TaskListPage,
+  type TaskListRow,
+  type TaskRow,
+} from "./tasks.serializer.ts";
 
-type TaskRow = Omit<Selectable<Database["task"]>, "user_id">;
+// Queries speak in rows and domain values: a missing task is `null` (or `false`), a bad cursor an
+// `InvalidCursorError`; the routes and the serializer turn them into HTTP.
 
-/** What a task response needs (`user_id` is always the caller's, so it is not read back). */
-const TASK_COLUMNS = [
-  "id",
-  "title",
-  "description",
-  "completed",
-  "priority",
-  "due_at",
-  "completed_at",
-  "created_at",
-  "updated_at",
-] as const satisfies readonly (keyof TaskRow)[];
 type Db = Pick<TandemDb, "db" | "dialect">;
-
-function toIso(value: Date | string): string {
-  return value instanceof Date ? value.toISOString() : value;
-}
-
-function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    completed: Boolean(row.completed),
-    priority: row.priority,
-    dueAt: row.due_at === null ? null : toIso(row.due_at),
-    completedAt: row.completed_at === null ? null : toIso(row.completed_at),
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
 
 function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -116,14 +92,10 @@ export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListT
 }
 
 /**
- * One page of the caller's tasks in a stable order, as the JSON text of a `TaskPage`; pass
- * `nextCursor` back for the next.
+ * One page of the caller's tasks in a stable order (rows for `taskPageJson`); pass `nextCursor`
+ * back for the next.
  */
-export async function listTasks(
-  database: Db,
-  userId: string,
-  query: ListTasksQuery,
-): Promise<JsonText<TaskPage>> {
+export async function listTasks(database: Db, userId: string, query: ListTasksQuery): Promise<TaskListPage> {
   const { statement, keyNames } = listTasksQuery(database, userId, query);
   const rows = await statement.execute();
   const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
@@ -139,8 +111,8 @@ export async function listTasks(
           }),
         )
       : null;
-  const items = page.map((row) => row.json ?? JSON.stringify(toTask(row as TaskRow)));
-  return `{"items":[${items.join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  // Each row is a task's columns (Postgres) or its JSON (SQLite), plus its sort keys.
+  return { rows: page as TaskListRow[], nextCursor };
 }
 
 export async function taskStats({ db }: Db, userId: string, q?: string): Promise<TaskStats> {
@@ -156,26 +128,20 @@ export async function taskStats({ db }: Db, userId: string, q?: string): Promise
 }
 
 /** The caller's task, or null — another user's task is as absent as a missing one. */
-export async function getTask({ db }: Db, userId: string, id: string): Promise<Task | null> {
+export async function getTask({ db }: Db, userId: string, id: string): Promise<TaskRow | null> {
   const row = await db
     .selectFrom("task")
     .select(TASK_COLUMNS)
     .where("id", "=", id)
     .where("user_id", "=", userId)
     .executeTakeFirst();
-  return row ? toTask(row) : null;
+  return row ?? null;
 }
 
-export async function requireTask(database: Db, userId: string, id: string): Promise<Task> {
-  const task = await getTask(database, userId, id);
-  if (!task) throw new ApiError("TASK_NOT_FOUND");
-  return task;
-}
-
-export async function createTask({ db }: Db, userId: string, input: CreateTask): Promise<Task> {
+export async function createTask({ db }: Db, userId: string, input: CreateTask): Promise<TaskRow> {
   const now = new Date().toISOString();
   const completed = input.completed ?? false;
-  const row = await db
+  return db
     .insertInto("task")
     .values({
       id: uuidv7(),
@@ -191,7 +157,6 @@ export async function createTask({ db }: Db, userId: string, input: CreateTask):
     })
     .returning(TASK_COLUMNS)
     .executeTakeFirstOrThrow();
-  return toTask(row);
 }
 
 function completedAtFor(completed: boolean | undefined, now: string): Expression<unknown> | undefined {
@@ -206,7 +171,7 @@ export async function updateTask(
   userId: string,
   id: string,
   patch: UpdateTask,
-): Promise<Task | null> {
+): Promise<TaskRow | null> {
   const now = new Date().toISOString();
   const completedAt = completedAtFor(patch.completed, now);
   const row = await db
@@ -224,7 +189,7 @@ export async function updateTask(
     .where("user_id", "=", userId)
     .returning(TASK_COLUMNS)
     .executeTakeFirst();
-  return row ? toTask(row) : null;
+  return row ?? null;
 }
 
 /** PUT: every field is set; omitted optional fields return to their defaults. */
@@ -233,7 +198,7 @@ export function replaceTask(
   userId: string,
   id: string,
   input: ReplaceTask,
-): Promise<Task | null> {
+): Promise<TaskRow | null> {
   return updateTask(database, userId, id, {
     title: input.title,
     description: input.description ?? null,
@@ -244,7 +209,7 @@ export function replaceTask(
 }
 
 /** Flips completion in one statement, so two concurrent toggles cannot both read the old value. */
-export async function toggleTask({ db, dialect }: Db, userId: string, id: string): Promise<Task | null> {
+export async function toggleTask({ db, dialect }: Db, userId: string, id: string): Promise<TaskRow | null> {
   const now = new Date().toISOString();
   // Postgres types a bare parameter inside CASE as text, which a timestamptz column refuses.
   const nowValue = dialect === "postgres" ? sql`${now}::timestamptz` : sql`${now}`;
@@ -259,7 +224,7 @@ export async function toggleTask({ db, dialect }: Db, userId: string, id: string
     .where("user_id", "=", userId)
     .returning(TASK_COLUMNS)
     .executeTakeFirst();
-  return row ? toTask(row) : null;
+  return row ?? null;
 }
 
 /** True when the caller's task existed and is now gone. */

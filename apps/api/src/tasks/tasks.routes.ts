@@ -6,90 +6,86 @@ import {
   UpdateTaskSchema,
 } from "@tandem/contracts";
 import type { TandemDb } from "@tandem/db";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors.ts";
-import { readJson, readQuery } from "../http/json-body.ts";
+import { readJson } from "../http/json-body.ts";
+import { readQuery } from "../http/query-string.ts";
+import { routerOf } from "../http/route-table.ts";
 import type { AppEnv } from "../types.ts";
+import { TaskNotFoundError } from "./tasks.errors.ts";
 import {
   createTask,
   deleteTask,
+  getTask,
   listTasks,
   replaceTask,
-  requireTask,
   taskStats,
   toggleTask,
   updateTask,
 } from "./tasks.queries.ts";
+import { taskPageJson, type TaskRow, toTask } from "./tasks.serializer.ts";
+import { TASK_ROUTES } from "./tasks.table.ts";
 
 type Db = Pick<TandemDb, "db" | "dialect">;
-
-function methodNotAllowed(allow: string) {
-  return () => {
-    throw new ApiError("METHOD_NOT_ALLOWED", { headers: { Allow: allow } });
-  };
-}
 
 // Task ids are UUIDs the API generated; anything else names no task. Checked before any query,
 // because some strings cannot even be a query parameter (Postgres refuses a NUL in text: 500).
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The `:id` of the path; 404 TASK_NOT_FOUND (as for a missing task) when it cannot be an id. */
-function taskId(c: Context): string {
+/** The `:id` of the path; not found (as for a missing task) when it cannot be an id. */
+function taskId(c: Context<AppEnv>): string {
   const id = c.req.param("id") ?? "";
-  if (!TASK_ID.test(id)) throw new ApiError("TASK_NOT_FOUND");
+  if (!TASK_ID.test(id)) throw new TaskNotFoundError();
   return id;
 }
 
-function found<T>(task: T | null): T {
-  if (task === null) throw new ApiError("TASK_NOT_FOUND");
-  return task;
+function found(row: TaskRow | null): TaskRow {
+  if (row === null) throw new TaskNotFoundError();
+  return row;
 }
 
 /**
- * The task resource, relative to where it is mounted (`/api/tasks`, and the compatibility
- * mount `/api/:userId/tasks`). Every query is scoped to the verified caller.
+ * The task resource (tasks.table.ts), relative to where it is mounted (`/api/tasks`, and the
+ * compatibility mount `/api/:user_id/tasks`). Every query is scoped to the verified caller.
  */
 export function taskRoutes(database: Db) {
-  return new Hono<AppEnv>()
-    .get("/", async (c) => {
-      const query = readQuery(c, ListTasksQuerySchema);
-      // Already JSON (built by the database): sent as it is, with the header c.json would set.
-      const body = await listTasks(database, c.get("identity").userId, query);
-      return c.body(body, 200, { "Content-Type": "application/json" });
-    })
-    .post("/", async (c) => {
-      const input = await readJson(c, CreateTaskSchema);
-      const task = await createTask(database, c.get("identity").userId, input);
-      c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
-      return c.json(task, 201);
-    })
-    .all("/", methodNotAllowed("GET, POST"))
-    .get("/stats", async (c) => {
-      const { q } = readQuery(c, TaskStatsQuerySchema);
-      return c.json(await taskStats(database, c.get("identity").userId, q));
-    })
-    .all("/stats", methodNotAllowed("GET"))
-    .get("/:id", async (c) => c.json(await requireTask(database, c.get("identity").userId, taskId(c))))
-    .patch("/:id", async (c) => {
-      const patch = await readJson(c, UpdateTaskSchema);
-      return c.json(found(await updateTask(database, c.get("identity").userId, taskId(c), patch)));
-    })
-    .put("/:id", async (c) => {
-      const input = await readJson(c, ReplaceTaskSchema);
-      return c.json(found(await replaceTask(database, c.get("identity").userId, taskId(c), input)));
-    })
-    .delete("/:id", async (c) => {
-      if (!(await deleteTask(database, c.get("identity").userId, taskId(c)))) {
-        throw new ApiError("TASK_NOT_FOUND");
-      }
-      return c.body(null, 204);
-    })
-    .all("/:id", methodNotAllowed("GET, PATCH, PUT, DELETE"))
-    .patch("/:id/complete", async (c) =>
-      c.json(found(await toggleTask(database, c.get("identity").userId, taskId(c)))),
-    )
-    .all("/:id/complete", methodNotAllowed("PATCH"));
+  const userId = (c: Context<AppEnv>) => c.get("identity").userId;
+  return routerOf(
+    TASK_ROUTES,
+    {
+      listTasks: async (c) => {
+        const query = readQuery(c, ListTasksQuerySchema);
+        const page = await listTasks(database, userId(c), query);
+        return c.body(taskPageJson(page), 200, { "Content-Type": "application/json" });
+      },
+      createTask: async (c) => {
+        const input = await readJson(c, CreateTaskSchema);
+        const task = toTask(await createTask(database, userId(c), input));
+        c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
+        return c.json(task, 201);
+      },
+      taskStats: async (c) => {
+        const { q } = readQuery(c, TaskStatsQuerySchema);
+        return c.json(await taskStats(database, userId(c), q));
+      },
+      getTask: async (c) => c.json(toTask(found(await getTask(database, userId(c), taskId(c))))),
+      updateTask: async (c) => {
+        const patch = await readJson(c, UpdateTaskSchema);
+        return c.json(toTask(found(await updateTask(database, userId(c), taskId(c), patch))));
+      },
+      replaceTask: async (c) => {
+        const input = await readJson(c, ReplaceTaskSchema);
+        return c.json(toTask(found(await replaceTask(database, userId(c), taskId(c), input))));
+      },
+      deleteTask: async (c) => {
+        if (!(await deleteTask(database, userId(c), taskId(c)))) throw new TaskNotFoundError();
+        return c.body(null, 204);
+      },
+      toggleTask: async (c) => c.json(toTask(found(await toggleTask(database, userId(c), taskId(c))))),
+    },
+    { methodNotAllowed: true },
+  );
 }
 
 /**
@@ -97,7 +93,7 @@ export function taskRoutes(database: Db) {
  * selects whose data is used (that is always the token's `sub`); it can only be refused.
  */
 export const requirePathOwner = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.param("userId") !== c.get("identity").userId) {
+  if (c.req.param("user_id") !== c.get("identity").userId) {
     throw new ApiError("FORBIDDEN", { detail: "The user id in the path is not yours" });
   }
   await next();

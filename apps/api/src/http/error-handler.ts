@@ -1,0 +1,34 @@
+import type { ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "pino";
+import { authProblem } from "../auth/auth-problems.ts";
+import { ApiError, problemResponse } from "../errors.ts";
+import { InvalidCursorError, TaskNotFoundError } from "../tasks/tasks.errors.ts";
+import type { AppEnv } from "../types.ts";
+
+/**
+ * Any error thrown below a route, as the problem the client gets: catalogued `ApiError`s as they
+ * are, domain errors by their meaning, anything else a logged 500 that tells nothing.
+ */
+export function problemFor(error: unknown, logger: Logger): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof TaskNotFoundError) return new ApiError("TASK_NOT_FOUND");
+  if (error instanceof InvalidCursorError) return new ApiError("INVALID_CURSOR", { detail: error.message });
+  const auth = authProblem(error, logger);
+  if (auth !== undefined) return auth;
+  if (error instanceof HTTPException && error.status < 500) {
+    // Hono's own client errors (e.g. a malformed URL) keep their status but use our shape.
+    return new ApiError(error.status === 404 ? "NOT_FOUND" : "VALIDATION_FAILED");
+  }
+  logger.error({ err: serializeError(error) }, "unhandled error");
+  return new ApiError("INTERNAL_ERROR");
+}
+
+/** The app's one `onError`: every failure leaves as RFC 9457 problem+json. */
+export const onError: ErrorHandler<AppEnv> = (error, c) =>
+  problemResponse(c, problemFor(error, c.get("logger")));
+
+function serializeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
+  return { message: String(error) };
+}

@@ -6,9 +6,8 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kys
 import pg from "pg";
 import { isoInstantTypes } from "./instants.ts";
 import { preparingPool } from "./prepared.ts";
+import type { Dialect } from "./dialect.ts";
 import type { Database } from "./schema.ts";
-
-export type Dialect = "sqlite" | "postgres";
 
 export interface TandemDb {
   db: Kysely<Database>;

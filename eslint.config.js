@@ -18,7 +18,8 @@ const NODE_BUILTINS = [
   "module",
 ].map((name) => ({ name, message: `Use node:${name}.` }));
 
-const BROWSER_SAFE = "The browser bundle must not carry zod (issue #6): use @tandem/contracts/client.";
+const BROWSER_SAFE =
+  "The browser bundle must not carry zod (see docs/decisions/007): use @tandem/contracts/client.";
 
 export default tseslint.config(
   {

@@ -21,7 +21,8 @@ const NODE_BUILTINS = [
 const TEST_ONLY =
   "Test runners belong in *.test.ts / *.spec.ts files and test-support folders (packages/testing, tests/, apps/*/test, apps/web/e2e).";
 
-const BROWSER_SAFE = "The browser bundle must not carry zod (issue #6): use @tandem/contracts/client.";
+const BROWSER_SAFE =
+  "The browser bundle must not carry zod (see docs/decisions/007): use @tandem/contracts/client.";
 
 export default tseslint.config(
   {

@@ -1,8 +1,8 @@
 // `npm run bench [-- --quick] [--baseline <git ref>]`: builds, starts every service on loopback,
 // seeds, drives load with wrk, and writes bench/results/<timestamp>.{json,md,svg}. A full run also
-// refreshes bench/results/latest.* and the README's Performance section.
+// refreshes bench/results/latest.* and the latest-run section of bench/README.md.
 // Development aids: --duration/--warmup/--reps <n> and --filter <regex on variant labels>; a run
-// using any of them is not written to latest.* or the README. --render <results.json> rewrites an
+// using any of them is not written to latest.* or bench/README.md. --render <results.json> rewrites an
 // earlier run's report (after a change to the report code; the measurements are not touched).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

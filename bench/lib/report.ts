@@ -1,5 +1,5 @@
 // The outputs: a table on stdout, results/<stamp>.json, a markdown report and its SVG chart; a
-// full run also refreshes results/latest.* and the README's Performance section.
+// full run also refreshes results/latest.* and the latest-run section of bench/README.md.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -105,7 +105,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     "",
     `![Benchmark chart](${chartFile})`,
     "",
-    "## Targets (issue #6)",
+    "## Targets",
     "",
     markdownTable(
       ["target", "goal", "measured", "verdict"],
@@ -199,14 +199,14 @@ function readmeSection(r: BenchResults): string {
   return [
     README_BEGIN,
     `Latest full run: ${r.finishedAt.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.pinning}); ` +
-      `details, every variant and the query plans in [bench/results/latest.md](bench/results/latest.md). ${loadNote(r)}`,
+      `details, every variant and the query plans in [results/latest.md](results/latest.md). ${loadNote(r)}`,
     "",
     markdownTable(
       ["target", "goal", "measured", "verdict"],
       r.targets.map((t) => [t.name, t.goal, t.measured, verdict(t)]),
     ),
     "",
-    "![Benchmark chart](bench/results/latest.svg)",
+    "![Benchmark chart](results/latest.svg)",
     README_END,
   ].join("\n");
 }
@@ -251,21 +251,21 @@ export function writeReport(
     copyFileSync(`${base}.json`, join(RESULTS_DIR, "latest.json"));
     copyFileSync(`${base}.svg`, join(RESULTS_DIR, "latest.svg"));
     writeFileSync(join(RESULTS_DIR, "latest.md"), renderMarkdown(r, "latest.svg"));
-    const readme = join(ROOT, "README.md");
+    const readme = join(ROOT, "bench", "README.md");
     const text = existsSync(readme) ? readFileSync(readme, "utf8") : "";
     const start = text.indexOf(README_BEGIN);
     const end = text.indexOf(README_END);
     if (start >= 0 && end > start) {
       writeFileSync(readme, text.slice(0, start) + readmeSection(r) + text.slice(end + README_END.length));
-      log("updated bench/results/latest.* and the README's Performance section");
-    } else log("README has no bench markers; wrote bench/results/latest.* only");
+      log("updated bench/results/latest.* and the latest-run section of bench/README.md");
+    } else log("bench/README.md has no bench markers; wrote bench/results/latest.* only");
   }
   formatMarkdown(
     [
       `${base}.md`,
       ...(r.settings.quick || r.settings.custom
         ? []
-        : [join(RESULTS_DIR, "latest.md"), join(ROOT, "README.md")]),
+        : [join(RESULTS_DIR, "latest.md"), join(ROOT, "bench", "README.md")]),
     ],
     log,
   );

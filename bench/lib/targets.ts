@@ -1,4 +1,4 @@
-// Issue #6's targets, checked against one run's medians (reported, never asserted).
+// The performance targets (bench/README.md), checked against one run's medians (reported, never asserted).
 import type { BenchResults, Db, Target, VariantResult } from "./types.ts";
 
 export const dbName = (db: Db | null) =>

@@ -19,7 +19,7 @@ export interface Settings {
   scaleSizes: number[];
   signInSamples: number;
   baselineRef: string | null;
-  /** Run with development options (--duration, --filter…): never written to latest.* or the README. */
+  /** Run with development options (--duration, --filter…): never written to latest.* or bench/README.md. */
   custom: boolean;
 }
 
@@ -36,7 +36,7 @@ export interface Summary {
   errors: number;
 }
 
-/** 0 is the machine control (no database); 1–4 are issue #6's scenarios. */
+/** 0 is the machine control (no database); 1–4 are the scenarios of bench/README.md. */
 export type Scenario = 0 | 1 | 2 | 3 | 4;
 
 export interface VariantResult {

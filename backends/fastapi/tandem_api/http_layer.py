@@ -1,46 +1,30 @@
 """The outer HTTP layer, one pure ASGI middleware (the Hono middlewares of apps/api/src/app.ts):
 
-request id → access log → security headers → CORS on /api → body limit on /api → the app,
-and one place where errors become RFC 9457 problem+json (like Hono's ``onError``).
+request id → access log → security headers → CORS on /api → body limit on /api → the app.
+Its parts live beside it: request_context.py (ASGI types, headers, request id), cors.py, and
+problems.py, the one place where errors become RFC 9457 problem+json (like Hono's ``onError``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
-import traceback
-import uuid
-from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Tuple
 
-from .errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body
+from .cors import cors_headers, preflight
+from .errors import ApiError
 from .logs import Logger
 from .paths import hono_path, is_api_path
-from .quota import QUOTA_HEADERS
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from .problems import send_problem, send_unexpected_error
+from .request_context import ASGIApp, Message, Receive, Scope, Send, header, request_id_of
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-REQUEST_ID = re.compile(r"^[A-Za-z0-9_=-]+$")
-CORS_METHODS = "GET,POST,PUT,PATCH,DELETE"
-CORS_HEADERS = "Authorization,Content-Type"
-CORS_EXPOSE = ",".join(["Location", "Retry-After", "WWW-Authenticate", "X-Request-Id", *QUOTA_HEADERS])
 NO_BODY_METHODS = ("GET", "HEAD")
 # A refused body of a client that asked to close is read (and discarded) before the 413, within
 # these bounds: closing with unread bytes makes the kernel send a reset that can destroy the answer.
 LINGER_SECONDS = 5.0
 LINGER_MAX_BYTES = 64 * 1024 * 1024
-
-
-def header(scope: Scope, name: bytes) -> Optional[str]:
-    """A request header, repeated lines joined with ", " (as fetch's Headers does)."""
-    values = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == name]
-    return ", ".join(values) if values else None
 
 
 async def discard_if_closing(scope: Scope, receive: Receive) -> None:
@@ -63,22 +47,13 @@ async def discard_if_closing(scope: Scope, receive: Receive) -> None:
         pass
 
 
-def encode_json(value: Any) -> bytes:
-    """JSON.stringify's output (compact, non-ASCII as is), as UTF-8."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: escape it, as JSON.stringify does
-        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
-
-
 class HttpLayer:
     def __init__(
         self, app: ASGIApp, logger: Logger, web_origins: Tuple[str, ...], body_limit_bytes: int
     ):
         self.app = app
         self.logger = logger
-        self.origins = frozenset(web_origins)
+        self.origins: FrozenSet[str] = frozenset(web_origins)
         self.body_limit = body_limit_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -86,10 +61,7 @@ class HttpLayer:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        incoming = header(scope, b"x-request-id")
-        request_id = (
-            incoming if incoming and len(incoming) <= 255 and REQUEST_ID.match(incoming) else str(uuid.uuid4())
-        )
+        request_id = request_id_of(scope)
         # raw_path has no query string under uvicorn; some test clients leave it in.
         raw_path = (scope.get("raw_path") or scope["path"].encode("utf-8")).split(b"?", 1)[0]
         path = hono_path(raw_path)
@@ -105,10 +77,7 @@ class HttpLayer:
 
         extra: List[Tuple[str, str]] = [("X-Request-Id", request_id)]
         if api:
-            origin = header(scope, b"origin") or ""
-            if origin in self.origins:
-                extra.append(("Access-Control-Allow-Origin", origin))
-            extra.append(("Access-Control-Expose-Headers", CORS_EXPOSE))
+            extra.extend(cors_headers(scope, self.origins))
         status_box = [500]
 
         async def send_wrapped(message: Message) -> None:
@@ -121,17 +90,17 @@ class HttpLayer:
 
         try:
             if api and method == "OPTIONS":
-                await self._preflight(scope, send_wrapped, extra)
+                await preflight(send_wrapped)
             else:
                 if api and method not in NO_BODY_METHODS:
                     receive = await self._read_body(scope, receive, state)
                 await self.app(scope, receive, send_wrapped)
         except ApiError as error:
-            await self._problem(send_wrapped, error, path, request_id)
+            await send_problem(send_wrapped, error, path, request_id)
         except Exception as error:  # noqa: BLE001 - the one place unexpected errors end
             if state.get("response_started"):
                 raise
-            await self._internal_error(send_wrapped, error, path, request_id, log)
+            await send_unexpected_error(send_wrapped, error, path, request_id, log)
         finally:
             identity = state.get("identity")
             entry = {
@@ -191,23 +160,6 @@ class HttpLayer:
         state["response_started"] = True
         return [(names[k].encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
-    async def _preflight(self, scope: Scope, send: Send, extra: List[Tuple[str, str]]) -> None:
-        # Every OPTIONS under /api answers here, as Hono's cors() does, before authentication.
-        headers = [
-            ("Vary", "Origin, Access-Control-Request-Headers"),
-            ("Access-Control-Max-Age", "600"),
-            ("Access-Control-Allow-Methods", CORS_METHODS),
-            ("Access-Control-Allow-Headers", CORS_HEADERS),
-        ]
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 204,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-            }
-        )
-        await send({"type": "http.response.body", "body": b""})
-
     async def _read_body(self, scope: Scope, receive: Receive, state: Dict[str, Any]) -> Receive:
         """Enforces the body limit before authentication (like hono/body-limit) and keeps the body."""
         too_large = ApiError("PAYLOAD_TOO_LARGE", detail=f"The body must be at most {self.body_limit} bytes")
@@ -243,31 +195,3 @@ class HttpLayer:
             return await receive()
 
         return replay
-
-    async def _problem(self, send: Send, error: ApiError, path: str, request_id: str) -> None:
-        body = encode_json(problem_body(error, path, request_id))
-        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()]
-        headers.append((b"content-type", PROBLEM_CONTENT_TYPE.encode()))
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": error.status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    async def _internal_error(
-        self, send: Send, error: BaseException, path: str, request_id: str, log: Logger
-    ) -> None:
-        from .db import is_foreign_key_violation
-
-        if is_foreign_key_violation(error):
-            # The only foreign key is task → user: the caller's account was deleted while its token
-            # was still cached as valid. That is an ended session, not a server fault.
-            from .auth.dependency import invalid_token_error
-
-            await self._problem(
-                send, invalid_token_error("The account behind this access token no longer exists"), path, request_id
-            )
-            return
-        log.error(
-            "unhandled error",
-            err={"type": type(error).__name__, "message": str(error), "stack": traceback.format_exc()},
-        )
-        await self._problem(send, ApiError("INTERNAL_ERROR"), path, request_id)

@@ -1,4 +1,5 @@
-"""Request bodies and query strings, read exactly as apps/api/src/http/json-body.ts reads them.
+"""Request bodies and query strings, read exactly as apps/api/src/http/json-body.ts reads them,
+and the JSON text the API writes (``encode_json``, JSON.stringify's output).
 
 - Only JSON (``application/json`` or ``+json``, UTF-8 if a charset is named) → else 415.
 - Strict UTF-8 (a leading BOM is dropped, as TextDecoder does) and JSON.parse's grammar: no NaN or
@@ -24,6 +25,15 @@ JSON_TYPE = re.compile(
     rf"(?:;{_JS_SPACE}*charset{_JS_SPACE}*={_JS_SPACE}*\"?utf-8\"?{_JS_SPACE}*)?$",
     re.IGNORECASE,
 )
+
+
+def encode_json(value: Any) -> bytes:
+    """JSON.stringify's output (compact, non-ASCII as is), as UTF-8."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escape it, as JSON.stringify does
+        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
 
 
 def _no_constants(name: str) -> Any:

@@ -1,6 +1,6 @@
 // The rules and constants of the contracts, without zod: the zod schemas (the API's source of
 // truth) are built from them, and so are the browser's light checks (client.ts), which must not
-// ship zod (issue #6: it was a fifth of the /tasks page's JavaScript).
+// ship zod (its weight in the page's JavaScript: docs/decisions/007).
 
 export const PRIORITIES = ["low", "medium", "high"] as const;
 export type Priority = (typeof PRIORITIES)[number];

@@ -6,9 +6,8 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kys
 import pg from "pg";
 import { isoInstantTypes } from "./instants.ts";
 import { preparingPool } from "./prepared.ts";
+import type { Dialect } from "./dialect.ts";
 import type { Database } from "./schema.ts";
-
-export type Dialect = "sqlite" | "postgres";
 
 export interface TandemDb {
   db: Kysely<Database>;
@@ -106,8 +105,8 @@ const SQLITE_STATEMENT_CACHE_SIZE = 500;
 
 /**
  * better-sqlite3 as Kysely sees it, with prepared statements reused per SQL text: Kysely prepares
- * every statement again on every query, and compiling the SQL was about a fifth of the database
- * time of a small list request (issue #6). A statement that is still being iterated (a streamed
+ * every statement again on every query, and compiling the SQL is a large share of a small
+ * query's time (measured in docs/decisions/007). A statement that is still being iterated (a streamed
  * query) is busy and cannot run twice at once, so such a call gets a fresh, uncached one.
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {

@@ -1,5 +1,6 @@
 import { type Kysely, PostgresAdapter } from "kysely";
-import type { Dialect } from "./create-db.ts";
+
+export type Dialect = "sqlite" | "postgres";
 
 /** Which engine a Kysely instance talks to (for the few places where SQL types differ). */
 export function dialectOf<T>(db: Kysely<T>): Dialect {

@@ -1,6 +1,6 @@
 export { createDb, DatabaseUrlError, DEFAULT_SQLITE_PATH } from "./create-db.ts";
-export type { CreateDbOptions, Dialect, TandemDb } from "./create-db.ts";
-export { dialectOf } from "./dialect.ts";
+export type { CreateDbOptions, TandemDb } from "./create-db.ts";
+export { type Dialect, dialectOf } from "./dialect.ts";
 export { migrateTandem, MigrationError, pendingMigrations } from "./migrate.ts";
 export type {
   Database,
@@ -12,6 +12,6 @@ export type {
   TaskTable,
   UserTable,
 } from "./schema.ts";
-export { SECURITY_EVENT_TYPES } from "./migrations/0002_security_events.ts";
+export { SECURITY_EVENT_TYPES } from "./schema.ts";
 export { uuidv7 } from "./ids.ts";
 export { isForeignKeyViolation } from "./errors.ts";

@@ -8,8 +8,8 @@ const parseAsDate = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, "text"
 
 /**
  * A `timestamptz` read as the ISO 8601 text SQLite stores and the API sends
- * (`2026-01-01T12:00:00.123Z`), without making a Date of it first: `pg`'s date parsing and
- * `toISOString` were an eighth of the task list's CPU on Postgres (issue #6). Digits past the
+ * (`2026-01-01T12:00:00.123Z`), without making a Date of it first: a Date per instant, only to
+ * turn it back into text, costs the task list real CPU (docs/decisions/007). Digits past the
  * millisecond are cut, as a Date would. Text in any other shape (a session in another time zone)
  * takes the slow, general road through a Date.
  */

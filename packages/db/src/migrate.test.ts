@@ -11,6 +11,7 @@ import {
   type Dialect,
   migrateTandem,
   pendingMigrations,
+  SECURITY_EVENT_TYPES,
   type TandemDb,
 } from "./index.ts";
 
@@ -125,5 +126,15 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       await expect(addTask(db, "u", fields), label).rejects.toThrow(/check constraint/i);
     }
     expect(await count(db, "u")).toBe(5);
+  });
+
+  it("accepts every live security event type and refuses any other", async () => {
+    const { db } = await migrated();
+    await addUser(db, "u");
+    const insert = (type: string) =>
+      sql`INSERT INTO security_event (id, user_id, type, created_at)
+        VALUES (${`event-${type}`}, ${"u"}, ${type}, ${new Date().toISOString()})`.execute(db);
+    for (const type of SECURITY_EVENT_TYPES) await insert(type);
+    await expect(insert("sign_out")).rejects.toThrow(/check constraint/i);
   });
 });

@@ -7,8 +7,8 @@ const NAMED_STATEMENTS_MAX = 500;
 /**
  * A pool whose clients send every statement as a named prepared statement (the name follows from
  * the SQL text), so each connection parses and plans a statement once instead of on every
- * query. Kysely sends the same few texts with different parameters; on the task list this let
- * Postgres serve about 40 % more queries on the same CPU (issue #6, decision 007).
+ * query. Kysely sends the same few texts with different parameters, so Postgres plans each once
+ * (measured in docs/decisions/007).
  *
  * A transaction-mode pooler in front of Postgres must support protocol-level prepared statements
  * (PgBouncer 1.21+ with `max_prepared_statements`, Neon's pooler); otherwise turn this off.

@@ -1,5 +1,4 @@
 import type { ColumnType, Generated } from "kysely";
-import type { SECURITY_EVENT_TYPES } from "./migrations/0002_security_events.ts";
 
 /** Instants are `timestamptz` on Postgres (read back as Date) and ISO-8601 text on SQLite. */
 type Instant = ColumnType<Date | string, string, string>;
@@ -20,7 +19,20 @@ export interface TaskTable {
   updated_at: Instant;
 }
 
-/** One of the types the migration's CHECK allows. */
+/**
+ * The security event types Tandem records. The database's CHECK constraint must allow each of
+ * them: adding one here needs a migration that widens the constraint.
+ */
+export const SECURITY_EVENT_TYPES = [
+  "sign_in",
+  "sign_in_failed",
+  "lockout",
+  "password_changed",
+  "email_changed",
+  "session_revoked",
+  "sessions_revoked",
+] as const;
+
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
 export interface SecurityEventTable {

@@ -13,7 +13,7 @@ import re
 from starlette.requests import Request
 
 from ..errors import ApiError
-from ..http_layer import header
+from ..request_context import header
 from ..validation import JS_WHITESPACE
 from .key_set import KeySetUnavailableError
 from .session_check import SessionStoreUnavailableError

@@ -12,7 +12,7 @@ from typing import Any, List, Sequence, Union
 
 from ..errors import ApiError
 from ..instants import js_date_parse, to_iso
-from ..json_body import parse_json_text
+from ..json_body import encode_json, parse_json_text
 from ..validation import utf16_length
 
 CursorValue = Union[str, int, float]
@@ -44,8 +44,6 @@ def _is_valid(kind: str, value: Any) -> bool:
 
 
 def encode_cursor(sort: str, order: str, values: Sequence[CursorValue]) -> str:
-    from ..http_layer import encode_json
-
     data = encode_json({"s": sort, "o": order, "v": list(values)})
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 

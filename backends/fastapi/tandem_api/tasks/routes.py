@@ -19,9 +19,9 @@ from ..auth.dependency import current_user
 from ..auth.verifier import Identity
 from ..db import Database
 from ..errors import ApiError
-from ..http_layer import encode_json, header
-from ..json_body import read_json, read_query
+from ..json_body import encode_json, read_json, read_query
 from ..paths import decode_uri_component
+from ..request_context import header
 from ..validation import parse_list_query, parse_stats_query, parse_task_body
 from . import queries
 

@@ -1,7 +1,7 @@
 // `npm run dev`: migrate, then the web app (`next dev`, :3000) and the API (`tsx watch`, :8000)
 // with reload, same configuration rules as `npm start`. Ctrl-C stops both.
 import { join } from "node:path";
-import { API_DIR, BIN, WEB_DIR } from "./lib/build.ts";
+import { API_DIR, BIN, WEB_DIR, webServerCommand } from "./lib/build.ts";
 import { startService, waitForHttp } from "./lib/processes.ts";
 import { fail, loadDotEnv, migrate, requireFreePorts, resolveStack, supervise } from "./lib/stack.ts";
 
@@ -13,8 +13,7 @@ try {
 
   const web = startService({
     name: "web",
-    command: join(BIN, "next"),
-    args: ["dev", "--port", String(stack.webPort)],
+    ...webServerCommand("dev", stack.webPort),
     cwd: WEB_DIR,
     env: stack.webEnv,
   });

@@ -1,8 +1,7 @@
 // `npm start`: migrate, build what is stale, run the web app (:3000) and the API (:8000) from
 // production builds, wait until both answer, print the URLs. Ctrl-C stops both.
-import { join } from "node:path";
 import { API_NODE_FLAGS } from "./lib/backends.ts";
-import { API_DIR, BIN, buildApi, buildWeb, WEB_DIR } from "./lib/build.ts";
+import { API_DIR, buildApi, buildWeb, WEB_DIR, webServerCommand } from "./lib/build.ts";
 import { startService, waitForHttp } from "./lib/processes.ts";
 import { fail, loadDotEnv, migrate, requireFreePorts, resolveStack, supervise } from "./lib/stack.ts";
 
@@ -18,8 +17,7 @@ try {
 
   const web = startService({
     name: "web",
-    command: join(BIN, "next"),
-    args: ["start", "--port", String(stack.webPort)],
+    ...webServerCommand("start", stack.webPort),
     cwd: WEB_DIR,
     env: stack.webEnv,
   });

@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { API_NODE_FLAGS, backendCommand, PYTHON } from "../../scripts/lib/backends.ts";
-import { API_DIR, BIN, FASTAPI_DIR, FASTAPI_ROOT, WEB_DIR } from "./paths.ts";
+import { webServerCommand } from "../../scripts/lib/build.ts";
+import { API_DIR, FASTAPI_DIR, FASTAPI_ROOT, WEB_DIR } from "./paths.ts";
 import { type Env, type Pinning, pinned, type Server, startServer, tail } from "./proc.ts";
 
 export const AUDIENCE = "tandem-api";
@@ -73,8 +74,7 @@ export async function startWeb(options: WebOptions, port?: number): Promise<Runn
   const url = `http://localhost:${webPort}`;
   const server = startServer({
     name: options.name,
-    command: join(BIN, "next"),
-    args: ["start", "--port", String(webPort)],
+    ...webServerCommand("start", webPort),
     cwd: WEB_DIR,
     logFile: join(options.logDir, `${options.name}.log`),
     env: {

@@ -11,6 +11,14 @@ export const WEB_DIR = join(ROOT, "apps", "web");
 export const API_DIR = join(ROOT, "apps", "api");
 export const BIN = join(ROOT, "node_modules", ".bin");
 
+/**
+ * How every launcher starts the web app: apps/web/server.ts (Next.js plus the client's address
+ * taken from the socket, see docs/decisions/011) rather than `next start` / `next dev`.
+ */
+export function webServerCommand(mode: "start" | "dev", port: number): { command: string; args: string[] } {
+  return { command: join(BIN, "tsx"), args: ["server.ts", mode, "--port", String(port)] };
+}
+
 const SKIP_DIRS = new Set(["node_modules", ".next", "dist", "test-results"]);
 
 /** The newest modification time (ms) of any file under `path`, ignoring tests and build output. */

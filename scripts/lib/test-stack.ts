@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type Backend, backendCommand } from "./backends.ts";
-import { BIN, ROOT, WEB_DIR } from "./build.ts";
+import { BIN, ROOT, WEB_DIR, webServerCommand } from "./build.ts";
 import { type Env, freePort, runStep, type Service, startService, waitForHttp } from "./processes.ts";
 
 export type StackDialect = "sqlite" | "postgres";
@@ -150,8 +150,7 @@ export class StackService {
     if (this.kind === "web") {
       this.#service = startService({
         name: this.name,
-        command: join(BIN, "next"),
-        args: ["start", "--port", String(this.port)],
+        ...webServerCommand("start", this.port),
         cwd: WEB_DIR,
         env: this.env(),
         ...output,

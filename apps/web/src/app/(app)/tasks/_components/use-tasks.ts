@@ -3,7 +3,7 @@
 import type { CreateTask, Task, TaskStats, UpdateTask } from "@tandem/contracts/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type ApiClient, ApiError, isServiceProblem, SessionEndedError } from "@/lib/api-client";
-import type { InitialTasks } from "@/lib/api.server";
+import type { InitialTasks } from "@/lib/initial-tasks";
 import { usePendingDeletes } from "./use-pending-deletes";
 import {
   describeError,

@@ -1,6 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The web app's `@/` imports (apps/web/tsconfig.json's paths), for its unit tests.
+  resolve: { alias: { "@/": fileURLToPath(new URL("apps/web/src/", import.meta.url)) } },
   test: {
     name: "unit",
     include: ["{apps,packages,tooling}/*/src/**/*.test.ts", "scripts/**/*.test.ts"],

@@ -1,5 +1,5 @@
 // `npm run test:security`: the black-box security suite (tests/security). Real processes over HTTP:
-// each file starts its own web app (`next start`) and API (`node dist/main.js`) per dialect.
+// each file starts its own web app (`node dist/server.js`) and API (`node dist/main.js`) per dialect.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 

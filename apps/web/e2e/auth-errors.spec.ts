@@ -36,3 +36,12 @@ test("signing up with an email that is taken says so", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-up/);
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Someone Else");
 });
+
+test("the form fields are labelled and describe their hints to assistive technology", async ({ page }) => {
+  await page.goto("/sign-up");
+  const password = page.getByLabel("Password", { exact: true });
+  await expect(password).toHaveAccessibleDescription("At least 8 characters.");
+  await expect(password).not.toHaveAttribute("aria-invalid", /.*/);
+  await expect(page.getByRole("textbox", { name: "Name", exact: true })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Email", exact: true })).toBeVisible();
+});

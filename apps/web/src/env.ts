@@ -8,26 +8,17 @@ import {
 } from "@tandem/auth";
 import { DEFAULT_SQLITE_PATH } from "@tandem/db";
 import * as z from "zod";
+import { clientAddressHeaders, parseTrustProxy, SOCKET_STAMP_ENV } from "./lib/client-address";
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
-
-/**
- * TRUST_PROXY: the request headers a reverse proxy in front of the web app sets to the client's
- * address, comma-separated, in order (`x-real-ip`, `cf-connecting-ip`, `x-forwarded-for`…).
- * Unset, empty or `off`: none — no client-supplied header is believed (see AuthConfig).
- */
+/** TRUST_PROXY: see parseTrustProxy. */
 const TrustProxySchema = z
   .string()
   .optional()
-  .transform((raw) => {
-    const value = raw?.trim().toLowerCase() ?? "";
-    if (value === "" || value === "off") return [];
-    return value.split(",").map((name) => name.trim());
-  })
-  .refine((names) => names.every((name) => HEADER_NAME.test(name) && !/^(on|true|1|yes)$/.test(name)), {
+  .refine((raw) => parseTrustProxy(raw) !== null, {
     message:
       "TRUST_PROXY must be off or the header name(s) your proxy sets to the client address, e.g. x-real-ip or x-forwarded-for",
-  });
+  })
+  .transform((raw) => parseTrustProxy(raw) ?? []);
 
 const wholeSeconds = (name: string, fallback: number, min: number, max: number) =>
   z
@@ -72,12 +63,19 @@ const EnvSchema = z.object({
   /** Better Auth's limiter, on in every environment unless turned off explicitly. */
   AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
   TRUST_PROXY: TrustProxySchema,
+  /** Internal: set by apps/web/server.ts, which stamps the client address from the socket. */
+  [SOCKET_STAMP_ENV]: z.literal("1").optional(),
   NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8000"),
   /** Where the server reaches the API (server-side rendering); defaults to NEXT_PUBLIC_API_URL. */
   API_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
-export type WebEnv = z.output<typeof EnvSchema> & { BETTER_AUTH_SECRET: string; API_INTERNAL_URL: string };
+export type WebEnv = z.output<typeof EnvSchema> & {
+  BETTER_AUTH_SECRET: string;
+  API_INTERNAL_URL: string;
+  /** Where Better Auth reads the client's address (see clientAddressHeaders). */
+  CLIENT_ADDRESS_HEADERS: string[];
+};
 
 /** Where the generated development secret is kept: beside the default SQLite file, git-ignored. */
 export const DEV_SECRET_FILE = join(dirname(DEFAULT_SQLITE_PATH), "auth-secret");
@@ -111,6 +109,7 @@ function load(): WebEnv {
     ...env,
     BETTER_AUTH_SECRET: secret,
     API_INTERNAL_URL: env.API_INTERNAL_URL ?? env.NEXT_PUBLIC_API_URL,
+    CLIENT_ADDRESS_HEADERS: clientAddressHeaders(env.TRUST_PROXY, env[SOCKET_STAMP_ENV] === "1"),
   };
 }
 

@@ -28,8 +28,9 @@ export interface AuthConfig {
    */
   rateLimit?: boolean;
   /**
-   * Request headers that a trusted reverse proxy sets to the client's address (replacing any value
-   * the client sent), read in order; a header holding a list of addresses is ignored. Default none:
+   * Request headers that hold the client's address and that something in front of Better Auth
+   * sets, replacing any value the client sent (a trusted reverse proxy, or the web app's own server
+   * from the socket), read in order; a header holding a list of addresses is ignored. Default none:
    * Better Auth would otherwise read `X-Forwarded-For`, which any client can forge to get a fresh
    * rate-limit bucket per request. With none, every client shares one bucket per endpoint.
    */

@@ -19,3 +19,5 @@ export { listSecurityEvents } from "./security/events.ts";
 export type { SecurityEvent, SecurityEventType } from "./security/events.ts";
 export type { LockoutConfig } from "./security/lockout.ts";
 export { ACCOUNT_LOCKED_CODE, PASSWORD_CHECKS_LOCKED_CODE } from "./security/hooks.ts";
+export { AUTH_ERROR_CODES } from "./error-codes.ts";
+export type { AuthErrorCode } from "./error-codes.ts";

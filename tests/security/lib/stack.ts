@@ -1,4 +1,4 @@
-// The system under attack: a real web app (`next start`, real Better Auth) and a real API
+// The system under attack: a real web app (its production server, real Better Auth) and a real API
 // (`node dist/main.js`) on a database of their own, per test file and dialect, plus helpers that
 // act as users (over HTTP) and as an insider who knows the secret (to mint tokens with the real key).
 import { randomBytes } from "node:crypto";

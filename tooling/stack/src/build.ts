@@ -2,7 +2,7 @@
 // second, so always rebuilt) and the web app (`next build`, about a minute, so only when stale).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { API_BUNDLE, API_DIR, BIN, ROOT, WEB_DIR } from "./paths.ts";
+import { API_BUNDLE, API_DIR, BIN, ROOT, WEB_DIR, WEB_SERVER_BUNDLE } from "./paths.ts";
 import { type Env, runStep } from "./processes.ts";
 
 const SKIP_DIRS = new Set(["node_modules", ".next", "dist", "test-results"]);
@@ -32,6 +32,7 @@ function packageSources(): string[] {
 function webInputs(): string[] {
   return [
     join(WEB_DIR, "src"),
+    join(WEB_DIR, "server.ts"),
     join(WEB_DIR, "public"),
     join(WEB_DIR, "next.config.ts"),
     join(WEB_DIR, "package.json"),
@@ -44,8 +45,8 @@ function webInputs(): string[] {
 /** Why the web app needs a build, or null when `.next` is newer than every input. */
 export function webBuildReason(): string | null {
   const buildId = join(WEB_DIR, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return "no production build yet";
-  const built = statSync(buildId).mtimeMs;
+  if (!existsSync(buildId) || !existsSync(WEB_SERVER_BUNDLE)) return "no production build yet";
+  const built = Math.min(statSync(buildId).mtimeMs, statSync(WEB_SERVER_BUNDLE).mtimeMs);
   const changed = webInputs().find((input) => newestMtime(input) > built);
   return changed === undefined ? null : `${changed.slice(ROOT.length + 1)} changed since the last build`;
 }
@@ -72,6 +73,13 @@ export async function buildWeb(env: Env, force = false): Promise<boolean> {
         cwd: WEB_DIR,
         env: buildEnv,
         onLine: (line) => (locked ||= line.includes("Another next build process is already running")),
+      });
+      await runStep({
+        name: "build",
+        command: "npm",
+        args: ["run", "build:server"],
+        cwd: WEB_DIR,
+        env: buildEnv,
       });
       return true;
     } catch (error) {

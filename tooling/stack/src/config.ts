@@ -98,7 +98,7 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
       audience,
     }),
   };
-  delete webEnv.NODE_ENV; // `next start` runs as production, `next dev` as development
+  delete webEnv.NODE_ENV; // the web server sets production for start, development for dev
 
   const apiEnv: Env = {
     ...shared,

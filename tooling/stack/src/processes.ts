@@ -64,7 +64,7 @@ export function pipeWithPrefix(
 }
 
 // Every service runs in its own process group (detached) so that stopping it also stops what it
-// spawned (`next start` forks a server, `tsx watch` a node child), and so that a terminal's Ctrl-C
+// spawned (`tsx` runs a node child, `next dev` workers), and so that a terminal's Ctrl-C
 // reaches only the supervisor, which then stops the services in order.
 const liveGroups = new Set<number>();
 process.on("exit", () => {

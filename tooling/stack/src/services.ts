@@ -4,7 +4,7 @@
 // all describe their services with these functions, so a new dev-time service (a mail catcher, an
 // identity provider) is one more definition here.
 import { join } from "node:path";
-import { API_BUNDLE, API_DIR, BIN, FASTAPI_DIR, ROOT, WEB_DIR } from "./paths.ts";
+import { API_BUNDLE, API_DIR, BIN, FASTAPI_DIR, ROOT, WEB_DIR, WEB_SERVER_BUNDLE } from "./paths.ts";
 import type { Env } from "./processes.ts";
 
 /** Debian's interpreter: the `python3` on PATH may be one without the packages. */
@@ -36,11 +36,16 @@ export interface ServiceDefinition extends Command {
 }
 
 /**
- * The one place the web app's command line is written: production build (`next start`) or
+ * The one place the web app's command line is written: production build (`node dist/server.js`) or
  * development (`next dev`), listening on `port`.
  */
 export function webCommand(mode: "start" | "dev", port: number): Command {
-  return { command: join(BIN, "next"), args: [mode, "--port", String(port)], cwd: WEB_DIR };
+  // apps/web/server.ts wraps Next.js to give Better Auth the socket's address (decision 011):
+  // bundled by the web build for production, run from source in development.
+  const args = [mode, "--port", String(port)];
+  return mode === "start"
+    ? { command: process.execPath, args: [WEB_SERVER_BUNDLE, ...args], cwd: WEB_DIR }
+    : { command: join(BIN, "tsx"), args: ["server.ts", ...args], cwd: WEB_DIR };
 }
 
 export const BACKENDS = ["ts", "fastapi"] as const;

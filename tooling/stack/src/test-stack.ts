@@ -1,5 +1,5 @@
 // The servers under test, for the browser tests (apps/web/e2e) and the black-box security suite
-// (tests/security): the production builds of the web app (`next start`) and the API
+// (tests/security): the production builds of the web app (`node dist/server.js`, Next.js behind apps/web/server.ts) and the API
 // (`node dist/main.js`) as child processes this code controls, on a migrated SQLite or PostgreSQL
 // database of their own. A stack can run more instances of either service on the same database
 // and secret (two web instances behind one limiter, an API with other settings), and stop and
@@ -54,7 +54,7 @@ export class StackService {
 
   /**
    * Stops the process (as an outage would) and waits until its port refuses connections:
-   * SIGTERM, then SIGKILL after `graceMs` (`next start` takes seconds to drain idle keep-alive
+   * SIGTERM, then SIGKILL after `graceMs` (the web server takes seconds to drain idle keep-alive
    * connections; teardown need not wait for that).
    */
   async stop(graceMs?: number): Promise<void> {

@@ -18,8 +18,8 @@ import type { TokenSource } from "./api-token";
 // module closures only: never in localStorage, sessionStorage or a cookie, so an injected script can
 // at worst use it while the page is open, and a closed tab leaves nothing behind.
 
-export * from "./api-errors";
-export * from "./api-token";
+export { ApiError, ApiUnreachableError, isServiceProblem, SessionEndedError } from "./api-errors";
+export { createTokenManager, decodeJwtClaims, type TokenSource } from "./api-token";
 
 export interface ListTasksParams {
   status?: TaskStatus;

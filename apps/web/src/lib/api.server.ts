@@ -1,16 +1,8 @@
 import "server-only";
-import type { TaskPage, TaskStats } from "@tandem/contracts";
+import type { InitialTasks } from "./initial-tasks";
 import { env } from "@/env";
 import { ApiError, createApiClient, type ListTasksParams } from "./api-client";
 import { getApiToken } from "./session.server";
-
-/** Why the server could not fetch the first page; the client shows the banner and retries. */
-export interface InitialTasksError {
-  kind: "unreachable" | "failed" | "unauthenticated";
-  message: string;
-}
-
-export type InitialTasks = { page: TaskPage; stats: TaskStats } | { error: InitialTasksError };
 
 // The server render must not hang on a slow API: past this, the page renders with the banner.
 const SERVER_TIMEOUT_MS = 4_000;

@@ -28,7 +28,7 @@ export function getAuth(): TandemAuth {
         ? {}
         : { tokenLifetimeSeconds: e.AUTH_TOKEN_LIFETIME_SECONDS }),
       rateLimit: e.AUTH_RATE_LIMIT === "on",
-      trustedIpHeaders: e.TRUST_PROXY,
+      trustedIpHeaders: e.CLIENT_ADDRESS_HEADERS,
       keyRotation: { intervalSeconds: e.AUTH_KEY_ROTATION_SECONDS, graceSeconds: e.AUTH_KEY_GRACE_SECONDS },
     });
   }

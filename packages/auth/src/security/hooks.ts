@@ -1,6 +1,7 @@
 import type { TandemDb } from "@tandem/db";
 import type { BetterAuthOptions, GenericEndpointContext } from "better-auth";
 import { APIError, createAuthMiddleware, getIP, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { AUTH_ERROR_CODES } from "../error-codes.ts";
 import { type NewSecurityEvent, recordSecurityEvent } from "./events.ts";
 import {
   clearFailures,
@@ -15,7 +16,7 @@ import {
  * The lockout answer. 429 like Better Auth's own limiter, and the same for every email — known,
  * unknown, right or wrong password — so a lock reveals nothing about which accounts exist.
  */
-export const ACCOUNT_LOCKED_CODE = "ACCOUNT_LOCKED";
+export const ACCOUNT_LOCKED_CODE = AUTH_ERROR_CODES.ACCOUNT_LOCKED;
 
 export function accountLockedMessage(lockSeconds: number): string {
   const minutes = Math.ceil(lockSeconds / 60);
@@ -28,7 +29,7 @@ export function accountLockedMessage(lockSeconds: number): string {
  * The answer once a signed-in user has re-entered a wrong current password too often: a stolen
  * session must not be a way to guess the password at server speed.
  */
-export const PASSWORD_CHECKS_LOCKED_CODE = "TOO_MANY_PASSWORD_ATTEMPTS";
+export const PASSWORD_CHECKS_LOCKED_CODE = AUTH_ERROR_CODES.TOO_MANY_PASSWORD_ATTEMPTS;
 
 export function passwordChecksLockedMessage(lockSeconds: number): string {
   return accountLockedMessage(lockSeconds).replace("failed sign-ins", "wrong passwords");

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 /**
  * Every page below needs a signed-in user; the proxy is only a fast path, this is the check.
  * The navigation uses plain links: every page is rendered per request anyway, and next/link would
- * add 3 kB to each page's first-load JavaScript (an issue #6 target) for client-side transitions.
+ * grow each page's first-load JavaScript (docs/decisions/007-list-path-database-tuning.md).
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await requireSession("/tasks");

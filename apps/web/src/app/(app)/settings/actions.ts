@@ -3,8 +3,7 @@
 import { isAPIError } from "better-auth/api";
 import { headers } from "next/headers";
 import { getAuth } from "@/lib/auth.server";
-import type { AuthFailure } from "../../(auth)/auth-errors";
-import { settingsErrorMessage } from "./settings-errors";
+import { type AuthFailure, authErrorMessage } from "@/lib/auth-errors";
 
 export type ActionResult = { ok: true; message?: string } | { ok: false; error: string };
 
@@ -14,7 +13,7 @@ function failure(error: unknown, fallback: string): ActionResult {
   const reason: AuthFailure | null = isAPIError(error)
     ? { status: error.statusCode, code: error.body?.code }
     : { status: 500 };
-  return { ok: false, error: settingsErrorMessage(reason, fallback) };
+  return { ok: false, error: authErrorMessage(reason, "settings", fallback) };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

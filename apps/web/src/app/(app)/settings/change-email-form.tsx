@@ -2,14 +2,16 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { Field } from "@/components/field";
 import { changeEmail } from "./actions";
-import { failed, FormStatus, succeeded, useSubmission } from "./form-status";
+import { failed, FormStatus, succeeded } from "@/components/form-status";
+import { useSubmission } from "@/lib/use-submission";
 
 export function ChangeEmailForm() {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const { status, pending, submit, refuse } = useSubmission();
+  const { status, pending, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -27,30 +29,26 @@ export function ChangeEmailForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
-      <div className="field">
-        <label htmlFor="new-email">New email</label>
-        <input
-          id="new-email"
-          name="newEmail"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="email-current-password">Current password</label>
-        <input
-          id="email-current-password"
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </div>
+      <Field
+        id="new-email"
+        label="New email"
+        name="newEmail"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <Field
+        id="email-current-password"
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Changing…" : "Change email"}
       </button>

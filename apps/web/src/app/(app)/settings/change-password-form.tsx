@@ -2,9 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { Field } from "@/components/field";
 import { authClient } from "@/lib/auth-client";
-import { failed, FormStatus, succeeded, useSubmission } from "./form-status";
-import { settingsErrorMessage } from "./settings-errors";
+import { failed, FormStatus, succeeded } from "@/components/form-status";
+import { useSubmission } from "@/lib/use-submission";
+import { authErrorMessage } from "@/lib/auth-errors";
 import styles from "./settings.module.css";
 
 export function ChangePasswordForm() {
@@ -13,7 +15,7 @@ export function ChangePasswordForm() {
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
   const [signOutOthers, setSignOutOthers] = useState(true);
-  const { status, pending, submit, refuse } = useSubmission();
+  const { status, pending, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -26,7 +28,7 @@ export function ChangePasswordForm() {
         newPassword: next,
         revokeOtherSessions: signOutOthers,
       });
-      if (error) return failed(settingsErrorMessage(error, "We couldn't change your password."));
+      if (error) return failed(authErrorMessage(error, "settings", "We couldn't change your password."));
       setCurrent("");
       setNext("");
       setConfirm("");
@@ -42,45 +44,36 @@ export function ChangePasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
-      <div className="field">
-        <label htmlFor="current-password">Current password</label>
-        <input
-          id="current-password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="new-password">New password</label>
-        <input
-          id="new-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-          aria-describedby="new-password-hint"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-        />
-        <span id="new-password-hint" className="hint">
-          At least 8 characters.
-        </span>
-      </div>
-      <div className="field">
-        <label htmlFor="confirm-password">Confirm new password</label>
-        <input
-          id="confirm-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
-      </div>
+      <Field
+        id="current-password"
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={current}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
+      <Field
+        id="new-password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={128}
+        value={next}
+        onChange={(e) => setNext(e.target.value)}
+        hint="At least 8 characters."
+      />
+      <Field
+        id="confirm-password"
+        label="Confirm new password"
+        type="password"
+        autoComplete="new-password"
+        required
+        value={confirm}
+        onChange={(e) => setConfirm(e.target.value)}
+      />
       <div className={styles.checkbox}>
         <input
           id="sign-out-others"

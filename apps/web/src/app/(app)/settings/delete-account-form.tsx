@@ -1,9 +1,11 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
+import { Field } from "@/components/field";
 import { authClient } from "@/lib/auth-client";
-import { failed, FormStatus, useSubmission } from "./form-status";
-import { settingsErrorMessage } from "./settings-errors";
+import { failed, FormStatus } from "@/components/form-status";
+import { useSubmission } from "@/lib/use-submission";
+import { authErrorMessage } from "@/lib/auth-errors";
 import styles from "./settings.module.css";
 
 const CONFIRMATION = "DELETE";
@@ -11,7 +13,7 @@ const CONFIRMATION = "DELETE";
 export function DeleteAccountForm() {
   const [password, setPassword] = useState("");
   const [typed, setTyped] = useState("");
-  const { status, pending, submit, refuse } = useSubmission();
+  const { status, pending, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -19,7 +21,7 @@ export function DeleteAccountForm() {
     if (!password) return refuse("Enter your password.");
     await submit(async () => {
       const { error } = await authClient.deleteUser({ password });
-      if (error) return failed(settingsErrorMessage(error, "We couldn't delete your account."));
+      if (error) return failed(authErrorMessage(error, "settings", "We couldn't delete your account."));
       // A full navigation, so nothing of the deleted account stays in the client router's cache.
       window.location.assign("/");
       return "navigating";
@@ -29,29 +31,25 @@ export function DeleteAccountForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
-      <div className="field">
-        <label htmlFor="delete-password">Password</label>
-        <input
-          id="delete-password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="delete-confirm">Type {CONFIRMATION} to confirm</label>
-        <input
-          id="delete-confirm"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          required
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-        />
-      </div>
+      <Field
+        id="delete-password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <Field
+        id="delete-confirm"
+        label={`Type ${CONFIRMATION} to confirm`}
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        required
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+      />
       <button type="submit" className={styles.dangerButton} disabled={pending}>
         {pending ? "Deleting…" : "Delete account"}
       </button>

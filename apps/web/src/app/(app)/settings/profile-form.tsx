@@ -2,14 +2,16 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { Field } from "@/components/field";
 import { authClient } from "@/lib/auth-client";
-import { failed, FormStatus, succeeded, useSubmission } from "./form-status";
-import { settingsErrorMessage } from "./settings-errors";
+import { failed, FormStatus, succeeded } from "@/components/form-status";
+import { useSubmission } from "@/lib/use-submission";
+import { authErrorMessage } from "@/lib/auth-errors";
 
 export function ProfileForm({ name: currentName }: { name: string }) {
   const router = useRouter();
   const [name, setName] = useState(currentName);
-  const { status, pending, submit, refuse } = useSubmission();
+  const { status, pending, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -17,7 +19,7 @@ export function ProfileForm({ name: currentName }: { name: string }) {
     if (!trimmed) return refuse("Enter your name.");
     await submit(async () => {
       const { error } = await authClient.updateUser({ name: trimmed });
-      if (error) return failed(settingsErrorMessage(error, "We couldn't save your name."));
+      if (error) return failed(authErrorMessage(error, "settings", "We couldn't save your name."));
       setName(trimmed);
       router.refresh();
       return succeeded("Your name is saved.");
@@ -27,18 +29,16 @@ export function ProfileForm({ name: currentName }: { name: string }) {
   return (
     <form onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
-      <div className="field">
-        <label htmlFor="profile-name">Name</label>
-        <input
-          id="profile-name"
-          name="name"
-          autoComplete="name"
-          required
-          maxLength={100}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-      </div>
+      <Field
+        id="profile-name"
+        label="Name"
+        name="name"
+        autoComplete="name"
+        required
+        maxLength={100}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Saving…" : "Save name"}
       </button>

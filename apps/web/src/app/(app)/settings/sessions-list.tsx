@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { type ActionResult, revokeOtherSessions, revokeSession } from "./actions";
-import { FormStatus, type Status } from "./form-status";
+import { FormStatus, type Status } from "@/components/form-status";
 import styles from "./settings.module.css";
 
 /** A session as the page shows it: no token, dates already formatted on the server. */

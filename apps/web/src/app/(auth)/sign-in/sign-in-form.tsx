@@ -1,13 +1,18 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
+import { Field } from "@/components/field";
+import { failed, FormStatus } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
+import { authErrorMessage } from "@/lib/auth-errors";
+import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
-import { useAuthSubmission } from "../use-auth-submission";
 
 export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded: boolean }) {
-  const { error, pending, submit } = useAuthSubmission(next, "sign-in");
+  const { status, pending, submit } = useSubmission("sign-in");
+  const router = useRouter();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -15,30 +20,34 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
     const data = new FormData(event.currentTarget);
     const email = String(data.get("email") ?? "");
     const password = String(data.get("password") ?? "");
-    await submit(() => authClient.signIn.email({ email: email.trim(), password }));
+    await submit(async () => {
+      const { error } = await authClient.signIn.email({ email: email.trim(), password });
+      if (error) return failed(authErrorMessage(error, "sign-in"));
+      // `next` is already checked to be same-origin.
+      router.replace(next);
+      router.refresh();
+      return null;
+    });
   }
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate>
       <h1>Sign in</h1>
-      {sessionEnded && !error ? (
+      {sessionEnded && !status ? (
         <p className="alert alert-warning" role="status">
           Your session has ended — please sign in again
         </p>
       ) : null}
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required />
-      </div>
+      <FormStatus status={status} />
+      <Field id="email" name="email" type="email" label="Email" autoComplete="email" required />
+      <Field
+        id="password"
+        name="password"
+        type="password"
+        label="Password"
+        autoComplete="current-password"
+        required
+      />
       <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -1,15 +1,20 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
+import { Field } from "@/components/field";
+import { failed, FormStatus } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
+import { authErrorMessage } from "@/lib/auth-errors";
+import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
-import { useAuthSubmission } from "../use-auth-submission";
 
 const MIN_PASSWORD = 8;
 
 export function SignUpForm({ next }: { next: string }) {
-  const { error, pending, submit, refuse } = useAuthSubmission(next, "sign-up");
+  const { status, pending, submit, refuse } = useSubmission("sign-up");
+  const router = useRouter();
 
   function localProblem({
     name,
@@ -38,44 +43,40 @@ export function SignUpForm({ next }: { next: string }) {
     ];
     const problem = localProblem({ name, email, password, confirm });
     if (problem) return refuse(problem);
-    await submit(() => authClient.signUp.email({ name: name.trim(), email: email.trim(), password }));
+    await submit(async () => {
+      const { error } = await authClient.signUp.email({ name: name.trim(), email: email.trim(), password });
+      if (error) return failed(authErrorMessage(error, "sign-up"));
+      // `next` is already checked to be same-origin.
+      router.replace(next);
+      router.refresh();
+      return null;
+    });
   }
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate>
       <h1>Create your account</h1>
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="field">
-        <label htmlFor="name">Name</label>
-        <input id="name" name="name" autoComplete="name" required />
-      </div>
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD}
-          aria-describedby="password-hint"
-        />
-        <span id="password-hint" className="hint">
-          At least {MIN_PASSWORD} characters.
-        </span>
-      </div>
-      <div className="field">
-        <label htmlFor="confirm">Confirm password</label>
-        <input id="confirm" name="confirm" type="password" autoComplete="new-password" required />
-      </div>
+      <FormStatus status={status} />
+      <Field id="name" name="name" label="Name" autoComplete="name" required />
+      <Field id="email" name="email" type="email" label="Email" autoComplete="email" required />
+      <Field
+        id="password"
+        name="password"
+        type="password"
+        label="Password"
+        hint={`At least ${MIN_PASSWORD} characters.`}
+        autoComplete="new-password"
+        required
+        minLength={MIN_PASSWORD}
+      />
+      <Field
+        id="confirm"
+        name="confirm"
+        type="password"
+        label="Confirm password"
+        autoComplete="new-password"
+        required
+      />
       <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
         {pending ? "Creating your account…" : "Sign up"}
       </button>

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { createApiClient, createTokenManager } from "@/lib/api-client";
-import type { InitialTasks } from "@/lib/api.server";
+import type { InitialTasks } from "@/lib/initial-tasks";
 import { NewTaskForm } from "./new-task-form";
 import { ServiceBanner } from "./service-banner";
 import { focusTask } from "./task-item";

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import styles from "./tasks.module.css";
-import type { PendingDelete } from "./use-pending-deletes";
+import type { PendingDelete } from "./tasks-state";
 
 export const UNDO_WINDOW_MS = 5_000;
 const MAX_TOASTS = 3;

@@ -1,30 +1,13 @@
 "use client";
 
-import type { Task, TaskStats } from "@tandem/contracts/client";
-import {
-  type Dispatch,
-  type RefObject,
-  type SetStateAction,
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-} from "react";
+import type { Task } from "@tandem/contracts/client";
+import { type Dispatch, useCallback, useEffect, useRef } from "react";
 import { type ApiClient, ApiError } from "@/lib/api-client";
-import { insertSorted, matchesView, restoreAt, shiftStats, statsView, type TaskView } from "./task-helpers";
-
-/** A task removed from the list whose DELETE waits for the undo window to pass. */
-export interface PendingDelete {
-  task: Task;
-  index: number;
-  sort: TaskView["sort"];
-}
+import type { PendingDelete, TasksAction } from "./tasks-state";
 
 interface Deps {
   client: ApiClient;
-  viewRef: RefObject<TaskView>;
-  setItems: Dispatch<SetStateAction<Task[]>>;
-  setStats: Dispatch<SetStateAction<TaskStats | null>>;
+  dispatch: Dispatch<TasksAction>;
   report: (error: unknown, what: string) => void;
 }
 
@@ -33,72 +16,58 @@ interface Deps {
  * its undo window ends (`commitDelete`), and Undo puts it back where it was. Nothing needs
  * re-creating, so an undone task keeps its id, dates and place.
  */
-export function usePendingDeletes({ client, viewRef, setItems, setStats, report }: Deps) {
-  // The ref is what async code and the list loader read; the state is what renders the toasts.
-  const pendingRef = useRef<PendingDelete[]>([]);
-  const [pendingDeletes, setPendingDeletes] = useState<PendingDelete[]>([]);
+export function usePendingDeletes({ client, dispatch, report }: Deps) {
+  // Who may still send or undo each delete, claimed synchronously so that a DELETE is sent once;
+  // the reducer's copy (`pendingDeletes`) is what renders the toasts and what the loaders skip.
+  const claims = useRef<PendingDelete[]>([]);
 
   const remove = useCallback(
-    (task: Task, index: number) => {
-      const view = viewRef.current;
-      setItems((prev) => prev.filter((t) => t.id !== task.id));
-      if (matchesView(task, statsView(view))) setStats((s) => s && shiftStats(s, task.completed, -1));
-      pendingRef.current = [...pendingRef.current, { task, index, sort: view.sort }];
-      setPendingDeletes(pendingRef.current);
+    (task: Task, index: number, sort: PendingDelete["sort"]) => {
+      claims.current = [...claims.current, { task, index, sort }];
+      dispatch({ type: "deleteStarted", task, index });
     },
-    [viewRef, setItems, setStats],
+    [dispatch],
   );
 
-  const takePending = useCallback((id: string): PendingDelete | undefined => {
-    const found = pendingRef.current.find((p) => p.task.id === id);
-    if (found) {
-      pendingRef.current = pendingRef.current.filter((p) => p !== found);
-      setPendingDeletes(pendingRef.current);
-    }
-    return found;
-  }, []);
-
-  const putBack = useCallback(
-    (p: PendingDelete) => {
-      const view = viewRef.current;
-      if (matchesView(p.task, view, true)) {
-        // Back in its old place, unless the list has been re-sorted since.
-        setItems((prev) =>
-          p.sort === view.sort ? restoreAt(prev, p.task, p.index) : insertSorted(prev, p.task, view.sort),
-        );
+  const take = useCallback(
+    (id: string): PendingDelete | undefined => {
+      const found = claims.current.find((p) => p.task.id === id);
+      if (found) {
+        claims.current = claims.current.filter((p) => p !== found);
+        dispatch({ type: "deleteTaken", id });
       }
-      if (matchesView(p.task, statsView(view))) setStats((s) => s && shiftStats(s, p.task.completed, 1));
+      return found;
     },
-    [viewRef, setItems, setStats],
+    [dispatch],
   );
 
   const undoDelete = useCallback(
     (id: string) => {
-      const p = takePending(id);
-      if (p) putBack(p);
+      const pending = take(id);
+      if (pending) dispatch({ type: "deleteUndone", pending });
     },
-    [takePending, putBack],
+    [take, dispatch],
   );
 
   const commitDelete = useCallback(
     async (id: string, keepalive = false) => {
-      const p = takePending(id);
-      if (!p) return;
+      const pending = take(id);
+      if (!pending) return;
       try {
         await client.deleteTask(id, keepalive ? { keepalive } : {});
       } catch (error) {
         if (error instanceof ApiError && error.code === "TASK_NOT_FOUND") return; // gone either way
-        putBack(p);
-        report(error, `Couldn't delete “${p.task.title}”`);
+        dispatch({ type: "deleteUndone", pending });
+        report(error, `Couldn't delete “${pending.task.title}”`);
       }
     },
-    [client, takePending, putBack, report],
+    [client, take, dispatch, report],
   );
 
   // Leaving the page (or closing the tab) ends every undo window: send the pending deletes now.
   useEffect(() => {
     const flush = () => {
-      for (const p of [...pendingRef.current]) void commitDelete(p.task.id, true);
+      for (const p of [...claims.current]) void commitDelete(p.task.id, true);
     };
     window.addEventListener("pagehide", flush);
     return () => {
@@ -107,5 +76,5 @@ export function usePendingDeletes({ client, viewRef, setItems, setStats, report 
     };
   }, [commitDelete]);
 
-  return { pendingRef, pendingDeletes, remove, undoDelete, commitDelete };
+  return { remove, undoDelete, commitDelete };
 }

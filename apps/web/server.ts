@@ -1,0 +1,49 @@
+// The web app's server: Next.js behind a few lines that give Better Auth the client's address. Next
+// fills `x-forwarded-for` only when the client sent none (a forgeable value wins), so this server
+// stamps its own header from the socket instead, replacing any value the client sent.
+// Usage: tsx server.ts start|dev --port 3000 (in production, the bundle the build writes:
+// node dist/server.js start --port 3000).
+import { createServer } from "node:http";
+import { basename, dirname } from "node:path";
+import { parseArgs } from "node:util";
+import next from "next";
+import { parseTrustProxy, SOCKET_STAMP_ENV, stampClientAddress } from "./src/lib/client-address.ts";
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: "string", default: "3000" }, hostname: { type: "string" } },
+});
+const mode = positionals[0] ?? "start";
+const port = Number(values.port);
+if ((mode !== "start" && mode !== "dev") || !Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error("Usage: tsx server.ts start|dev [--port 3000] [--hostname ::]");
+  process.exit(2);
+}
+const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+if (trustProxy === null) {
+  console.error(`Tandem web: invalid TRUST_PROXY "${process.env.TRUST_PROXY}" (see docs/configuration)`);
+  process.exit(1);
+}
+const dev = mode === "dev";
+// As `next start` and `next dev` do; the variable is typed read-only by Next.
+Object.assign(process.env, { NODE_ENV: dev ? "development" : "production", [SOCKET_STAMP_ENV]: "1" });
+
+const app = next({
+  dev,
+  // The app's folder: this file's, or its parent's for the bundle in dist/.
+  dir: basename(import.meta.dirname) === "dist" ? dirname(import.meta.dirname) : import.meta.dirname,
+  port,
+  ...(values.hostname ? { hostname: values.hostname } : {}),
+});
+const handle = app.getRequestHandler();
+await app.prepare();
+const server = createServer((req, res) => {
+  stampClientAddress(req.headers, req.socket.remoteAddress, trustProxy);
+  void handle(req, res);
+});
+server.listen(port, values.hostname, () => {
+  console.log(`Web app listening on port ${port} (${mode})`);
+});
+const close = () => server.close(() => process.exit(0));
+process.once("SIGTERM", close);
+process.once("SIGINT", close);

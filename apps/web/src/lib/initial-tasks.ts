@@ -1,0 +1,12 @@
+import type { TaskPage, TaskStats } from "@tandem/contracts/client";
+
+// What the server render hands the task screen (loadInitialTasks in api.server.ts). Kept apart
+// from that server-only module so that client components can import the type.
+
+/** Why the server could not fetch the first page; the client shows the banner and retries. */
+export interface InitialTasksError {
+  kind: "unreachable" | "failed" | "unauthenticated";
+  message: string;
+}
+
+export type InitialTasks = { page: TaskPage; stats: TaskStats } | { error: InitialTasksError };

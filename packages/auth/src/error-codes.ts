@@ -1,0 +1,31 @@
+// The error codes Tandem's auth endpoints answer with (`{ code, message }` bodies) that a client is
+// expected to tell apart. No runtime imports: the browser bundle imports this file
+// (`@tandem/auth/error-codes`), never the rest of the package.
+import type { BASE_ERROR_CODES } from "better-auth";
+
+/** Better Auth's codes that Tandem's clients map to their own messages (checked against its catalogue). */
+const BETTER_AUTH_CODES = {
+  INVALID_EMAIL: "INVALID_EMAIL",
+  INVALID_EMAIL_OR_PASSWORD: "INVALID_EMAIL_OR_PASSWORD",
+  INVALID_PASSWORD: "INVALID_PASSWORD",
+  PASSWORD_TOO_LONG: "PASSWORD_TOO_LONG",
+  PASSWORD_TOO_SHORT: "PASSWORD_TOO_SHORT",
+  SESSION_EXPIRED: "SESSION_EXPIRED",
+  USER_ALREADY_EXISTS: "USER_ALREADY_EXISTS",
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
+} as const satisfies { [K in keyof typeof BASE_ERROR_CODES]?: K };
+
+/**
+ * Every auth error code a client handles: Tandem's own (429 account lockout, 429 too many wrong
+ * current passwords) and Better Auth's.
+ *
+ * @example
+ * if (error.code === AUTH_ERROR_CODES.ACCOUNT_LOCKED) showLockout();
+ */
+export const AUTH_ERROR_CODES = {
+  ...BETTER_AUTH_CODES,
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  TOO_MANY_PASSWORD_ATTEMPTS: "TOO_MANY_PASSWORD_ATTEMPTS",
+} as const;
+
+export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES;

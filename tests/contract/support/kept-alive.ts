@@ -3,6 +3,7 @@
 // sends the next request on the same socket unless the server said `Connection: close`. A server
 // that closes after promising keep-alive makes the next request fail, as it fails for fetch.
 import { connect, type Socket } from "node:net";
+import { drainedOrClosed } from "./raw-http.ts";
 
 export interface KeptAliveRequest {
   method: string;
@@ -130,15 +131,7 @@ export function keptAliveClient(baseUrl: string) {
         ? Buffer.concat([Buffer.from(`${piece.byteLength.toString(16)}${CRLF}`), piece, Buffer.from(CRLF)])
         : piece;
       if (!s.write(frame)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            s.off("drain", done);
-            s.off("close", done);
-            resolve();
-          };
-          s.on("drain", done);
-          s.on("close", done);
-        });
+        await drainedOrClosed(s);
       }
     }
     if (chunked && !s.destroyed && s.writable) s.write(`0${CRLF}${CRLF}`);

@@ -65,20 +65,28 @@ export function sendRaw(baseUrl: string, init: RawHttpRequest): Promise<Response
       const piece = init.chunkBytes ?? 64 * 1024;
       for (let at = 0; at < body.byteLength && !answered && !req.destroyed; at += piece) {
         if (!req.write(body.subarray(at, at + piece))) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              req.off("drain", done);
-              req.off("close", done);
-              resolve();
-            };
-            req.on("drain", done);
-            req.on("close", done);
-          });
+          await drainedOrClosed(req);
         } else {
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
       if (!answered && !req.destroyed) req.end();
     })();
+  });
+}
+
+/** Resolves when a stream that refused a write can take more, or is gone. */
+export function drainedOrClosed(stream: {
+  on(event: "drain" | "close", listener: () => void): unknown;
+  off(event: "drain" | "close", listener: () => void): unknown;
+}): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
   });
 }

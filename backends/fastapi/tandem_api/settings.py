@@ -132,7 +132,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     skew = seconds("AUTH_CLOCK_SKEW_SECONDS", 5)
     max_age = seconds("AUTH_MAX_TOKEN_AGE_SECONDS", 24 * 60 * 60)
     timeout = seconds("AUTH_JWKS_TIMEOUT_SECONDS", 3)
-    cooldown = seconds("AUTH_JWKS_COOLDOWN_SECONDS", 30)
+    # A token with an unknown kid waits up to this long for the next key-set fetch.
+    cooldown = seconds(
+        "AUTH_JWKS_COOLDOWN_SECONDS",
+        1,
+        lambda n: None
+        if n <= 30
+        else "AUTH_JWKS_COOLDOWN_SECONDS must be at most 30 (requests with a new key wait up to this long)",
+    )
     jwks_max_age = seconds("AUTH_JWKS_MAX_AGE_SECONDS", 600)
     revocation = seconds("AUTH_REVOCATION_CHECK_SECONDS", 5)
 

@@ -226,18 +226,74 @@ def test_a_warm_cache_keeps_working_while_the_jwks_is_down(jwks: JwksServer, key
     assert jwks.requests >= 2  # the stale set was refreshed, the refresh failed, the keys still work
 
 
-def test_an_unknown_kid_refetches_at_most_once_per_cooldown(jwks: JwksServer, keys: KeyPair) -> None:
-    verifier = make_verifier(jwks, cooldown=0.3)
+class FakeClock:
+    """A monotonic clock that only moves when the key set sleeps, so cooldowns are crossed exactly."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def clocked_verifier(jwks: JwksServer, clock: FakeClock, cooldown: float = 1.0) -> Verifier:
+    key_set = RemoteKeySet(jwks.url, timeout=1.0, retry_delay=0.05, cooldown=cooldown, now=lambda: clock.now, sleep=clock.sleep)
+    return Verifier(key_set, issuer=ISSUER, audience=AUDIENCE, clock_tolerance_seconds=SKEW)
+
+
+def test_the_default_cooldown_is_one_second_as_in_the_ts_api(jwks: JwksServer) -> None:
+    assert RemoteKeySet(jwks.url).cooldown == 1.0
+
+
+def test_a_key_rotated_in_right_after_a_fetch_waits_out_the_cooldown_and_is_never_refused(
+    jwks: JwksServer, keys: KeyPair
+) -> None:
+    clock = FakeClock()
+    verifier = clocked_verifier(jwks, clock)
     assert verifier.verify(keys.token()).user_id == "user-1"
-    stranger = KeyPair.generate()
-    for _ in range(5):
-        assert refused(verifier, stranger.token()) == "The token's signing key is unknown"
-    assert jwks.requests == 1  # within the cooldown of the first fetch: no refetch
-    # A rotated key becomes usable once the cooldown allows a refetch.
+    clock.now += 0.25
     rotated = KeyPair.generate()
     jwks.behaviour = {"keys": [keys.public_jwk, rotated.public_jwk]}
-    time.sleep(0.35)
     assert verifier.verify(rotated.token()).user_id == "user-1"
+    assert clock.slept == [0.75]  # waited for the next allowed fetch instead of answering "unknown"
+    assert jwks.requests == 2
+
+
+def test_an_unknown_kid_after_the_cooldown_refetches_once_without_waiting(jwks: JwksServer, keys: KeyPair) -> None:
+    clock = FakeClock()
+    verifier = clocked_verifier(jwks, clock)
+    assert verifier.verify(keys.token()).user_id == "user-1"
+    clock.now += 5
+    assert refused(verifier, KeyPair.generate().token()) == "The token's signing key is unknown"
+    assert clock.slept == []
+    assert jwks.requests == 2
+
+
+def test_kid_spraying_costs_at_most_one_fetch_per_cooldown(jwks: JwksServer, keys: KeyPair) -> None:
+    clock = FakeClock()
+    verifier = clocked_verifier(jwks, clock)
+    assert verifier.verify(keys.token()).user_id == "user-1"
+    started = clock.now
+    for _ in range(5):
+        clock.now += 0.1  # each token arrives a little after the previous answer
+        assert refused(verifier, KeyPair.generate().token()) == "The token's signing key is unknown"
+    elapsed = clock.now - started
+    assert jwks.requests - 1 <= elapsed / 1.0 + 1e-9  # one fetch per cooldown at most
+    assert jwks.requests == 6  # and each unknown kid was checked against a key set newer than itself
+
+
+def test_concurrent_unknown_kids_share_one_refetch(jwks: JwksServer, keys: KeyPair) -> None:
+    import concurrent.futures
+
+    verifier = make_verifier(jwks, cooldown=0.3)
+    assert verifier.verify(keys.token()).user_id == "user-1"
+    rotated = KeyPair.generate()
+    jwks.behaviour = {"keys": [keys.public_jwk, rotated.public_jwk]}
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda i: verifier.verify(rotated.token(sub=f"user-{i}")).user_id, range(8)))
+    assert results == [f"user-{i}" for i in range(8)]
     assert jwks.requests == 2
 
 

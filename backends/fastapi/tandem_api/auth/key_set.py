@@ -6,7 +6,10 @@ and lets concurrent callers each start a fetch. This class keeps PyJWT for what 
 a JWK into a key, ``PyJWK``) and adds the rest, with the TypeScript API's semantics:
 
 - cold cache: the first use fetches; if that fails, ``KeySetUnavailableError`` (fail closed);
-- unknown ``kid``: refetch at most once per cooldown; a kid still absent is simply unknown;
+- unknown ``kid``: only a key set requested after the token arrived can say a kid is unknown;
+  until then the caller waits for the next fetch, which happens at most once per cooldown
+  (default 1 s), so a freshly rotated key is never refused and kid spraying costs the issuer at
+  most one request per cooldown;
 - stale cache: refreshed on use; if the refresh fails, the keys we have keep working;
 - a failure is never cached: the next attempt may come ``retry_delay`` later;
 - concurrent callers share one in-flight fetch. Thread-safe.
@@ -35,6 +38,7 @@ class _Fetch:
     def __init__(self) -> None:
         self.done = threading.Event()
         self.error: Optional[KeySetUnavailableError] = None
+        self.started_at = 0.0
 
 
 class RemoteKeySet:
@@ -42,11 +46,12 @@ class RemoteKeySet:
         self,
         url: str,
         timeout: float = 3.0,
-        cooldown: float = 30.0,
+        cooldown: float = 1.0,
         max_age: float = 600.0,
         retry_delay: float = 1.0,
         max_bytes: int = 64 * 1024,
         now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         # The URL comes from configuration only: nothing a token says is ever fetched.
         self.url = url
@@ -56,15 +61,18 @@ class RemoteKeySet:
         self.retry_delay = retry_delay
         self.max_bytes = max_bytes
         self._now = now
+        self._sleep = sleep
         self._lock = threading.Lock()
         self._keys: Optional[Dict[str, Ed25519PublicKey]] = None
         self._fetched_at = 0.0
         self._last_attempt_at = float("-inf")
         self._last_attempt_failed = False
+        self._last_success_started_at = float("-inf")
         self._inflight: Optional[_Fetch] = None
 
     def get_key(self, kid: str) -> Optional[Ed25519PublicKey]:
-        """The key for ``kid``, or None when the issuer does not publish it."""
+        """The key for ``kid``, or None when a key set fetched after this call does not publish it."""
+        arrived_at = self._now()
         if self._keys is None:
             self._refresh()
         elif self._now() - self._fetched_at > self.max_age and self._can_try_now():
@@ -78,22 +86,31 @@ class RemoteKeySet:
         key = keys.get(kid)
         if key is not None:
             return key
-        # A fetch under way (another request saw this new kid first) may bring the key: wait for
-        # it rather than call the kid unknown while the answer is on its way.
-        if self._inflight is not None or self._can_refetch_for_unknown_kid():
-            self._refresh()
-            return (self._keys or {}).get(kid)
-        if self._last_attempt_failed:
-            # We could not ask the issuer about this kid yet; it may be a freshly rotated key.
-            raise KeySetUnavailableError("the key set is unreachable")
+        # An unknown kid may be a key the issuer created after our last fetch (a rotation). Only a
+        # key set requested after this call began can tell; each pass either returns, raises (a
+        # failed fetch), or ends with such a key set.
+        while self._last_success_started_at < arrived_at:
+            if self._inflight is not None:
+                self._refresh()  # joins the fetch under way
+            elif self._last_attempt_failed:
+                # We could not ask the issuer about this kid yet; it may be a freshly rotated key.
+                if not self._can_try_now():
+                    raise KeySetUnavailableError("the key set is unreachable")
+                self._refresh()
+            else:
+                wait = self._last_attempt_at + self.cooldown - self._now()
+                if wait > 0:
+                    # Sleep, then look again: another caller may have fetched in the meantime.
+                    self._sleep(wait)
+                    continue
+                self._refresh()
+            fresh = (self._keys or {}).get(kid)
+            if fresh is not None:
+                return fresh
         return None
 
     def _can_try_now(self) -> bool:
         wait = self.retry_delay if self._last_attempt_failed else 0.0
-        return self._now() - self._last_attempt_at >= wait
-
-    def _can_refetch_for_unknown_kid(self) -> bool:
-        wait = self.retry_delay if self._last_attempt_failed else self.cooldown
         return self._now() - self._last_attempt_at >= wait
 
     def _refresh(self) -> None:
@@ -104,7 +121,7 @@ class RemoteKeySet:
                 if self._keys is None and not self._can_try_now():
                     raise KeySetUnavailableError("the key set is unreachable")
                 fetch = self._inflight = _Fetch()
-                self._last_attempt_at = self._now()
+                fetch.started_at = self._last_attempt_at = self._now()
         if owner:
             self._load(fetch)
         else:
@@ -118,6 +135,7 @@ class RemoteKeySet:
             with self._lock:
                 self._keys = keys
                 self._fetched_at = self._now()
+                self._last_success_started_at = fetch.started_at
                 self._last_attempt_failed = False
         except Exception as error:  # noqa: BLE001 - every failure means "unavailable"
             with self._lock:

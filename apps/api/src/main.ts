@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import { createDb, pendingMigrations } from "@tandem/db";
 import pino from "pino";
 import { createApp } from "./app.ts";
+import { answerClientErrors, HEADER_LIMIT_BYTES } from "./http/client-errors.ts";
 import { createTokenCache } from "./auth/token-cache.ts";
 import { createVerifier } from "./auth/verifier.ts";
 import { loadEnv } from "./env.ts";
@@ -64,12 +65,21 @@ const app = createApp({
   },
 });
 
-const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  logger.info(
-    { port: info.port, database: `${database.dialect}: ${database.location}`, issuer: env.AUTH_ISSUER },
-    `Tandem API listening on http://localhost:${info.port} (docs at /docs)`,
-  );
-});
+const server = serve(
+  {
+    fetch: app.fetch,
+    port: env.PORT,
+    hostname: env.HOST,
+    serverOptions: { maxHeaderSize: HEADER_LIMIT_BYTES },
+  },
+  (info) => {
+    logger.info(
+      { port: info.port, database: `${database.dialect}: ${database.location}`, issuer: env.AUTH_ISSUER },
+      `Tandem API listening on http://localhost:${info.port} (docs at /docs)`,
+    );
+  },
+);
+answerClientErrors(server);
 server.on("error", (error) => {
   logger.fatal({ err: error.message }, "cannot listen");
   process.exit(1);

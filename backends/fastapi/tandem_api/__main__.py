@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from .header_limit import BoundedH11Protocol
 from .main import app, settings
 
 uvicorn.run(
@@ -11,6 +12,7 @@ uvicorn.run(
     host=settings.host,
     port=settings.port,
     server_header=False,
+    http=BoundedH11Protocol,  # problem+json for requests h11 cannot parse (header_limit.py)
     access_log=False,
     log_level="warning",
 )

@@ -20,6 +20,8 @@ ERROR_CODES: Dict[str, tuple] = {
     "INVALID_JSON": (400, "Malformed JSON body"),
     "INVALID_CURSOR": (400, "Invalid pagination cursor"),
     "PAYLOAD_TOO_LARGE": (413, "Request body too large"),
+    "HEADERS_TOO_LARGE": (431, "Request header fields too large"),
+    "MALFORMED_REQUEST": (400, "Malformed HTTP request"),
     "UNSUPPORTED_MEDIA_TYPE": (415, "Unsupported media type"),
     "RATE_LIMITED": (429, "Too many requests"),
     "SERVICE_UNAVAILABLE": (503, "Service unavailable"),

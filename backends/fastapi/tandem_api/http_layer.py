@@ -14,6 +14,7 @@ from typing import Any, Dict, FrozenSet, List, Tuple
 
 from .cors import cors_headers, preflight
 from .errors import ApiError
+from .header_limit import HEADER_LIMIT_BYTES, header_block_size, headers_too_large
 from .logs import Logger
 from .paths import hono_path, is_api_path
 from .problems import send_problem, send_unexpected_error
@@ -89,6 +90,8 @@ class HttpLayer:
             await send(message)
 
         try:
+            if header_block_size(scope) > HEADER_LIMIT_BYTES:
+                raise headers_too_large()
             if api and method == "OPTIONS":
                 await preflight(send_wrapped)
             else:

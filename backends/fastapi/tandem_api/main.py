@@ -15,20 +15,23 @@ from .auth.key_set import RemoteKeySet
 from .auth.session_check import SessionCheck
 from .auth.verifier import Verifier
 from .db import Database, open_database, pending_migrations
+from .header_limit import bound_loading_server
 from .logs import Logger, route_server_logs
 from .quota import MemoryQuotaStore
 from .settings import Settings, settings_from_environment
 
 
-def _hide_server_banner() -> None:
-    """No ``server: uvicorn`` banner (the TypeScript API sends none): uvicorn computed its default
-    headers before importing this module, so drop that one from the config that is loading us."""
+def _configure_loading_server() -> None:
+    """uvicorn computed its config before importing this module: on the config that is loading us,
+    drop the ``server: uvicorn`` banner (the TypeScript API sends none) and bound the header block
+    (header_limit.py)."""
     frame: Any = sys._getframe()
     while frame is not None:
         config = frame.f_locals.get("self")
         if type(config).__name__ == "Config" and hasattr(config, "encoded_headers"):
             config.encoded_headers = [h for h in config.encoded_headers if h[0] != b"server"]
             config.server_header = False
+            bound_loading_server(config)
             return
         frame = frame.f_back
 
@@ -96,5 +99,5 @@ def build(settings: Settings) -> Any:
 
 
 settings = settings_from_environment()
-_hide_server_banner()
+_configure_loading_server()
 app = build(settings)

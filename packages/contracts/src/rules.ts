@@ -111,6 +111,8 @@ export const ERROR_CODES = {
   INVALID_JSON: { status: 400, title: "Malformed JSON body" },
   INVALID_CURSOR: { status: 400, title: "Invalid pagination cursor" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Request body too large" },
+  HEADERS_TOO_LARGE: { status: 431, title: "Request header fields too large" },
+  MALFORMED_REQUEST: { status: 400, title: "Malformed HTTP request" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   RATE_LIMITED: { status: 429, title: "Too many requests" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable" },

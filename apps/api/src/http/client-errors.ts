@@ -1,5 +1,6 @@
-import type { Server } from "node:http";
+import { Server } from "node:http";
 import type { Duplex } from "node:stream";
+import type { ServerType } from "@hono/node-server";
 import { ERROR_CODES, type ErrorCode, problemType } from "@tandem/contracts";
 
 /**
@@ -29,7 +30,8 @@ export function clientErrorResponse(code: ErrorCode): string {
  * block, 400 otherwise); this answers with the API's problem+json instead. A socket that is gone
  * or already answering gets nothing more.
  */
-export function answerClientErrors(server: Pick<Server, "on">): void {
+export function answerClientErrors(server: ServerType): void {
+  if (!(server instanceof Server)) throw new Error("the API serves plain HTTP/1.1 (node:http)");
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();

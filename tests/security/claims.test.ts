@@ -5,14 +5,14 @@ import { decodeToken } from "@tandem/testing";
 import { beforeAll, describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { expectInvalidToken, expectProblem } from "./lib/expect.ts";
-import { type Account, dialects, useStack } from "./lib/stack.ts";
+import { type Account, targets, useStack } from "./lib/stack.ts";
 
 /** The API's default AUTH_CLOCK_SKEW_SECONDS; the stacks keep it. */
 const SKEW = 5;
 const now = () => Math.floor(Date.now() / 1000);
 
-describe.each(dialects())("3. claims (%s)", (dialect) => {
-  const s = useStack(dialect);
+describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
+  const s = useStack(dialect, { backend });
   let alice: Account;
   let bob: Account;
   beforeAll(async () => {

@@ -3,7 +3,14 @@
 // dialect that every stack of the run copies (and that is dropped at the end).
 import { postgresSkippedLine } from "@tandem/testing";
 import type { TestProject } from "vitest/node";
-import { buildApi, buildWeb, createStackDatabase, type StackDatabase } from "@tandem/stack";
+import {
+  type Backend,
+  buildApi,
+  buildWeb,
+  chooseBackends,
+  createStackDatabase,
+  type StackDatabase,
+} from "@tandem/stack";
 
 export interface SecurityTemplates {
   sqlite: string;
@@ -13,6 +20,8 @@ export interface SecurityTemplates {
 declare module "vitest" {
   export interface ProvidedContext {
     securityTemplates: SecurityTemplates;
+    /** The APIs the API-facing cases run against (CONTRACT_BACKENDS, as in the contract suite). */
+    securityBackends: Backend[];
   }
 }
 
@@ -27,6 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const skipped = postgresSkippedLine("security suite");
   if (skipped !== undefined) console.log(skipped);
+  const backends = chooseBackends(process.env);
+  for (const left of backends.skipped) {
+    console.log(`security suite: the ${left.backend} backend skipped: ${left.reason}`);
+  }
+  project.provide("securityBackends", backends.backends);
   const started = Date.now();
   await buildApi({ ...process.env });
   await buildWeb({ ...process.env });

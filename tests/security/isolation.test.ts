@@ -5,11 +5,11 @@ import { beforeAll, describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { expectProblem } from "./lib/expect.ts";
 import type { HttpResponse } from "./lib/http.ts";
-import { type Account, dialects, useStack } from "./lib/stack.ts";
+import { type Account, targets, useStack } from "./lib/stack.ts";
 import { aliceAndBobsTask, expectTaskUntouched, type Task } from "./lib/two-users.ts";
 
-describe.each(dialects())("4. isolation (%s)", (dialect) => {
-  const s = useStack(dialect);
+describe.each(targets())("4. isolation ($label)", ({ backend, dialect }) => {
+  const s = useStack(dialect, { backend });
   let alice: Account;
   let bob: Account;
   let bobTask: Task;

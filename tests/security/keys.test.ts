@@ -12,7 +12,7 @@ import { beforeAll, describe, expect } from "vitest";
 import { BIN, ROOT, type StackService } from "@tandem/stack";
 import { attack } from "./lib/attack.ts";
 import { eventually, expectInvalidToken } from "./lib/expect.ts";
-import { type Account, dialects, type SecurityStack, useStack } from "./lib/stack.ts";
+import { type Account, targets, type SecurityStack, useStack } from "./lib/stack.ts";
 
 const SHORT_GRACE_SECONDS = 5;
 
@@ -32,8 +32,8 @@ async function publishedKids(s: SecurityStack, base: string): Promise<string[]> 
   return response.json<{ keys: { kid: string }[] }>().keys.map((key) => key.kid);
 }
 
-describe.each(dialects())("10. key rotation (%s)", (dialect) => {
-  const s = useStack(dialect);
+describe.each(targets())("10. key rotation ($label)", ({ backend, dialect }) => {
+  const s = useStack(dialect, { backend });
   let alice: Account;
   let shortGraceWeb: StackService;
   let shortCacheApi: StackService;
@@ -41,11 +41,11 @@ describe.each(dialects())("10. key rotation (%s)", (dialect) => {
     alice = await s().signUp({ name: "Alice" });
     // Same database and secret, so the same keys: a web instance that keeps retired keys 5 s only,
     // and an API that reads its JWKS and refreshes its key cache every second.
-    shortGraceWeb = await s().stack.addService("web", `${dialect}-short-grace`, {
+    shortGraceWeb = await s().stack.addService("web", `${backend}-${dialect}-short-grace`, {
       AUTH_KEY_GRACE_SECONDS: String(SHORT_GRACE_SECONDS),
       AUTH_TOKEN_LIFETIME_SECONDS: String(SHORT_GRACE_SECONDS),
     });
-    shortCacheApi = await s().stack.addService("api", `${dialect}-short-cache`, {
+    shortCacheApi = await s().stack.addService("api", `${backend}-${dialect}-short-cache`, {
       AUTH_JWKS_URL: `${shortGraceWeb.url}/api/auth/jwks`,
       AUTH_JWKS_MAX_AGE_SECONDS: "1",
     });
@@ -108,7 +108,7 @@ describe.each(dialects())("10. key rotation (%s)", (dialect) => {
         withinMs: (SHORT_GRACE_SECONDS + 1 + 4) * 1000,
       });
       console.info(
-        `[${dialect}] the old key was refused ${Date.now() - rotatedAt} ms after the rotation (poll: ${tookMs} ms)`,
+        `[${backend}, ${dialect}] the old key was refused ${Date.now() - rotatedAt} ms after the rotation (poll: ${tookMs} ms)`,
       );
       expectInvalidToken(await me(old, shortCacheApi.url));
       expect(await publishedKids(s(), shortGraceWeb.url)).not.toContain(kidOf(old));

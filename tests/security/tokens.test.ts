@@ -13,12 +13,12 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { expectInvalidToken, expectUnauthenticated } from "./lib/expect.ts";
 import { type RogueServer, startRogueServer } from "./lib/rogue.ts";
-import { type Account, dialects, useStack } from "./lib/stack.ts";
+import { type Account, targets, useStack } from "./lib/stack.ts";
 
 const now = () => Math.floor(Date.now() / 1000);
 
-describe.each(dialects())("tokens (%s)", (dialect) => {
-  const s = useStack(dialect);
+describe.each(targets())("tokens ($label)", ({ backend, dialect }) => {
+  const s = useStack(dialect, { backend });
   let alice: Account;
   let bob: Account;
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { type CryptoKey, importJWK } from "jose";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import {
+  type Backend,
   createStackDatabase,
   type Env,
   type StackDatabase,
@@ -20,6 +21,23 @@ import { http, type HttpInit, type HttpResponse } from "./http.ts";
 /** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (global-setup.ts insists on it in CI). */
 export function dialects(): StackDialect[] {
   return process.env.TEST_DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+/** Which API serves a stack, on which database: `ts, sqlite` is what describe titles show. */
+export interface SecurityTarget {
+  backend: Backend;
+  dialect: StackDialect;
+  label: string;
+}
+
+/**
+ * Every backend × dialect of this run, for the cases that attack the API (call at collection time).
+ * The backends are chosen once in global-setup.ts, as the contract suite chooses them.
+ */
+export function targets(): SecurityTarget[] {
+  return inject("securityBackends").flatMap((backend) =>
+    dialects().map((dialect) => ({ backend, dialect, label: `${backend}, ${dialect}` })),
+  );
 }
 
 /** A fresh client address; the stacks trust `X-Real-IP` (TRUST_PROXY=x-real-ip), as behind a proxy. */
@@ -43,6 +61,8 @@ export interface Account {
 }
 
 export interface StackSettings {
+  /** The task API behind the web app (default: the TypeScript one). */
+  backend?: Backend;
   web?: Env;
   api?: Env;
   publicUrl?: string;
@@ -239,8 +259,10 @@ export function useStack(dialect: StackDialect, settings: StackSettings = {}): (
       template: inject("securityTemplates")[dialect],
     });
     try {
+      const backend = settings.backend ?? "ts";
       const stack = await TestStack.start({
-        name: dialect,
+        name: backend === "ts" ? dialect : `${backend}-${dialect}`,
+        backend,
         databaseUrl: database.url,
         ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
         web: { TRUST_PROXY: "x-real-ip", AUTH_RATE_LIMIT: "on", ...settings.web },

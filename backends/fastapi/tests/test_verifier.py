@@ -170,6 +170,16 @@ def test_a_header_or_payload_that_is_not_a_json_object_is_refused(jwks: JwksServ
 # The key set: fail closed, recover, share fetches, refetch unknown kids at most once per cooldown.
 
 
+@pytest.mark.parametrize("typ", ["at+jwt", "dpop+jwt", "JWS", "logout+jwt", 1])  # PyJWT drops an empty typ
+def test_a_typ_other_than_jwt_is_refused(jwks: JwksServer, keys: KeyPair, typ: object) -> None:
+    assert refused(make_verifier(jwks), keys.token(header={"typ": typ})) == "The token is not a JWT"
+
+
+@pytest.mark.parametrize("typ", ["JWT", "jwt", "application/jwt"])
+def test_a_jwt_typ_is_accepted(jwks: JwksServer, keys: KeyPair, typ: str) -> None:
+    assert make_verifier(jwks).verify(keys.token(header={"typ": typ})).user_id == "user-1"
+
+
 @pytest.mark.parametrize(
     "behaviour",
     [("reset",), ("status", 500, "down"), ("status", 200, "<html>"), {}, ("stall-body",), ("delay", 5, {"keys": []})],

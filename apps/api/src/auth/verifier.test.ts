@@ -97,6 +97,15 @@ describe("createVerifier with a trusted local key", () => {
     await refused(await signWith(trusted, claims(), { crit: [] }));
   });
 
+  it("a `typ` other than JWT (at+jwt, dpop+jwt, JWS, a number) → refused; JWT and application/jwt → accepted", async () => {
+    for (const typ of ["at+jwt", "dpop+jwt", "JWS", "logout+jwt", "", 1]) {
+      await refused(await signWith(trusted, claims(), { typ }));
+    }
+    for (const typ of ["JWT", "jwt", "application/jwt"]) {
+      expect((await verifier.verify(await signWith(trusted, claims(), { typ }))).userId).toBe("user-1");
+    }
+  });
+
   it("a validly signed token whose alg is not exactly EdDSA (Ed25519, eddsa) → refused", async () => {
     await refused(await signWith(trusted, claims(), { alg: "Ed25519" }));
     await refused(await signWith(trusted, claims(), { alg: "eddsa" }));

@@ -51,6 +51,15 @@ const ClaimsSchema = z.object({
  * const verifier = createVerifier({ jwks: { url }, issuer, audience, clockToleranceSeconds: 5 });
  * const { userId } = await verifier.verify(token);
  */
+/**
+ * Better Auth sets no `typ`; one that is present must say JWT (RFC 7519 §5.1, case-insensitive, the
+ * `application/` prefix optional), so a token minted for another purpose (`at+jwt`, `dpop+jwt`,
+ * a logout token…) by a key we trust is never taken for an access token here.
+ */
+function isJwtType(typ: unknown): boolean {
+  return typeof typ === "string" && ["jwt", "application/jwt"].includes(typ.toLowerCase());
+}
+
 export function createVerifier(config: VerifierConfig): Verifier {
   const maxTokenAgeSeconds = config.maxTokenAgeSeconds ?? 24 * 60 * 60;
   const cache = config.tokenCache;
@@ -58,6 +67,9 @@ export function createVerifier(config: VerifierConfig): Verifier {
   const getKey: JWTVerifyGetKey = async (header) => {
     if (header.alg !== "EdDSA") {
       throw new InvalidTokenError("The token's algorithm is not accepted");
+    }
+    if (header.typ !== undefined && !isJwtType(header.typ)) {
+      throw new InvalidTokenError("The token is not a JWT");
     }
     if (typeof header.kid !== "string" || header.kid.length === 0 || header.kid.length > 256) {
       throw new InvalidTokenError("The token names no usable signing key");

@@ -111,6 +111,11 @@ class Verifier:
         alg = header.get("alg")
         if not isinstance(alg, str) or alg != "EdDSA":
             raise InvalidTokenError(INVALID)
+        # Better Auth sets no typ; one that is present must say JWT (RFC 7519 5.1), so a token minted
+        # for another purpose (at+jwt, dpop+jwt, ...) by a trusted key is never an access token here.
+        typ = header.get("typ")
+        if "typ" in header and not (isinstance(typ, str) and typ.lower() in ("jwt", "application/jwt")):
+            raise InvalidTokenError("The token is not a JWT")
         kid = header.get("kid")
         if not isinstance(kid, str) or not 0 < utf16_length(kid) <= 256:
             raise InvalidTokenError("The token names no usable signing key")

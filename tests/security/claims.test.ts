@@ -78,6 +78,11 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
         { exp: String(now() + 600) },
         { iat: String(now()) },
         { exp: now() + 600.5, iat: "yesterday" },
+        { exp: null },
+        { exp: true },
+        { exp: { value: now() + 600 } },
+        { exp: [now() + 600] },
+        { nbf: String(now()) },
         { sub: 42 },
         { sub: "" },
         { sub: [alice.id] },
@@ -101,6 +106,13 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
       `http://${hostname}.evil.example:${port}`,
       `http://127.0.0.1:${port}`,
       ` ${issuer}`,
+      // Prefixes of the real issuer, and the real one as a prefix of something longer.
+      issuer.slice(0, -1),
+      new URL(issuer).origin.slice(0, -2),
+      "http://",
+      `${issuer}/api/auth`,
+      `${issuer}.evil.example`,
+      `${issuer}@evil.example`,
       undefined,
       [issuer],
     ]) {
@@ -121,6 +133,19 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
       expectInvalidToken(await me(await mint({ aud })));
     }
   });
+
+  attack(
+    "a `typ` other than JWT (at+jwt, dpop+jwt, JWS, a number) with the real key",
+    "401 invalid_token; JWT or none → 200",
+    async () => {
+      const claims = s().claimsFor(alice);
+      for (const typ of ["at+jwt", "dpop+jwt", "JWS", "logout+jwt", "", 1]) {
+        expectInvalidToken(await me(await s().mint(claims, { typ })));
+      }
+      await expectAcceptedAs(await s().mint(claims, { typ: "JWT" }), alice);
+      await expectAcceptedAs(await s().mint(claims), alice);
+    },
+  );
 
   attack(
     "a sid that is random, or another user's live session",

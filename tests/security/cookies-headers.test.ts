@@ -6,7 +6,7 @@ import type { StackService } from "@tandem/stack";
 import { attack } from "./lib/attack.ts";
 import { expectProblem } from "./lib/expect.ts";
 import type { HttpResponse } from "./lib/http.ts";
-import { type Account, dialects, newIp, sessionCookie, useStack } from "./lib/stack.ts";
+import { type Account, targets, newIp, sessionCookie, useStack } from "./lib/stack.ts";
 
 const HTTPS_URL = "https://tandem.example";
 
@@ -20,14 +20,16 @@ function cookieFlags(response: HttpResponse, name: string): string[] {
     .map((part) => part.trim().toLowerCase());
 }
 
-describe.each(dialects())("9. cookies and headers (%s)", (dialect) => {
-  const s = useStack(dialect);
+describe.each(targets())("9. cookies and headers ($label)", ({ backend, dialect }) => {
+  const s = useStack(dialect, { backend });
   let alice: Account;
   let httpsWeb: StackService;
   beforeAll(async () => {
     alice = await s().signUp({ name: "Alice" });
     // The same app published at an https URL (TLS ends at the proxy): Secure cookies and HSTS.
-    httpsWeb = await s().stack.addService("web", `${dialect}-https`, { BETTER_AUTH_URL: HTTPS_URL });
+    httpsWeb = await s().stack.addService("web", `${backend}-${dialect}-https`, {
+      BETTER_AUTH_URL: HTTPS_URL,
+    });
   });
 
   attack(

@@ -5,7 +5,7 @@
 import { describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { expectInvalidToken } from "./lib/expect.ts";
-import { dialects, type SecurityStack, useStack } from "./lib/stack.ts";
+import { targets, type SecurityStack, useStack } from "./lib/stack.ts";
 
 /** The API's default AUTH_REVOCATION_CHECK_SECONDS, which the stacks keep. */
 const BOUND_MS = 5_000;
@@ -36,10 +36,10 @@ async function expectAcceptedNow(s: SecurityStack, token: string) {
   expect(response.status).toBe(200);
 }
 
-describe.each(dialects())("5. session lifecycle (%s)", (dialect) => {
-  const s = useStack(dialect);
+describe.each(targets())("5. session lifecycle ($label)", ({ backend, dialect }) => {
+  const s = useStack(dialect, { backend });
   const report = (what: string, ms: number) =>
-    console.info(`[${dialect}] ${what} reached the API after ${ms} ms`);
+    console.info(`[${backend}, ${dialect}] ${what} reached the API after ${ms} ms`);
 
   attack(
     "sign out, then keep using the JWT issued before",

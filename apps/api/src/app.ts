@@ -71,21 +71,25 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
 
   app.route(
     MOUNTS.service.prefix,
-    routerOf(MOUNTS.service.table, {
-      health: (c) => c.json({ status: "ok" }),
-      ready: async (c) => {
-        try {
-          await sql`select 1`.execute(database.db);
-        } catch (error) {
-          c.get("logger").error(
-            { err: error instanceof Error ? error.message : String(error) },
-            "database unreachable",
-          );
-          throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The database is unreachable" });
-        }
-        return c.json({ status: "ready" });
+    routerOf(
+      MOUNTS.service.table,
+      {
+        health: (c) => c.json({ status: "ok" }),
+        ready: async (c) => {
+          try {
+            await sql`select 1`.execute(database.db);
+          } catch (error) {
+            c.get("logger").error(
+              { err: error instanceof Error ? error.message : String(error) },
+              "database unreachable",
+            );
+            throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The database is unreachable" });
+          }
+          return c.json({ status: "ready" });
+        },
       },
-    }),
+      { methodNotAllowed: true },
+    ),
   );
   app.route("/", docsRoutes());
 
@@ -105,9 +109,13 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
 
   app.route(
     MOUNTS.identity.prefix,
-    routerOf(MOUNTS.identity.table, {
-      me: (c) => c.json({ id: c.get("identity").userId, name: c.get("identity").name }),
-    }),
+    routerOf(
+      MOUNTS.identity.table,
+      {
+        me: (c) => c.json({ id: c.get("identity").userId, name: c.get("identity").name }),
+      },
+      { methodNotAllowed: true },
+    ),
   );
   app.route(MOUNTS.tasks.prefix, taskRoutes(database));
   app.use(MOUNTS.userTasks.prefix, requirePathOwner);

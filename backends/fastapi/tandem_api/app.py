@@ -69,6 +69,12 @@ def create_app(
         if is_api_path(request.state.path):
             user = await run_in_threadpool(current_user, request)
             raise fallback(request, user)
+        if isinstance(error, StarletteHTTPException) and error.status_code == 405:
+            # A public path (health, docs) with another method: name the served ones as the TS API
+            # does (HEAD is served as GET, so not listed).
+            served = (error.headers or {}).get("Allow", "").replace(" ", "").split(",")
+            allow = ", ".join(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in served)
+            raise ApiError("METHOD_NOT_ALLOWED", headers={"Allow": allow})
         raise ApiError("NOT_FOUND", detail="No such route")
 
     app.add_exception_handler(StarletteHTTPException, routing_error)

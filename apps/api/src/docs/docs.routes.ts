@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Hono } from "hono";
+import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 
@@ -65,5 +66,14 @@ export function docsRoutes() {
       c.header("Content-Type", spec.type);
       c.header("Cache-Control", "public, max-age=86400");
       return c.body(asset(c.req.param("asset")));
-    });
+    })
+    .all("/openapi.json", onlyGet)
+    .all("/docs", onlyGet)
+    .all("/docs/init.js", onlyGet)
+    .all("/docs/:asset", (c, next) => (ASSETS[c.req.param("asset")] ? onlyGet() : next()));
+}
+
+/** Every other method on a docs path: 405 naming GET (HEAD is served as GET). */
+function onlyGet(): never {
+  throw new ApiError("METHOD_NOT_ALLOWED", { headers: { Allow: "GET" } });
 }

@@ -29,6 +29,7 @@ from . import queries
 TEMPLATES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
     (re.compile(pattern), allow)
     for pattern, allow in (
+        (r"^/api/me$", "GET"),
         (r"^/api/tasks$", "GET, POST"),
         (r"^/api/tasks/stats$", "GET"),
         (r"^/api/tasks/[^/]+$", "GET, PATCH, PUT, DELETE"),

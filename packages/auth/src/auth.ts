@@ -1,6 +1,7 @@
 import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
+import { sessionTokensStayInCookies, TOKEN_REVOCATION_PATHS } from "./session-tokens.ts";
 import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.ts";
 import { MIN_SECRET_LENGTH } from "./secret.ts";
 import { securityHooks } from "./security/hooks.ts";
@@ -101,7 +102,8 @@ export function createAuthOptions(config: AuthConfig) {
     baseURL: config.baseURL,
     secret: config.secret,
     trustedOrigins: [config.baseURL, ...(config.trustedOrigins ?? [])],
-    plugins: [tandemJwt(config)],
+    plugins: [tandemJwt(config), sessionTokensStayInCookies()],
+    disabledPaths: TOKEN_REVOCATION_PATHS,
     // Account lockout and the security history (packages/auth/src/security).
     ...securityHooks({
       database: config.database,

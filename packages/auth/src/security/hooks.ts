@@ -48,6 +48,7 @@ const INVALID_CREDENTIALS_CODE = "INVALID_EMAIL_OR_PASSWORD";
 
 const REVOCATIONS: Record<string, "session_revoked" | "sessions_revoked"> = {
   "/revoke-session": "session_revoked",
+  "/revoke-session-by-id": "session_revoked",
   "/revoke-sessions": "sessions_revoked",
   "/revoke-other-sessions": "sessions_revoked",
 };

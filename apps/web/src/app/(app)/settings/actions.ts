@@ -72,9 +72,9 @@ export async function revokeSession(sessionId: unknown): Promise<ActionResult> {
       return { ok: false, error: "Use “Sign out” to end this device's session." };
     }
     const sessions = await auth.api.listSessions({ headers: requestHeaders });
-    const target = sessions.find((s) => s.id === sessionId);
-    if (!target) return { ok: true, message: "That session had already ended." };
-    await auth.api.revokeSession({ headers: requestHeaders, body: { token: target.token } });
+    if (!sessions.some((s) => s.id === sessionId))
+      return { ok: true, message: "That session had already ended." };
+    await auth.api.revokeSessionById({ headers: requestHeaders, body: { sessionId } });
     return { ok: true, message: "Signed out that device." };
   } catch (error) {
     return failure(error, "We couldn't sign out that device. Please try again.");

@@ -15,7 +15,7 @@ import { z } from "zod";
  * `session.token` from get-session, `[].token` from list-sessions. Any script in the page could
  * read it with one fetch, which makes HttpOnly moot, and the token is the key of the session
  * table, so it is a credential. This plugin takes it out of every JSON answer (the jwt plugin's
- * `/token`, whose `token` is the short-lived API JWT, is the one `token` that stays), and offers
+ * endpoints, whose `token` is a short-lived API JWT, keep theirs), and offers
  * revocation by session id — the `sid` the API tokens carry — instead of by token.
  */
 export function sessionTokensStayInCookies() {
@@ -24,7 +24,8 @@ export function sessionTokensStayInCookies() {
     hooks: {
       after: [
         {
-          matcher: (ctx) => ctx.path !== "/token",
+          // Path-less endpoints are server-only (never answered over HTTP), like the jwt plugin's signJWT.
+          matcher: (ctx) => ctx.path !== undefined && !JWT_PATHS.has(ctx.path),
           handler: createAuthMiddleware(async (ctx) => {
             const returned: unknown = ctx.context.returned;
             if (returned instanceof Response || isAPIError(returned) || !carriesSessionToken(returned))
@@ -60,6 +61,9 @@ export function sessionTokensStayInCookies() {
     },
   } satisfies BetterAuthPlugin;
 }
+
+/** The jwt plugin's HTTP endpoint whose `token` is a signed API JWT, never a session token. */
+const JWT_PATHS = new Set(["/token"]);
 
 /** Token-based revocation is refused over HTTP: a browser never holds a session token now. */
 export const TOKEN_REVOCATION_PATHS = ["/revoke-session"];

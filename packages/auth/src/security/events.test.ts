@@ -44,8 +44,10 @@ describe.each(testDialects())("security events (%s)", (dialect) => {
       .getSetCookie()
       .map((c) => c.split(";", 1)[0] ?? "")
       .find((c) => c.startsWith("better-auth.session_token="));
-    const token = (answer.body as { token: string }).token;
-    return { cookie: cookie ?? "", token };
+    // The session token stays in the cookie; the session is named by its id.
+    const current = await fetch(`${auth.baseURL}/api/auth/get-session`, { headers: { cookie: cookie ?? "" } });
+    const { session: signedIn } = (await current.json()) as { session: { id: string } };
+    return { cookie: cookie ?? "", sessionId: signedIn.id };
   }
 
   it("records sign-ins with the trusted address and user agent, newest first", async () => {
@@ -79,7 +81,7 @@ describe.each(testDialects())("security events (%s)", (dialect) => {
     const ok = async (path: string, body: object) =>
       expect((await post(auth, path, body, headers)).status).toBe(200);
 
-    await ok("/revoke-session", { token: second.token });
+    await ok("/revoke-session-by-id", { sessionId: second.sessionId });
     await session(alice, "198.51.100.1");
     await ok("/revoke-other-sessions", {});
     await ok("/change-email", { newEmail: "alice.new@example.test" });

@@ -219,7 +219,10 @@ def test_routing_matches_the_typescript_api(api: Api) -> None:
     problem(api.call("GET", "/api/someone-else/tasks", token), 403, "FORBIDDEN")
     assert api.call("GET", f"/api/{user_id}/tasks", token).status_code == 200
     problem(api.call("GET", "/api/nope"), 401, "UNAUTHENTICATED")  # authentication comes first
-    problem(api.call("POST", "/health"), 404, "NOT_FOUND")
+    health = api.call("POST", "/health")
+    problem(health, 405, "METHOD_NOT_ALLOWED")  # a served path with another method: 405, as on the TS API
+    assert health.headers["allow"] == "GET"
+    problem(api.call("POST", "/healthz"), 404, "NOT_FOUND")
 
 
 def test_headers_cors_and_request_ids(api: Api) -> None:

@@ -1,6 +1,15 @@
 // `npm run dev`: migrate, then the web app (`next dev`, :3000) and the API (`tsx watch`, :8000)
 // with reload, same configuration rules as `npm start`. Ctrl-C stops both.
-import { fail, loadDotEnv, migrate, requireFreePorts, resolveStack, runSupervised } from "@tandem/stack";
+import {
+  fail,
+  loadDotEnv,
+  mailLine,
+  migrate,
+  requireFreePorts,
+  resolveStack,
+  runSupervised,
+  startMailCatcher,
+} from "@tandem/stack";
 
 try {
   loadDotEnv();
@@ -8,6 +17,8 @@ try {
   await requireFreePorts(stack);
   console.log(`Database: ${await migrate(stack.databaseUrl)} (migrated)`);
 
+  // In this process: it stops with it, like the services.
+  await startMailCatcher(stack);
   await runSupervised(stack.services);
   console.log(
     [
@@ -16,6 +27,7 @@ try {
       `  Web app  ${stack.webUrl}`,
       `  API      ${stack.apiUrl}   (docs: ${stack.apiUrl}/docs)`,
       `  Secret   ${stack.secretSource}`,
+      mailLine(stack),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -5,10 +5,12 @@ import {
   buildWeb,
   fail,
   loadDotEnv,
+  mailLine,
   migrate,
   requireFreePorts,
   resolveStack,
   runSupervised,
+  startMailCatcher,
 } from "@tandem/stack";
 
 const started = Date.now();
@@ -21,6 +23,8 @@ try {
   await buildApi(stack.apiEnv);
   if (!(await buildWeb(process.env))) console.log("Web app: production build is up to date");
 
+  // In this process: it stops with it, like the services.
+  await startMailCatcher(stack);
   await runSupervised(stack.services);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -31,6 +35,7 @@ try {
       `  Web app  ${stack.webUrl}`,
       `  API      ${stack.apiUrl}   (docs: ${stack.apiUrl}/docs)`,
       `  Secret   ${stack.secretSource}`,
+      mailLine(stack),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

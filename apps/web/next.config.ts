@@ -11,7 +11,7 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Workspace packages ship TypeScript source.
-  transpilePackages: ["@tandem/auth", "@tandem/contracts", "@tandem/db"],
+  transpilePackages: ["@tandem/auth", "@tandem/contracts", "@tandem/db", "@tandem/mail"],
   serverExternalPackages: ["better-sqlite3", "pg", "kysely"],
   typedRoutes: false,
   async headers() {

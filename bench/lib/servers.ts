@@ -69,6 +69,8 @@ export async function startWeb(options: WebOptions, port?: number): Promise<Runn
     ...webAppEnv({ publicUrl: url, secret: options.secret, apiUrl: options.apiUrl, audience: AUDIENCE }),
     // The harness signs up 100+ users from one address within seconds.
     AUTH_RATE_LIMIT: "off",
+    // No mail: the harness measures the task path, not verification emails for its users.
+    EMAIL: "off",
   };
   const command = { name: options.name, ...webCommand("start", webPort), env, logDir: options.logDir };
   return startLogged(command, url, "/api/auth/jwks", 90_000);

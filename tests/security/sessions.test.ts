@@ -5,36 +5,8 @@
 import { describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { expectInvalidToken } from "./lib/expect.ts";
-import { targets, type SecurityStack, useStack } from "./lib/stack.ts";
-
-/** The API's default AUTH_REVOCATION_CHECK_SECONDS, which the stacks keep. */
-const BOUND_MS = 5_000;
-/** Scheduling and request time on a busy 2-core machine, on top of the bound. */
-const MARGIN_MS = 2_500;
-
-/**
- * Polls `GET /api/me` with `token` from `since` until it is refused, and asserts it was refused by
- * the bound + margin. Every answer before must be 200; the refusal must be 401 invalid_token.
- */
-async function refusedWithinBound(s: SecurityStack, token: string, since: number): Promise<number> {
-  for (;;) {
-    const response = await s.api("/api/me", { token });
-    const elapsed = Date.now() - since;
-    if (response.status !== 200) {
-      expectInvalidToken(response);
-      expect(elapsed, "refused within the revocation bound").toBeLessThanOrEqual(BOUND_MS + MARGIN_MS);
-      return elapsed;
-    }
-    expect(elapsed, "still accepted after the revocation bound").toBeLessThanOrEqual(BOUND_MS + MARGIN_MS);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** The token works now, so the API has a positive answer cached: the worst case for the bound. */
-async function expectAcceptedNow(s: SecurityStack, token: string) {
-  const response = await s.api("/api/me", { token });
-  expect(response.status).toBe(200);
-}
+import { BOUND_MS, expectAcceptedNow, refusedWithinBound } from "./lib/revocation.ts";
+import { targets, useStack } from "./lib/stack.ts";
 
 describe.each(targets())("5. session lifecycle ($label)", ({ backend, dialect }) => {
   const s = useStack(dialect, { backend });

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
-import { type Backend, freePort } from "@tandem/stack";
+import { type Backend, type CaughtMessage, type Env, freePort, mailbox as mailboxClient } from "@tandem/stack";
 import { createTestDatabase, e2eStack, type TestStack } from "./servers";
 
 export { expect };
@@ -19,6 +19,22 @@ function required(name: string): string {
 /** Where the servers started by global-setup.ts listen. */
 export const WEB_URL = (): string => required("TANDEM_E2E_WEB_URL");
 export const API_URL = (): string => required("TANDEM_E2E_API_URL");
+export const MAILBOX_URL = (): string => required("TANDEM_E2E_MAILBOX_URL");
+
+/** The mail the web app sent, read from a stack's mail catcher (default: the main stack's). */
+export function mailbox(url: string = MAILBOX_URL()) {
+  return mailboxClient(url);
+}
+
+/** The link in `message` whose path and query start with `pathPrefix` (e.g. "/reset-password?token="). */
+export function linkFrom(message: CaughtMessage, pathPrefix: string): string {
+  const found = message.links.find((link) => {
+    const url = new URL(link);
+    return `${url.pathname}${url.search}`.startsWith(pathPrefix);
+  });
+  if (found === undefined) throw new Error(`no ${pathPrefix} link in "${message.subject}": ${message.links.join(", ")}`);
+  return found;
+}
 
 export interface TestUser {
   name: string;
@@ -96,6 +112,8 @@ export function testWithOwnStack(options: {
   webPort: number;
   apiPort: number;
   backend?: Backend;
+  /** Extra settings for the web app (e.g. AUTH_REQUIRE_EMAIL_VERIFICATION). */
+  web?: Env;
 }) {
   return test.extend<object, { stack: TestStack }>({
     stack: [
@@ -108,6 +126,7 @@ export function testWithOwnStack(options: {
           webPort: await freePort(options.webPort + workerInfo.parallelIndex),
           apiPort: await freePort(options.apiPort + workerInfo.parallelIndex),
           ...(options.backend === undefined ? {} : { backend: options.backend }),
+          ...(options.web === undefined ? {} : { web: options.web }),
         });
         try {
           await stack.start();

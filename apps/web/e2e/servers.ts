@@ -1,6 +1,6 @@
 // The servers under test for the browser tests: the shared launcher (TestStack of @tandem/stack)
 // with the settings these tests need.
-import type { Backend } from "@tandem/stack";
+import type { Backend, Env } from "@tandem/stack";
 import { createStackDatabase, type StackDatabase, TestStack } from "@tandem/stack";
 
 export { TestStack };
@@ -18,6 +18,8 @@ export function e2eStack(options: {
   apiPort: number;
   /** Which task API serves the web app (default: the TypeScript one). */
   backend?: Backend;
+  /** Extra settings for the web app, over the ones below. */
+  web?: Env;
 }): TestStack {
   return new TestStack({
     ...options,
@@ -27,6 +29,7 @@ export function e2eStack(options: {
       // The suite signs up dozens of users from one IP within seconds; Better Auth's limiter
       // (3 sign-ups per 10 s) would turn that into 429s.
       AUTH_RATE_LIMIT: "off",
+      ...options.web,
     },
     api: {
       // Without skew tolerance an expired token really is refused, so the renewal test proves

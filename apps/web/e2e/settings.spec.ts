@@ -2,6 +2,8 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import {
   API_URL,
+  linkFrom,
+  mailbox,
   screenshot,
   expect,
   newUser,
@@ -57,7 +59,11 @@ test("changing the name shows it after a reload", async ({ page, user: _user }) 
   await expect(page.getByRole("navigation", { name: "Main" })).toContainText("Grace Hopper");
 });
 
-test("changing the email needs the current password", async ({ page, browser, user }) => {
+test("changing the email needs the current password and the link sent to the new address", async ({
+  page,
+  browser,
+  user,
+}) => {
   await page.goto("/settings");
   const form = section(page, "Change email");
   const newEmail = newUser().email;
@@ -75,8 +81,20 @@ test("changing the email needs the current password", async ({ page, browser, us
 
   await form.getByLabel("Current password", { exact: true }).fill(user.password);
   await form.getByRole("button", { name: "Change email" }).click();
-  await expect(form.getByRole("status")).toHaveText(`Your email is now ${newEmail}.`);
+  await expect(form.getByRole("status")).toContainText(`We've sent a confirmation link to ${newEmail}`);
+  // Nothing changes until the new address confirms.
+  await page.reload();
+  await expect(section(page, "Profile")).toContainText(user.email);
+
+  const confirmation = await mailbox().waitFor(newEmail, (m) => /confirm your new email/i.test(m.subject));
+  await page.goto(linkFrom(confirmation, "/api/auth/verify-email?"));
+  await expect(page.getByRole("heading", { name: "Email changed" })).toBeVisible();
+  await page.goto("/settings");
   await expect(section(page, "Profile")).toContainText(newEmail);
+  await expect(section(page, "Profile")).toContainText("Verified");
+  // The old address is told.
+  const notice = await mailbox().waitFor(user.email, (m) => /email was changed/i.test(m.subject));
+  expect(notice.text).toContain(newEmail);
 
   const fresh = await browser.newContext({ baseURL: WEB_URL() });
   const other = await fresh.newPage();
@@ -102,6 +120,7 @@ test("changing the password signs out other devices; the new password works", as
   await form.getByLabel("Confirm new password", { exact: true }).fill("a-brand-new-passphrase");
   await form.getByRole("button", { name: "Change password" }).click();
   await expect(form.getByRole("status")).toContainText("Your password is changed");
+  await mailbox().waitFor(user.email, (m) => /password was changed/i.test(m.subject));
 
   await expectSignedOut(laptop);
   await laptop.close();

@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "./env";
+import { RESET_TOKEN_COOKIE, RESET_TOKEN_MAX_AGE } from "./lib/reset-token";
 import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "./lib/security-headers";
 
 // A fast path only: a visitor without a session cookie is sent to sign-in before any rendering.
@@ -23,7 +24,21 @@ export function proxy(request: NextRequest) {
     apiUrl: e.NEXT_PUBLIC_API_URL,
     development: e.NODE_ENV === "development",
   });
-  if (PROTECTED.test(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+  const resetToken = pathname === "/reset-password" ? request.nextUrl.searchParams.get("token") : null;
+  if (resetToken !== null) {
+    // The reset link's token leaves the URL before the page loads anything: kept in an HttpOnly
+    // cookie for this one path, it can reach no Referer, history entry or script.
+    const url = request.nextUrl.clone();
+    url.search = "";
+    response = NextResponse.redirect(url, 303);
+    response.cookies.set(RESET_TOKEN_COOKIE, resetToken.slice(0, 256), {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: new URL(e.BETTER_AUTH_URL).protocol === "https:",
+      path: "/reset-password",
+      maxAge: RESET_TOKEN_MAX_AGE,
+    });
+  } else if (PROTECTED.test(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
     url.search = `?next=${encodeURIComponent(pathname + search)}`;

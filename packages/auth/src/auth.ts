@@ -1,6 +1,10 @@
 import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
+import { getIP } from "better-auth/api";
 import { jwt } from "better-auth/plugins";
+import { type AccountEmailContext, accountEmailOptions, type EmailConfig } from "./email/account-email.ts";
+import { accountEmailPlugin } from "./email/account-email.plugin.ts";
+import { emailChangeNotice } from "./email/notices.ts";
 import { sessionTokensStayInCookies, TOKEN_REVOCATION_PATHS } from "./session-tokens.ts";
 import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.ts";
 import { MIN_SECRET_LENGTH } from "./secret.ts";
@@ -49,6 +53,12 @@ export interface AuthConfig {
    * verifying. `npm run auth:rotate-key` retires the current key at once.
    */
   keyRotation?: { intervalSeconds?: number | null; graceSeconds?: number };
+  /**
+   * Email for password reset, verification, confirmed email changes and security notices
+   * (packages/auth/src/email). Absent: email is off (no reset, no verification, an email change
+   * applies at once).
+   */
+  email?: EmailConfig;
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -96,25 +106,42 @@ export function createAuthOptions(config: AuthConfig) {
   if (config.secret.length < MIN_SECRET_LENGTH) {
     throw new Error(`The auth secret must be at least ${MIN_SECRET_LENGTH} characters`);
   }
+  const ipAddressHeaders = (config.trustedIpHeaders ?? []).map((h) => h.toLowerCase());
+  const emailContext: AccountEmailContext | null =
+    config.email === undefined
+      ? null
+      : {
+          database: config.database,
+          baseURL: config.baseURL,
+          email: config.email,
+          clientAddress: (headers) => getIP(headers, { advanced: { ipAddress: { ipAddressHeaders } } }),
+        };
+  const emailOptions = accountEmailOptions(emailContext);
   return {
     ...schemaOptions(config.database),
+    ...emailOptions,
     appName: "Tandem",
     baseURL: config.baseURL,
     secret: config.secret,
     trustedOrigins: [config.baseURL, ...(config.trustedOrigins ?? [])],
-    plugins: [tandemJwt(config), sessionTokensStayInCookies()],
+    plugins: [
+      tandemJwt(config),
+      sessionTokensStayInCookies(),
+      ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
+    ],
     disabledPaths: TOKEN_REVOCATION_PATHS,
     // Account lockout and the security history (packages/auth/src/security).
     ...securityHooks({
       database: config.database,
       secret: config.secret,
       lockout: resolveLockout(config.lockout),
+      onEmailChanged: emailContext === null ? undefined : emailChangeNotice(emailContext),
     }),
     user: {
       // Reached only through the web app's server action, which checks the current password first
-      // (the web app's route handler refuses `/change-email` from browsers). No mail is sent, so the
-      // address changes at once, as sign-up accepts an address without verifying it.
-      changeEmail: { enabled: true, updateEmailWithoutVerification: true },
+      // (the web app's route handler refuses `/change-email` from browsers). With email on, the
+      // change waits for the link sent to the new address; with email off it applies at once.
+      ...emailOptions.user,
       deleteUser: { enabled: true },
     },
     // Secure (and `__Secure-`-prefixed) cookies whenever the public URL is https, whatever NODE_ENV
@@ -123,7 +150,7 @@ export function createAuthOptions(config: AuthConfig) {
       useSecureCookies: usesHttps(config.baseURL),
       // An empty list is kept as is (Better Auth falls back to `x-forwarded-for` only when the
       // option is unset); headers are lower-cased as the Fetch API's Headers compares them anyway.
-      ipAddress: { ipAddressHeaders: (config.trustedIpHeaders ?? []).map((h) => h.toLowerCase()) },
+      ipAddress: { ipAddressHeaders },
     },
     // Better Auth's own default is on in production only; Tandem wants it everywhere.
     rateLimit: {
@@ -132,7 +159,14 @@ export function createAuthOptions(config: AuthConfig) {
       // The public key set is what every API instance fetches, usually without a client-address
       // header, so all of them would share one bucket; a spray of unknown `kid`s could then starve
       // the APIs of keys. It is public and cheap (one small read), so it is not limited.
-      customRules: { "/jwks": false },
+      customRules: {
+        "/jwks": false,
+        // Mail on request: a few per client address (each address also has its own allowance,
+        // packages/auth/src/email/send-limits.ts).
+        "/request-password-reset": { window: 60, max: 5 },
+        "/send-verification-email": { window: 60, max: 5 },
+        "/reset-password": { window: 60, max: 10 },
+      },
     },
   } satisfies BetterAuthOptions;
 }

@@ -5,12 +5,15 @@ import type { BASE_ERROR_CODES } from "better-auth";
 
 /** Better Auth's codes that Tandem's clients map to their own messages (checked against its catalogue). */
 const BETTER_AUTH_CODES = {
+  EMAIL_NOT_VERIFIED: "EMAIL_NOT_VERIFIED",
   INVALID_EMAIL: "INVALID_EMAIL",
   INVALID_EMAIL_OR_PASSWORD: "INVALID_EMAIL_OR_PASSWORD",
   INVALID_PASSWORD: "INVALID_PASSWORD",
+  INVALID_TOKEN: "INVALID_TOKEN",
   PASSWORD_TOO_LONG: "PASSWORD_TOO_LONG",
   PASSWORD_TOO_SHORT: "PASSWORD_TOO_SHORT",
   SESSION_EXPIRED: "SESSION_EXPIRED",
+  TOKEN_EXPIRED: "TOKEN_EXPIRED",
   USER_ALREADY_EXISTS: "USER_ALREADY_EXISTS",
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
 } as const satisfies { [K in keyof typeof BASE_ERROR_CODES]?: K };
@@ -26,6 +29,14 @@ export const AUTH_ERROR_CODES = {
   ...BETTER_AUTH_CODES,
   ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
   TOO_MANY_PASSWORD_ATTEMPTS: "TOO_MANY_PASSWORD_ATTEMPTS",
+  /** 429: the per-address allowance of reset or verification emails is used up. */
+  TOO_MANY_EMAILS: "TOO_MANY_EMAILS",
+  /** 403 from `/token` while the account's email awaits verification (verification required). */
+  EMAIL_VERIFICATION_REQUIRED: "EMAIL_VERIFICATION_REQUIRED",
+  /** Better Auth's answer to a reset request when no mail can be sent (email turned off). */
+  RESET_PASSWORD_DISABLED: "RESET_PASSWORD_DISABLED",
+  /** An email-verification link that has been used already. */
+  LINK_ALREADY_USED: "LINK_ALREADY_USED",
 } as const;
 
 export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES;

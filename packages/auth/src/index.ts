@@ -6,6 +6,8 @@ export {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
 } from "./auth.ts";
 export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
+export type { EmailConfig } from "./email/account-email.ts";
+export { RESET_LINK_SECONDS, VERIFY_LINK_SECONDS } from "./email/account-email.ts";
 export { migrateDatabase } from "./migrate.ts";
 export {
   DEFAULT_KEY_GRACE_SECONDS,

@@ -79,7 +79,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
   it("migrates an empty database, and a second run changes nothing", async () => {
     const { database, drop } = await emptyDatabase(dialect);
     cleanups.push(drop);
-    expect(await pendingMigrations(database.db)).toEqual(["0001_create_task", "0002_security_events"]);
+    expect(await pendingMigrations(database.db)).toEqual(["0001_create_task", "0002_security_events", "0003_account_email_events"]);
     await migrateDatabase(database);
     expect(await pendingMigrations(database.db)).toEqual([]);
     await addUser(database.db, "u1");
@@ -89,7 +89,11 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
     expect(await pendingMigrations(database.db)).toEqual([]);
     expect(await database.db.selectFrom("task").select("title").execute()).toEqual([{ title: "survives" }]);
     const applied = await database.db.selectFrom("kysely_migration").select("name").execute();
-    expect(applied).toEqual([{ name: "0001_create_task" }, { name: "0002_security_events" }]);
+    expect(applied).toEqual([
+      { name: "0001_create_task" },
+      { name: "0002_security_events" },
+      { name: "0003_account_email_events" },
+    ]);
   });
 
   it("deletes a user's tasks with the user, and only theirs", async () => {

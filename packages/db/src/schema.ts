@@ -31,6 +31,16 @@ export const SECURITY_EVENT_TYPES = [
   "email_changed",
   "session_revoked",
   "sessions_revoked",
+  "sign_up",
+  "new_device_sign_in",
+  "password_reset_requested",
+  "password_reset",
+  "password_reset_failed",
+  "verification_sent",
+  "email_verified",
+  "email_verification_failed",
+  "email_change_requested",
+  "email_delivery_failed",
 ] as const;
 
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { createAuth, DEFAULT_AUDIENCE, type LockoutConfig, type TandemAuth } from "@tandem/auth";
+import { type AuthConfig, createAuth, DEFAULT_AUDIENCE, type LockoutConfig, type TandemAuth } from "@tandem/auth";
 import type { TandemDb } from "@tandem/db";
 
 export const SESSION_COOKIE = "better-auth.session_token";
@@ -20,6 +20,8 @@ export interface StartAuthServerOptions {
   trustedIpHeaders?: string[];
   /** Per-account lockout thresholds (AuthConfig.lockout; default 10 failures / 15 min / 15 min). */
   lockout?: LockoutConfig;
+  /** Email for the account flows (AuthConfig.email; default off). */
+  email?: AuthConfig["email"];
 }
 
 export interface TestUser {
@@ -100,6 +102,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     ...(options.trustedIpHeaders === undefined ? {} : { trustedIpHeaders: options.trustedIpHeaders }),
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
+    ...(options.email === undefined ? {} : { email: options.email }),
   });
   pending.auth = auth;
 

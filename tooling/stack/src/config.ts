@@ -22,6 +22,12 @@ export interface Stack {
   apiEnv: Env;
   /** The services to start, in order of the banner: the web app, then the API. */
   services: ServiceDefinition[];
+  /**
+   * The development mail catcher to run beside them (no SMTP_URL, email on, not production), or
+   * null; `email` says where mail goes, for the banner (never with credentials).
+   */
+  mailCatcher: { smtpPort: number; httpPort: number } | null;
+  email: string;
 }
 
 function port(source: Env, name: string, fallback: number): number {
@@ -76,6 +82,7 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
   const webUrl = httpUrl(source, "BETTER_AUTH_URL", `http://localhost:${webPort}`);
   const apiUrl = httpUrl(source, "NEXT_PUBLIC_API_URL", `http://localhost:${apiPort}`);
   const { secret, from } = authSecret(source);
+  const mail = mailSettings(source, [webPort, apiPort]);
 
   // `file:` paths are relative to the working directory; both children run elsewhere.
   let databaseUrl = source.DATABASE_URL || undefined;
@@ -89,6 +96,7 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
 
   const webEnv: Env = {
     ...shared,
+    ...mail.webEnv,
     ...webAppEnv({
       publicUrl: webUrl,
       secret,
@@ -132,5 +140,52 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
       readyTimeoutMs: 120_000,
     },
   ];
-  return { webPort, apiPort, webUrl, apiUrl, databaseUrl, secretSource: from, webEnv, apiEnv, services };
+  return {
+    webPort,
+    apiPort,
+    webUrl,
+    apiUrl,
+    databaseUrl,
+    secretSource: from,
+    webEnv,
+    apiEnv,
+    services,
+    mailCatcher: mail.catcher,
+    email: mail.description,
+  };
+}
+
+/**
+ * Where the web app's mail goes: the given SMTP_URL, nowhere (EMAIL=off), or — outside production
+ * — a mail catcher on loopback that the stack runs (MAIL_CATCHER_SMTP_PORT, MAILBOX_PORT).
+ */
+function mailSettings(
+  source: Env,
+  taken: number[],
+): { catcher: Stack["mailCatcher"]; webEnv: Env; description: string } {
+  if (source.EMAIL === "off") return { catcher: null, webEnv: {}, description: "off (EMAIL=off)" };
+  if (source.SMTP_URL) {
+    let where = "SMTP (SMTP_URL)";
+    try {
+      const url = new URL(source.SMTP_URL);
+      where = `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ""}`;
+    } catch {
+      // The web app reports a malformed SMTP_URL itself.
+    }
+    return { catcher: null, webEnv: {}, description: where };
+  }
+  if (source.NODE_ENV === "production") {
+    return { catcher: null, webEnv: {}, description: "not configured (SMTP_URL)" };
+  }
+  const smtpPort = port(source, "MAIL_CATCHER_SMTP_PORT", 1025);
+  const httpPort = port(source, "MAILBOX_PORT", 8025);
+  const ports = [...taken, smtpPort, httpPort];
+  if (new Set(ports).size !== ports.length) {
+    throw new StackError("WEB_PORT, API_PORT, MAIL_CATCHER_SMTP_PORT and MAILBOX_PORT must all differ");
+  }
+  return {
+    catcher: { smtpPort, httpPort },
+    webEnv: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: source.MAIL_FROM || "Tandem <no-reply@localhost>" },
+    description: `mailbox http://localhost:${httpPort}`,
+  };
 }

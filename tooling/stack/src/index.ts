@@ -16,7 +16,16 @@ export {
 export type { Backend, Command, ServiceDefinition, TokenIssuer, WebAppSettings } from "./services.ts";
 export { resolveStack, StackError } from "./config.ts";
 export type { Stack } from "./config.ts";
-export { fail, loadDotEnv, migrate, requireFreePorts, runSupervised, supervise } from "./supervise.ts";
+export {
+  fail,
+  loadDotEnv,
+  mailLine,
+  migrate,
+  requireFreePorts,
+  runSupervised,
+  startMailCatcher,
+  supervise,
+} from "./supervise.ts";
 export { apiBuildReason, buildApi, buildApiIfStale, buildWeb, webBuildReason } from "./build.ts";
 export { backendUnavailable, chooseBackends, startBackend } from "./backends.ts";
 export type { BackendChoice, BackendOptions, RunningBackend } from "./backends.ts";
@@ -24,3 +33,7 @@ export { createStackDatabase } from "./stack-database.ts";
 export type { StackDatabase, StackDatabaseOptions, StackDialect } from "./stack-database.ts";
 export { StackService, TestStack } from "./test-stack.ts";
 export type { TestStackOptions } from "./test-stack.ts";
+export { extractLinks, MailCatcher } from "./mail-catcher.ts";
+export type { CaughtMessage } from "./mail-catcher.ts";
+export { mailbox } from "./mailbox-client.ts";
+export type { MailboxClient } from "./mailbox-client.ts";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { migrateDatabase } from "@tandem/auth";
 import { createDb } from "@tandem/db";
 import { type Stack, StackError } from "./config.ts";
+import { MailCatcher } from "./mail-catcher.ts";
 import { ROOT } from "./paths.ts";
 import { isPortFree, type Service, startService, waitForHttp } from "./processes.ts";
 import type { ServiceDefinition } from "./services.ts";
@@ -17,10 +18,18 @@ export function loadDotEnv(): void {
 
 /** Refuses early, in one line, when a port is taken (instead of a stack trace from a child). */
 export async function requireFreePorts(stack: Stack): Promise<void> {
-  for (const [name, value, variable] of [
+  const catcher = stack.mailCatcher;
+  const ports: [string, number, string][] = [
     ["web", stack.webPort, "WEB_PORT"],
     ["API", stack.apiPort, "API_PORT"],
-  ] as const) {
+    ...(catcher === null
+      ? []
+      : ([
+          ["mail catcher", catcher.smtpPort, "MAIL_CATCHER_SMTP_PORT"],
+          ["mailbox", catcher.httpPort, "MAILBOX_PORT"],
+        ] as [string, number, string][])),
+  ];
+  for (const [name, value, variable] of ports) {
     if (!(await isPortFree(value))) {
       throw new StackError(
         `Port ${value} (${name}) is already in use: stop whatever uses it, or set ${variable}`,
@@ -140,4 +149,17 @@ export async function runSupervised(definitions: ServiceDefinition[]): Promise<v
     console.error(`Tandem: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
   }
+}
+
+/** The stack's development mail catcher, when it has one (see resolveStack). */
+export async function startMailCatcher(stack: Stack): Promise<MailCatcher | null> {
+  if (stack.mailCatcher === null) return null;
+  return MailCatcher.start({ smtpPort: stack.mailCatcher.smtpPort, httpPort: stack.mailCatcher.httpPort });
+}
+
+/** The banner's line about email. */
+export function mailLine(stack: Stack): string {
+  return stack.mailCatcher === null
+    ? `  Email    ${stack.email}`
+    : `  Mailbox  http://localhost:${stack.mailCatcher.httpPort}   (development mail catcher: every email the app sends lands here)`;
 }

@@ -5,6 +5,7 @@
 // and secret (two web instances behind one limiter, an API with other settings), and stop and
 // restart any of them on the same port (an outage).
 import { randomBytes } from "node:crypto";
+import { MailCatcher } from "./mail-catcher.ts";
 import { type Env, freePort, LineBuffer, type Service, startService, waitForHttp } from "./processes.ts";
 import { apiAuthEnv, apiCommand, type Backend, baseEnv, webAppEnv, webCommand } from "./services.ts";
 
@@ -82,6 +83,11 @@ export interface TestStackOptions {
   backend?: Backend;
   /** `inherit` (default) prints the services' output prefixed; `buffer` keeps it for `logs()`. */
   output?: "inherit" | "buffer";
+  /**
+   * A mail catcher the web app sends to (default true): `stack.mail`. False runs the web app with
+   * EMAIL=off instead.
+   */
+  mail?: boolean;
 }
 
 /** A web app and an API wired to each other, as `npm start` wires them, with test settings. */
@@ -95,6 +101,7 @@ export class TestStack {
   readonly #options: TestStackOptions;
   readonly #services: StackService[] = [];
   readonly #output: LineBuffer | undefined;
+  #mail: MailCatcher | undefined;
 
   constructor(options: TestStackOptions & { webPort: number; apiPort: number }) {
     this.#options = options;
@@ -132,12 +139,28 @@ export class TestStack {
     return this.#options.publicUrl ?? this.web.url;
   }
 
+  /** The mail catcher the web app sends to (started with the stack). */
+  get mail(): MailCatcher {
+    if (this.#mail === undefined) {
+      throw new Error(
+        this.#options.mail === false ? "this stack runs with EMAIL=off (mail: false)" : "the stack is not started",
+      );
+    }
+    return this.#mail;
+  }
+
+  #mailEnv(): Env {
+    if (this.#options.mail === false) return { EMAIL: "off" };
+    return { SMTP_URL: this.mail.smtpUrl, MAIL_FROM: "Tandem <no-reply@tandem.test>" };
+  }
+
   // Every web instance serves the same public URL (as behind a load balancer): one issuer, one
   // trusted origin.
   #webEnv(overrides: Env): Env {
     return {
       ...baseEnv(),
       DATABASE_URL: this.databaseUrl,
+      ...this.#mailEnv(),
       ...webAppEnv({
         publicUrl: this.publicUrl,
         secret: this.secret,
@@ -185,6 +208,7 @@ export class TestStack {
   }
 
   async start(): Promise<void> {
+    if (this.#options.mail !== false) this.#mail ??= await MailCatcher.start();
     await Promise.all([this.web.start(), this.api.start()]);
   }
 
@@ -197,6 +221,8 @@ export class TestStack {
   /** Stops every instance (see StackService.stop for `graceMs`). */
   async stop(graceMs?: number): Promise<void> {
     await Promise.all(this.#services.map((service) => service.stop(graceMs)));
+    await this.#mail?.stop();
+    this.#mail = undefined;
   }
 
   /** Output of every instance so far (with `output: "buffer"`), each line prefixed `[web] `, `[api:x] `…. */

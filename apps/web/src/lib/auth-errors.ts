@@ -8,7 +8,7 @@ export interface AuthFailure {
 }
 
 /** Where the failure happened: the sign-in and sign-up forms, or a settings form. */
-export type FailureContext = "sign-in" | "sign-up" | "settings";
+export type FailureContext = "sign-in" | "sign-up" | "settings" | "reset";
 
 interface Messages {
   unreachable: string;
@@ -34,7 +34,12 @@ const SIGN_IN_OR_UP: Messages["byCode"] = {
   [CODES.PASSWORD_TOO_SHORT]: "Your password is too short: use at least 8 characters.",
   [CODES.PASSWORD_TOO_LONG]: "Your password is too long: use at most 128 characters.",
   [CODES.INVALID_EMAIL]: "Enter a valid email address.",
+  [CODES.EMAIL_NOT_VERIFIED]:
+    "Verify your email address first: open the link we sent you, or send a new one below.",
+  [CODES.TOO_MANY_EMAILS]: "We've sent several emails to this address already. Please try again in an hour.",
 };
+
+const LINK_UNUSABLE = "This reset link has expired or has already been used. Ask for a new one below.";
 
 const AUTH_UNREACHABLE = "We can't reach the sign-in service right now. Check your connection and try again.";
 const AUTH_TOO_MANY = "Too many attempts. Please wait a few seconds and try again.";
@@ -52,6 +57,21 @@ const MESSAGES: Record<FailureContext, Messages> = {
     byCode: SIGN_IN_OR_UP,
     otherwise: "We couldn't create your account. Please check your details.",
   },
+  reset: {
+    unreachable: "We can't reach the server right now. Check your connection and try again.",
+    tooManyAttempts: "Too many requests. Please wait a minute and try again.",
+    byCode: {
+      [CODES.TOO_MANY_EMAILS]: "We've sent several reset emails to this address already. Please try again in an hour.",
+      [CODES.RESET_PASSWORD_DISABLED]:
+        "Password reset by email isn't available on this server. Please contact its administrator.",
+      [CODES.INVALID_EMAIL]: "Enter a valid email address.",
+      [CODES.INVALID_TOKEN]: LINK_UNUSABLE,
+      [CODES.TOKEN_EXPIRED]: LINK_UNUSABLE,
+      [CODES.PASSWORD_TOO_SHORT]: "The new password is too short: use at least 8 characters.",
+      [CODES.PASSWORD_TOO_LONG]: "The new password is too long: use at most 128 characters.",
+    },
+    otherwise: "We couldn't do that. Please check what you entered and try again.",
+  },
   settings: {
     unreachable: "We can't reach the server right now. Check your connection and try again.",
     tooManyAttempts: "Too many attempts. Please wait a little and try again.",
@@ -61,6 +81,7 @@ const MESSAGES: Record<FailureContext, Messages> = {
       [CODES.PASSWORD_TOO_SHORT]: "The new password is too short: use at least 8 characters.",
       [CODES.PASSWORD_TOO_LONG]: "The password is too long: use at most 128 characters.",
       [CODES.SESSION_EXPIRED]: SESSION_ENDED,
+      [CODES.TOO_MANY_EMAILS]: "We've sent several emails to this address already. Please try again in an hour.",
     },
     unauthorized: SESSION_ENDED,
   },

@@ -1,6 +1,7 @@
 import "server-only";
 import { createAuth, type TandemAuth } from "@tandem/auth";
 import { createDb, type TandemDb } from "@tandem/db";
+import { createSmtpMailer } from "@tandem/mail";
 import { env } from "../env";
 
 let instance: TandemAuth | undefined;
@@ -30,7 +31,30 @@ export function getAuth(): TandemAuth {
       rateLimit: e.AUTH_RATE_LIMIT === "on",
       trustedIpHeaders: e.CLIENT_ADDRESS_HEADERS,
       keyRotation: { intervalSeconds: e.AUTH_KEY_ROTATION_SECONDS, graceSeconds: e.AUTH_KEY_GRACE_SECONDS },
+      ...(e.EMAIL_SETTING.on
+        ? {
+            email: {
+              mailer: createSmtpMailer({
+                url: e.EMAIL_SETTING.smtpUrl,
+                from: e.EMAIL_SETTING.from,
+                timeoutMs: e.MAIL_TIMEOUT_MS,
+              }),
+              requireVerification: e.EMAIL_SETTING.requireVerification,
+            },
+          }
+        : {}),
     });
   }
   return instance;
+}
+
+/** Whether this server sends email (reset, verification, notices): pages offer those flows only then. */
+export function emailEnabled(): boolean {
+  return env().EMAIL_SETTING.on;
+}
+
+/** Whether sign-in and API tokens wait for a verified address (AUTH_REQUIRE_EMAIL_VERIFICATION). */
+export function emailVerificationRequired(): boolean {
+  const setting = env().EMAIL_SETTING;
+  return setting.on && setting.requireVerification;
 }

@@ -1,6 +1,8 @@
 import type { TandemDb } from "@tandem/db";
 import type { BetterAuthOptions, GenericEndpointContext } from "better-auth";
 import { APIError, createAuthMiddleware, getIP, getSessionFromCtx, isAPIError } from "better-auth/api";
+import type { ChangedAccount } from "../email/notices.ts";
+import { verificationClaims } from "../email/account-email.ts";
 import { AUTH_ERROR_CODES } from "../error-codes.ts";
 import { type NewSecurityEvent, recordSecurityEvent } from "./events.ts";
 import {
@@ -57,6 +59,8 @@ interface SecurityHookOptions {
   database: TandemDb;
   secret: string;
   lockout: ResolvedLockout;
+  /** Called once an email change has been written, with the address it replaced. */
+  onEmailChanged?: ((account: ChangedAccount, oldEmail: string) => void) | undefined;
 }
 
 /** Where a request came from, as Better Auth resolves it (its trusted IP headers only). */
@@ -79,7 +83,7 @@ function signInEmail(body: unknown): string | undefined {
  * Better Auth `hooks` and `databaseHooks` for the account lockout and the security history.
  * Spread into the options; `databaseHooks` must be merged if another module adds some.
  */
-export function securityHooks({ database, secret, lockout }: SecurityHookOptions) {
+export function securityHooks({ database, secret, lockout, onEmailChanged }: SecurityHookOptions) {
   const { db } = database;
 
   // An event must never turn a completed action into an error: log the failure and go on.
@@ -149,6 +153,13 @@ export function securityHooks({ database, secret, lockout }: SecurityHookOptions
       return;
     }
 
+    if (ctx.path === "/sign-up/email" && !failed) {
+      // With verification required there is no session yet: the answer names the new user.
+      const created = ctx.context.newSession?.user.id ?? createdUserId(returned);
+      if (created !== undefined) await record(ctx, { userId: created, type: "sign_up", ...origin(ctx) });
+      return;
+    }
+
     const userId = ctx.context.session?.user.id;
     if (userId === undefined) return;
     if (ctx.path !== undefined && PASSWORD_REENTRY.has(ctx.path)) {
@@ -171,20 +182,38 @@ export function securityHooks({ database, secret, lockout }: SecurityHookOptions
   // Email changes are caught at the database, whichever route makes them (`/change-email`
   // directly, or `/verify-email` when a change awaits confirmation). The update's data is only
   // visible before it and the user's id only after it; the endpoint context links the two.
-  const emailChanging = new WeakSet<GenericEndpointContext>();
+  // The old address is the signed-in user's (a change without confirmation) or the one the
+  // confirmation link was issued for (`/verify-email`, possibly in a browser without a session).
+  const emailChanging = new WeakMap<GenericEndpointContext, string | null>();
   const databaseHooks = {
     user: {
       update: {
         before: async (data, context) => {
-          if (context !== null && typeof data.email === "string") emailChanging.add(context);
+          if (context === null || typeof data.email !== "string") return;
+          const token = typeof context.query?.token === "string" ? context.query.token : undefined;
+          const confirmed = context.path === "/verify-email" && token !== undefined;
+          const oldEmail = context.context.session?.user.email ?? (token ? verificationClaims(token).email : undefined);
+          emailChanging.set(context, oldEmail ?? null);
+          // Following the link sent to the new address proves it: the new address is verified.
+          if (confirmed) return { data: { ...data, emailVerified: true } };
         },
         after: async (user, context) => {
-          if (context === null || !emailChanging.delete(context)) return;
+          if (context === null || !emailChanging.has(context)) return;
+          const oldEmail = emailChanging.get(context);
+          emailChanging.delete(context);
           await record(context, { userId: user.id, type: "email_changed", ...origin(context) });
+          if (oldEmail && oldEmail.toLowerCase() !== user.email.toLowerCase()) onEmailChanged?.(user, oldEmail);
         },
       },
     },
   } satisfies BetterAuthOptions["databaseHooks"];
 
   return { hooks: { before, after }, databaseHooks };
+}
+
+function createdUserId(returned: unknown): string | undefined {
+  if (typeof returned !== "object" || returned === null || !("user" in returned)) return undefined;
+  const user: unknown = returned.user;
+  if (typeof user !== "object" || user === null || !("id" in user)) return undefined;
+  return typeof user.id === "string" ? user.id : undefined;
 }

@@ -1,6 +1,10 @@
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
+import { emailEnabled } from "@/lib/auth.server";
 import { requireSession } from "@/lib/session.server";
+import { VERIFY_BANNER_COOKIE } from "@/lib/verify-banner";
 import styles from "./app-shell.module.css";
+import { VerifyEmailBanner } from "./verify-email-banner";
 
 export const dynamic = "force-dynamic";
 
@@ -11,6 +15,8 @@ export const dynamic = "force-dynamic";
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await requireSession("/tasks");
+  const showVerifyBanner =
+    emailEnabled() && !session.user.emailVerified && (await cookies()).get(VERIFY_BANNER_COOKIE) === undefined;
   return (
     <>
       <header className={styles.header}>
@@ -27,6 +33,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </nav>
       </header>
+      {showVerifyBanner ? <VerifyEmailBanner email={session.user.email} /> : null}
       {children}
     </>
   );

@@ -1,9 +1,11 @@
 "use server";
 
 import { isAPIError } from "better-auth/api";
-import { headers } from "next/headers";
-import { getAuth } from "@/lib/auth.server";
+import { cookies, headers } from "next/headers";
+import { emailEnabled, getAuth, getDatabase } from "@/lib/auth.server";
+import { revalidatePath } from "next/cache";
 import { type AuthFailure, authErrorMessage } from "@/lib/auth-errors";
+import { VERIFY_BANNER_COOKIE } from "@/lib/verify-banner";
 
 export type ActionResult = { ok: true; message?: string } | { ok: false; error: string };
 
@@ -46,13 +48,29 @@ export async function changeEmail(newEmail: unknown, currentPassword: unknown): 
     return failure(error, "We couldn't check your password. Please try again.");
   }
 
+  // Better Auth answers success without doing anything when the address is taken (so as not to
+  // reveal it); sign-up already tells, so say so rather than promise a mail that never comes.
+  const taken = await getDatabase()
+    .db.selectFrom("user")
+    .select("id")
+    .where("email", "=", email)
+    .executeTakeFirst();
+  if (taken !== undefined) {
+    return { ok: false, error: "An account with this email already exists. Use another email." };
+  }
   try {
     await auth.api.changeEmail({ headers: requestHeaders, body: { newEmail: email } });
   } catch (error) {
     return failure(error, "We couldn't change your email. Please check the address.");
   }
-  // Better Auth answers success without changing anything when the address is taken (so as not
-  // to reveal it); sign-up already tells, so say so rather than claim a change that didn't happen.
+  if (emailEnabled()) {
+    return {
+      ok: true,
+      message:
+        `We've sent a confirmation link to ${email}. Your email changes when you open it ` +
+        `(within 24 hours); until then it stays ${session.user.email}.`,
+    };
+  }
   const after = await auth.api.getSession({ headers: requestHeaders });
   if (after?.user.email !== email) {
     return { ok: false, error: "An account with this email already exists. Use another email." };
@@ -93,4 +111,33 @@ export async function revokeOtherSessions(): Promise<ActionResult> {
   } catch (error) {
     return failure(error, "We couldn't sign out your other devices. Please try again.");
   }
+}
+
+/** Sends a new verification link to the signed-in user's address. */
+export async function resendVerification(): Promise<ActionResult> {
+  const auth = getAuth();
+  const requestHeaders = await headers();
+  try {
+    const session = await auth.api.getSession({ headers: requestHeaders });
+    if (!session) return SIGNED_OUT;
+    if (session.user.emailVerified) return { ok: true, message: "Your email is already verified." };
+    await auth.api.sendVerificationEmail({ headers: requestHeaders, body: { email: session.user.email } });
+    return {
+      ok: true,
+      message: `We've sent a new verification link to ${session.user.email}. It works for 24 hours.`,
+    };
+  } catch (error) {
+    return failure(error, "We couldn't send the verification email. Please try again in a moment.");
+  }
+}
+
+/** The verification banner's "Dismiss": remembered in this browser for 30 days. */
+export async function dismissVerificationBanner(): Promise<void> {
+  (await cookies()).set(VERIFY_BANNER_COOKIE, "dismissed", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 30 * 24 * 3600,
+  });
+  revalidatePath("/", "layout");
 }

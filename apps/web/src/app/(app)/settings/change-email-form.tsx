@@ -22,7 +22,7 @@ export function ChangeEmailForm() {
       setEmail("");
       setPassword("");
       router.refresh();
-      return succeeded(result.message ?? "Your email is changed.");
+      return succeeded(result.message ?? "Done.");
     });
   }
 

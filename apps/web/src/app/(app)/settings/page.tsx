@@ -1,17 +1,18 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { listSecurityEvents } from "@tandem/auth";
-import { getAuth, getDatabase } from "@/lib/auth.server";
+import { emailEnabled, getAuth, getDatabase } from "@/lib/auth.server";
 import { requireSession } from "@/lib/session.server";
 import { ChangeEmailForm } from "./change-email-form";
 import { ChangePasswordForm } from "./change-password-form";
 import { DeleteAccountForm } from "./delete-account-form";
 import { ProfileForm } from "./profile-form";
+import { ResendVerificationButton } from "./resend-verification-button";
 import { type SessionView, SessionsList } from "./sessions-list";
 import styles from "./settings.module.css";
 import { SecurityHistory } from "./security-history";
 import { SignOutButton } from "./sign-out-button";
-import { describeDevice } from "./user-agent";
+import { describeDevice } from "@tandem/auth/device";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -44,6 +45,7 @@ export default async function SettingsPage() {
     activeSessions(session.id),
     listSecurityEvents(getDatabase().db, user.id, 20),
   ]);
+  const emailOn = emailEnabled();
   return (
     <main className="container">
       <h1>Settings</h1>
@@ -52,13 +54,25 @@ export default async function SettingsPage() {
           <h2 id="profile-heading">Profile</h2>
           <dl className={styles.details}>
             <dt>Email</dt>
-            <dd>{user.email}</dd>
+            <dd>
+              {user.email}{" "}
+              <span className={user.emailVerified ? styles.verified : styles.unverified}>
+                {user.emailVerified ? "Verified" : "Not verified"}
+              </span>
+            </dd>
           </dl>
+          {emailOn && !user.emailVerified ? <ResendVerificationButton /> : null}
           <ProfileForm name={user.name} />
         </section>
 
         <section className="card" aria-labelledby="email-heading">
           <h2 id="email-heading">Change email</h2>
+          {emailOn ? (
+            <p className={styles.intro}>
+              We'll send a confirmation link to the new address; the change takes effect when you open it, and
+              we'll tell your current address.
+            </p>
+          ) : null}
           <ChangeEmailForm />
         </section>
 

@@ -1,6 +1,6 @@
 import type { SecurityEvent, SecurityEventType } from "@tandem/auth";
 import styles from "./settings.module.css";
-import { describeDevice } from "./user-agent";
+import { describeDevice } from "@tandem/auth/device";
 
 const LABELS: Record<SecurityEventType, string> = {
   sign_in: "Signed in",
@@ -10,6 +10,16 @@ const LABELS: Record<SecurityEventType, string> = {
   email_changed: "Email changed",
   session_revoked: "A device was signed out",
   sessions_revoked: "Other devices were signed out",
+  sign_up: "Account created",
+  new_device_sign_in: "Signed in from a new device (we emailed you)",
+  password_reset_requested: "Password reset link requested",
+  password_reset: "Password reset with an emailed link",
+  password_reset_failed: "Password reset failed (link expired)",
+  verification_sent: "Verification email sent",
+  email_verified: "Email address verified",
+  email_verification_failed: "Email verification link refused",
+  email_change_requested: "Email change requested (confirmation sent to the new address)",
+  email_delivery_failed: "An email to you could not be sent",
 };
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });

@@ -11,6 +11,11 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   const next = safeNext(typeof params.next === "string" ? params.next : null);
-  const sessionEnded = params.reason === "session-ended";
-  return <SignInForm next={next} sessionEnded={sessionEnded} />;
+  const notice =
+    params.reason === "session-ended"
+      ? "Your session has ended — please sign in again"
+      : params.reason === "password-reset"
+        ? "Your password has been reset and every device signed out. Sign in with your new password."
+        : null;
+  return <SignInForm next={next} notice={notice} />;
 }

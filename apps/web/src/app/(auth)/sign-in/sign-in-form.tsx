@@ -2,17 +2,30 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { Field } from "@/components/field";
-import { failed, FormStatus } from "@/components/form-status";
+import { failed, FormStatus, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
 
-export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded: boolean }) {
+export function SignInForm({ next, notice }: { next: string; notice: string | null }) {
   const { status, pending, submit } = useSubmission("sign-in");
+  const resend = useSubmission("sign-in");
+  // Set when sign-in was refused because the address awaits verification (AUTH_REQUIRE_EMAIL_VERIFICATION).
+  const [unverifiedEmail, setUnverifiedEmail] = useState<string | null>(null);
   const router = useRouter();
+
+  async function resendVerification() {
+    if (unverifiedEmail === null) return;
+    const email = unverifiedEmail;
+    await resend.submit(async () => {
+      const { error } = await authClient.sendVerificationEmail({ email });
+      if (error) return failed(authErrorMessage(error, "sign-in"));
+      return succeeded(`We've sent a new verification link to ${email}. It works for 24 hours.`);
+    });
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -22,6 +35,7 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
     const password = String(data.get("password") ?? "");
     await submit(async () => {
       const { error } = await authClient.signIn.email({ email: email.trim(), password });
+      setUnverifiedEmail(error?.code === "EMAIL_NOT_VERIFIED" ? email.trim() : null);
       if (error) return failed(authErrorMessage(error, "sign-in"));
       // `next` is already checked to be same-origin.
       router.replace(next);
@@ -33,12 +47,20 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
   return (
     <form method="post" onSubmit={onSubmit} noValidate>
       <h1>Sign in</h1>
-      {sessionEnded && !status ? (
+      {notice !== null && !status ? (
         <p className="alert alert-warning" role="status">
-          Your session has ended — please sign in again
+          {notice}
         </p>
       ) : null}
       <FormStatus status={status} />
+      {unverifiedEmail !== null ? (
+        <div>
+          <FormStatus status={resend.status} />
+          <button type="button" onClick={resendVerification} disabled={resend.pending}>
+            {resend.pending ? "Sending…" : "Resend verification email"}
+          </button>
+        </div>
+      ) : null}
       <Field id="email" name="email" type="email" label="Email" autoComplete="email" required />
       <Field
         id="password"
@@ -48,6 +70,9 @@ export function SignInForm({ next, sessionEnded }: { next: string; sessionEnded:
         autoComplete="current-password"
         required
       />
+      <p className={styles.forgot}>
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
       <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

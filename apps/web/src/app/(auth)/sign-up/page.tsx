@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { emailVerificationRequired } from "@/lib/auth.server";
 import { safeNext } from "@/lib/safe-next";
 import { SignUpForm } from "./sign-up-form";
 
 export const metadata: Metadata = { title: "Create your account" };
+export const dynamic = "force-dynamic";
 
 export default async function SignUpPage({
   searchParams,
@@ -10,5 +12,10 @@ export default async function SignUpPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  return <SignUpForm next={safeNext(typeof params.next === "string" ? params.next : null)} />;
+  return (
+    <SignUpForm
+      next={safeNext(typeof params.next === "string" ? params.next : null)}
+      verificationRequired={emailVerificationRequired()}
+    />
+  );
 }

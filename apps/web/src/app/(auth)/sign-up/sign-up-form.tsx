@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { Field } from "@/components/field";
-import { failed, FormStatus } from "@/components/form-status";
+import { failed, FormStatus, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
 import { useSubmission } from "@/lib/use-submission";
@@ -12,7 +12,7 @@ import styles from "../auth.module.css";
 
 const MIN_PASSWORD = 8;
 
-export function SignUpForm({ next }: { next: string }) {
+export function SignUpForm({ next, verificationRequired }: { next: string; verificationRequired: boolean }) {
   const { status, pending, submit, refuse } = useSubmission("sign-up");
   const router = useRouter();
 
@@ -46,6 +46,13 @@ export function SignUpForm({ next }: { next: string }) {
     await submit(async () => {
       const { error } = await authClient.signUp.email({ name: name.trim(), email: email.trim(), password });
       if (error) return failed(authErrorMessage(error, "sign-up"));
+      // No session until the address is verified: the link in the email signs the user in.
+      if (verificationRequired) {
+        return succeeded(
+          `Almost done: we've sent a link to ${email.trim()}. Open it within 24 hours to verify your ` +
+            "address and sign in.",
+        );
+      }
       // `next` is already checked to be same-origin.
       router.replace(next);
       router.refresh();

@@ -1,3 +1,5 @@
+// A rough, readable device label ("Chrome on Linux") for the settings page and the new-sign-in notice.
+// No runtime imports: the browser bundle imports this file (`@tandem/auth/device`).
 type Rule = readonly [pattern: RegExp, label: string];
 
 // Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari", Android says "Linux".

@@ -1,0 +1,1 @@
+export const VERIFY_BANNER_COOKIE = "tandem.verify-banner";

@@ -1,0 +1,18 @@
+// @tandem/mail: email for the account flows: one template per message (text and HTML from one
+// definition) and delivery over SMTP with nodemailer, in the background with a deadline.
+export { compose, escapeHtml } from "./compose.ts";
+export { deliverInBackground, deliverNow, maskAddress } from "./deliver.ts";
+export type { MailLog } from "./deliver.ts";
+export { createSmtpMailer, MailDeliveryError, parseMailFrom, parseSmtpUrl } from "./smtp.ts";
+export type { Mailer, MailMessage, SmtpUrl } from "./smtp.ts";
+export {
+  confirmEmailChange,
+  emailChanged,
+  formatWhen,
+  newSignIn,
+  passwordChanged,
+  passwordReset,
+  resetPassword,
+  verifyEmail,
+} from "./templates.ts";
+export type { Rendered, TemplateName } from "./templates.ts";

@@ -8,6 +8,7 @@ import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
 import { parseTrustProxy, SOCKET_STAMP_ENV, stampClientAddress } from "./src/lib/client-address.ts";
+import { EmailConfigError, resolveEmailSetting } from "./src/lib/email-setting.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,6 +28,15 @@ if (trustProxy === null) {
 const dev = mode === "dev";
 // As `next start` and `next dev` do; the variable is typed read-only by Next.
 Object.assign(process.env, { NODE_ENV: dev ? "development" : "production", [SOCKET_STAMP_ENV]: "1" });
+// Checked before Next.js starts (the rest of the configuration is checked on the first request):
+// a production server that cannot send reset or verification mail must not come up at all.
+try {
+  resolveEmailSetting({ ...process.env });
+} catch (error) {
+  if (!(error instanceof EmailConfigError)) throw error;
+  console.error(`Tandem web: invalid configuration\n  - ${error.message}`);
+  process.exit(1);
+}
 
 const app = next({
   dev,

@@ -3,8 +3,13 @@
 // answer; limits per client address and per address; links never follow a forged Host; tokens
 // never reach a log; a reset reaches the API within the revocation bound; required verification
 // keeps API tokens from unverified accounts.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "kysely";
+import { baseEnv, type Env, freePort, webCommand } from "@tandem/stack";
 import { describe, expect } from "vitest";
 import { attack } from "./lib/attack.ts";
 import { mailTo, newPassword, requestReset, resetPassword, resetToken, unknownEmail } from "./lib/mail.ts";
@@ -26,13 +31,52 @@ async function signInStatus(s: SecurityStack, email: string, password: string): 
 /** A raw request with headers fetch will not forge (Host). */
 function rawPost(url: string, headers: Record<string, string>, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** Starts the production web server with `env` until it exits or listens (then stops it). */
+async function startWebOnce(env: Env): Promise<{ code: number | "listening"; output: string }> {
+  const port = await freePort();
+  const { command, args, cwd } = webCommand("start", port);
+  const child = spawn(command, args, {
+    cwd,
+    env: {
+      ...baseEnv(),
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
+      BETTER_AUTH_URL: `http://localhost:${port}`,
+      // Never opened: the server checks its configuration before it serves anything.
+      DATABASE_URL: `file:${join(tmpdir(), `tandem-config-${port}.db`)}`,
+      ...env,
+    },
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | "listening">((resolve) => {
+    child.on("exit", (exit) => resolve(exit ?? 1));
+    const poll = setInterval(() => {
+      if (/listening on port/i.test(output)) {
+        clearInterval(poll);
+        resolve("listening");
+      }
+    }, 50);
+    child.on("exit", () => clearInterval(poll));
+  });
+  if (child.exitCode === null) {
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+  return { code, output };
 }
 
 describe.each(dialects())("14. password reset over email (%s)", (dialect) => {
@@ -108,7 +152,11 @@ describe.each(dialects())("14. password reset over email (%s)", (dialect) => {
       expect(known.ms).toBeGreaterThanOrEqual(FLOOR_MS - 5);
       expect(unknown.ms).toBeGreaterThanOrEqual(FLOOR_MS - 5);
       await mailTo(s(), user.email, /reset your tandem password/i);
-      expect(s().stack.mail.messages().some((m) => m.to.some((to) => to.includes(nobody)))).toBe(false);
+      expect(
+        s()
+          .stack.mail.messages()
+          .some((m) => m.to.some((to) => to.includes(nobody))),
+      ).toBe(false);
     },
   );
 
@@ -173,7 +221,9 @@ describe.each(dialects())("14. password reset over email (%s)", (dialect) => {
       expect((await resetPassword(s(), token, newPassword())).status).toBe(200);
       expect((await resetPassword(s(), token, newPassword())).status).toBe(400);
       expect((await resetPassword(s(), `${token}x`, newPassword())).status).toBe(400);
-      const leaks = s().logs().filter((line) => line.includes(token));
+      const leaks = s()
+        .logs()
+        .filter((line) => line.includes(token));
       expect(leaks).toEqual([]);
     },
   );
@@ -194,11 +244,24 @@ describe.each(dialects())("14. mail delivery failing (%s)", (dialect) => {
       const token = rows[0]?.identifier.slice("reset-password:".length) ?? "";
       expect(token).not.toBe("");
       const deadline = Date.now() + 10_000;
-      while (!s().logs().some((line) => /reset-password.*not sent/i.test(line)) && Date.now() < deadline) {
+      while (
+        !s()
+          .logs()
+          .some((line) => /reset-password.*not sent/i.test(line)) &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(s().logs().some((line) => /reset-password.*not sent/i.test(line))).toBe(true);
-      expect(s().logs().filter((line) => line.includes(token))).toEqual([]);
+      expect(
+        s()
+          .logs()
+          .some((line) => /reset-password.*not sent/i.test(line)),
+      ).toBe(true);
+      expect(
+        s()
+          .logs()
+          .filter((line) => line.includes(token)),
+      ).toEqual([]);
       expect(await signInStatus(s(), user.email, user.password)).toBe(200);
     },
   );
@@ -267,6 +330,25 @@ describe.each(dialects())("14. verification required (%s)", (dialect) => {
       const reused = await s().web(`${path.pathname}${path.search}`, { origin: null, ip: newIp() });
       expect(reused.status).toBe(302);
       expect(reused.headers.get("location")).toMatch(/error=LINK_ALREADY_USED/);
+    },
+  );
+});
+
+describe("14. email configuration", () => {
+  attack(
+    "start the web app in production without SMTP_URL",
+    "it refuses to start with one clear line; with EMAIL=off it starts",
+    async () => {
+      const refused = await startWebOnce({});
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain("SMTP_URL is required in production");
+      expect(refused.output).not.toMatch(/\n\s+at /); // no stack trace
+      const bad = await startWebOnce({ SMTP_URL: "http://user:hunter2@mail.example.com" });
+      expect(bad.code).toBe(1);
+      expect(bad.output).toContain("SMTP_URL must start with smtp:// or smtps://");
+      expect(bad.output).not.toContain("hunter2");
+      const off = await startWebOnce({ EMAIL: "off" });
+      expect(off.code).toBe("listening");
     },
   );
 });

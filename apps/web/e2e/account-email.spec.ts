@@ -1,15 +1,6 @@
 // Account recovery over email (issue #14), end to end in Chromium with the real message read from
 // the stack's mail catcher: password reset, verification at sign-up, and the banner.
-import {
-  expect,
-  linkFrom,
-  mailbox,
-  newUser,
-  signInViaUi,
-  signUpViaUi,
-  test,
-  WEB_URL,
-} from "./fixtures";
+import { expect, linkFrom, mailbox, newUser, signInViaUi, signUpViaUi, test, WEB_URL } from "./fixtures";
 
 test("forgot password → mail → reset → other sessions end → sign in with the new password", async ({
   page,
@@ -72,7 +63,9 @@ test("sign up → banner and 'Not verified' → the mailed link verifies the add
   const profile = page.getByRole("region", { name: "Profile", exact: true });
   await expect(profile).toContainText("Not verified");
   await profile.getByRole("button", { name: "Resend verification email" }).click();
-  await expect(profile.getByRole("status")).toContainText(`We've sent a new verification link to ${user.email}`);
+  await expect(profile.getByRole("status")).toContainText(
+    `We've sent a new verification link to ${user.email}`,
+  );
 
   const message = await mailbox().waitFor(user.email, (m) => /verify your email/i.test(m.subject));
   await page.goto(linkFrom(message, "/api/auth/verify-email?"));

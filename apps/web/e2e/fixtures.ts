@@ -5,7 +5,13 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
-import { type Backend, type CaughtMessage, type Env, freePort, mailbox as mailboxClient } from "@tandem/stack";
+import {
+  type Backend,
+  type CaughtMessage,
+  type Env,
+  freePort,
+  mailbox as mailboxClient,
+} from "@tandem/stack";
 import { createTestDatabase, e2eStack, type TestStack } from "./servers";
 
 export { expect };
@@ -32,7 +38,8 @@ export function linkFrom(message: CaughtMessage, pathPrefix: string): string {
     const url = new URL(link);
     return `${url.pathname}${url.search}`.startsWith(pathPrefix);
   });
-  if (found === undefined) throw new Error(`no ${pathPrefix} link in "${message.subject}": ${message.links.join(", ")}`);
+  if (found === undefined)
+    throw new Error(`no ${pathPrefix} link in "${message.subject}": ${message.links.join(", ")}`);
   return found;
 }
 

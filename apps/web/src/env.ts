@@ -7,9 +7,9 @@ import {
   resolveAuthSecret,
 } from "@tandem/auth";
 import { DEFAULT_SQLITE_PATH } from "@tandem/db";
-import { parseMailFrom, parseSmtpUrl } from "@tandem/mail";
 import * as z from "zod";
 import { clientAddressHeaders, parseTrustProxy, SOCKET_STAMP_ENV } from "./lib/client-address";
+import { EmailConfigError, type EmailSetting, resolveEmailSetting } from "./lib/email-setting";
 
 /** TRUST_PROXY: see parseTrustProxy. */
 const TrustProxySchema = z
@@ -69,32 +69,20 @@ const EnvSchema = z.object({
   NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8000"),
   /** Where the server reaches the API (server-side rendering); defaults to NEXT_PUBLIC_API_URL. */
   API_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** Email for reset, verification and notices: `smtp://` or `smtps://`, credentials in the URL. */
-  SMTP_URL: z
-    .string()
-    .optional()
-    .superRefine((raw, ctx) => {
-      if (raw === undefined || raw === "") return;
-      const parsed = parseSmtpUrl(raw);
-      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
-    }),
-  MAIL_FROM: z
-    .string()
-    .optional()
-    .superRefine((raw, ctx) => {
-      if (raw === undefined || raw === "") return;
-      const parsed = parseMailFrom(raw);
-      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
-    }),
+  /** Email for reset, verification and notices: see lib/email-setting.ts and docs/email.md. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
   /** `off` runs without email: no password reset, no verification, email changes apply at once. */
   EMAIL: z.enum(["on", "off"]).default("on"),
   AUTH_REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false"]).default("false"),
   /** How long one email may take to hand to the SMTP server (ms). */
-  MAIL_TIMEOUT_MS: z.string().regex(/^\d+$/, "MAIL_TIMEOUT_MS must be a whole number of milliseconds").transform(Number).pipe(z.number().min(100).max(120_000)).prefault("10000"),
+  MAIL_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, "MAIL_TIMEOUT_MS must be a whole number of milliseconds")
+    .transform(Number)
+    .pipe(z.number().min(100).max(120_000))
+    .prefault("10000"),
 });
-
-/** What the web app does about email, from SMTP_URL / EMAIL / NODE_ENV. */
-export type EmailSetting = { on: true; smtpUrl: string; from: string; requireVerification: boolean } | { on: false; reason: string };
 
 export type WebEnv = z.output<typeof EnvSchema> & {
   BETTER_AUTH_SECRET: string;
@@ -108,34 +96,13 @@ function invalid(line: string): Error {
   return new Error(`Tandem web: invalid configuration\n  - ${line}`);
 }
 
-/**
- * Email is on when SMTP_URL is set. Production without it refuses to start (password reset and
- * verification would silently do nothing) unless EMAIL=off says so; development without it (the
- * stack's mail catcher normally provides one) runs without email.
- */
 function emailSetting(env: z.output<typeof EnvSchema>): EmailSetting {
-  const required = env.AUTH_REQUIRE_EMAIL_VERIFICATION === "true";
-  if (env.EMAIL === "off") {
-    if (required) throw invalid("AUTH_REQUIRE_EMAIL_VERIFICATION=true needs email: unset EMAIL=off and set SMTP_URL");
-    return { on: false, reason: "EMAIL=off" };
+  try {
+    return resolveEmailSetting(env);
+  } catch (error) {
+    if (error instanceof EmailConfigError) throw invalid(error.message);
+    throw error;
   }
-  if (!env.SMTP_URL) {
-    if (env.NODE_ENV === "production") {
-      throw invalid(
-        "SMTP_URL is required in production (password reset and email verification send mail): set it to your " +
-          "provider's smtps://user:password@host:465 URL, or EMAIL=off to run without email",
-      );
-    }
-    if (required) throw invalid("AUTH_REQUIRE_EMAIL_VERIFICATION=true needs SMTP_URL");
-    return { on: false, reason: "SMTP_URL is not set" };
-  }
-  const host = new URL(env.BETTER_AUTH_URL).hostname;
-  return {
-    on: true,
-    smtpUrl: env.SMTP_URL,
-    from: env.MAIL_FROM || `Tandem <no-reply@${host.includes(".") ? host : `${host}.localdomain`}>`,
-    requireVerification: required,
-  };
 }
 
 /** Where the generated development secret is kept: beside the default SQLite file, git-ignored. */
@@ -187,7 +154,8 @@ export function env(): WebEnv {
 export function checkConfigurationOrExit(): void {
   try {
     const setting = env().EMAIL_SETTING;
-    if (!setting.on) console.warn(`Tandem web: email is off (${setting.reason}): no password reset, no verification`);
+    if (!setting.on)
+      console.warn(`Tandem web: email is off (${setting.reason}): no password reset, no verification`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

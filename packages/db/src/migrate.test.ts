@@ -79,7 +79,11 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
   it("migrates an empty database, and a second run changes nothing", async () => {
     const { database, drop } = await emptyDatabase(dialect);
     cleanups.push(drop);
-    expect(await pendingMigrations(database.db)).toEqual(["0001_create_task", "0002_security_events", "0003_account_email_events"]);
+    expect(await pendingMigrations(database.db)).toEqual([
+      "0001_create_task",
+      "0002_security_events",
+      "0003_account_email_events",
+    ]);
     await migrateDatabase(database);
     expect(await pendingMigrations(database.db)).toEqual([]);
     await addUser(database.db, "u1");

@@ -40,7 +40,9 @@ export interface Composed {
 }
 
 function textOf(blocks: Block[]): string {
-  const lines = blocks.map((block) => (block.kind === "action" ? `${block.label}: ${block.url}` : block.text));
+  const lines = blocks.map((block) =>
+    block.kind === "action" ? `${block.label}: ${block.url}` : block.text,
+  );
   return `${lines.join("\n\n")}\n\n— Tandem\n`;
 }
 

@@ -3,8 +3,10 @@
 export { compose, escapeHtml } from "./compose.ts";
 export { deliverInBackground, deliverNow, maskAddress } from "./deliver.ts";
 export type { MailLog } from "./deliver.ts";
-export { createSmtpMailer, MailDeliveryError, parseMailFrom, parseSmtpUrl } from "./smtp.ts";
-export type { Mailer, MailMessage, SmtpUrl } from "./smtp.ts";
+export { parseMailFrom, parseSmtpUrl } from "./config.ts";
+export type { SmtpUrl } from "./config.ts";
+export { createSmtpMailer, MailDeliveryError } from "./smtp.ts";
+export type { Mailer, MailMessage } from "./smtp.ts";
 export {
   confirmEmailChange,
   emailChanged,

@@ -48,24 +48,26 @@ export function verifyEmail(data: { name: string; url: string; expiresInHours: n
     template: "verify-email",
     ...compose("Verify your email for Tandem", [
       paragraph(hi(data.name)),
-      paragraph("Please confirm that this is your email address, so you can always get back into your account."),
+      paragraph(
+        "Please confirm that this is your email address, so you can always get back into your account.",
+      ),
       action("Verify email", data.url),
-      fineprint(`The link works once, within ${data.expiresInHours} hours. If you did not sign up for Tandem, ignore this email.`),
+      fineprint(
+        `The link works once, within ${data.expiresInHours} hours. If you did not sign up for Tandem, ignore this email.`,
+      ),
     ]),
   };
 }
 
-export function resetPassword(data: {
-  name: string;
-  url: string;
-  expiresInMinutes: number;
-}): Rendered {
+export function resetPassword(data: { name: string; url: string; expiresInMinutes: number }): Rendered {
   const validity = data.expiresInMinutes === 60 ? "1 hour" : `${data.expiresInMinutes} minutes`;
   return {
     template: "reset-password",
     ...compose("Reset your Tandem password", [
       paragraph(hi(data.name)),
-      paragraph("Someone asked to reset the password of your Tandem account. To choose a new one, open this link:"),
+      paragraph(
+        "Someone asked to reset the password of your Tandem account. To choose a new one, open this link:",
+      ),
       action("Reset password", data.url),
       fineprint(
         `The link works once and expires in ${validity}. Resetting signs out every device. ` +
@@ -158,7 +160,9 @@ export function newSignIn(data: {
         `Your Tandem account was signed in to from a device it had not been used on before: ${data.device}, ` +
           `from ${data.address}, on ${formatWhen(data.when)}.`,
       ),
-      paragraph("If this was you, there is nothing to do. You can see and end your sessions in your settings:"),
+      paragraph(
+        "If this was you, there is nothing to do. You can see and end your sessions in your settings:",
+      ),
       action("Review your sessions", data.settingsUrl),
       paragraph("If it wasn't you, reset your password now:"),
       action("Reset password", data.resetUrl),

@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { type AuthConfig, createAuth, DEFAULT_AUDIENCE, type LockoutConfig, type TandemAuth } from "@tandem/auth";
+import {
+  type AuthConfig,
+  createAuth,
+  DEFAULT_AUDIENCE,
+  type LockoutConfig,
+  type TandemAuth,
+} from "@tandem/auth";
 import type { TandemDb } from "@tandem/db";
 
 export const SESSION_COOKIE = "better-auth.session_token";

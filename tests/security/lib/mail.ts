@@ -16,7 +16,10 @@ export function mailTo(s: SecurityStack, to: string, subject: RegExp): Promise<C
 /** The one link in `message` that starts with `prefix`. */
 export function linkIn(message: CaughtMessage, prefix: string): URL {
   const found = message.links.filter((link) => link.startsWith(prefix));
-  expect(found, `one link starting with ${prefix} in "${message.subject}": ${message.links.join(", ")}`).toHaveLength(1);
+  expect(
+    found,
+    `one link starting with ${prefix} in "${message.subject}": ${message.links.join(", ")}`,
+  ).toHaveLength(1);
   return new URL(found[0] as string);
 }
 

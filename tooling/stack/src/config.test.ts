@@ -110,3 +110,47 @@ describe("apiAuthEnv", () => {
     });
   });
 });
+
+describe("resolveStack: where mail goes", () => {
+  it("runs a mail catcher by default and points the web app at it", () => {
+    const stack = resolveStack({ BETTER_AUTH_SECRET: secret }, "start");
+    expect(stack.mailCatcher).toEqual({ smtpPort: 1025, httpPort: 8025 });
+    expect(stack.webEnv).toMatchObject({
+      SMTP_URL: "smtp://127.0.0.1:1025",
+      MAIL_FROM: "Tandem <no-reply@localhost>",
+    });
+    expect(stack.email).toBe("mailbox http://localhost:8025");
+    expect(stack.apiEnv.SMTP_URL).toBeUndefined();
+  });
+
+  it("takes the catcher's ports from MAIL_CATCHER_SMTP_PORT and MAILBOX_PORT, all ports distinct", () => {
+    const stack = resolveStack(
+      { BETTER_AUTH_SECRET: secret, MAIL_CATCHER_SMTP_PORT: "2525", MAILBOX_PORT: "9025" },
+      "dev",
+    );
+    expect(stack.mailCatcher).toEqual({ smtpPort: 2525, httpPort: 9025 });
+    expect(stack.webEnv.SMTP_URL).toBe("smtp://127.0.0.1:2525");
+    expect(() => resolveStack({ BETTER_AUTH_SECRET: secret, MAILBOX_PORT: "3000" }, "dev")).toThrow(
+      StackError,
+    );
+    expect(() => resolveStack({ BETTER_AUTH_SECRET: secret, MAILBOX_PORT: "x" }, "dev")).toThrow(
+      /MAILBOX_PORT/,
+    );
+  });
+
+  it("runs no catcher with SMTP_URL (shown without credentials), with EMAIL=off, or in production", () => {
+    const given = resolveStack(
+      { BETTER_AUTH_SECRET: secret, SMTP_URL: "smtps://me:pw@smtp.example.com:465" },
+      "start",
+    );
+    expect(given.mailCatcher).toBeNull();
+    expect(given.webEnv.SMTP_URL).toBe("smtps://me:pw@smtp.example.com:465");
+    expect(given.email).toBe("smtps://smtp.example.com:465");
+    const off = resolveStack({ BETTER_AUTH_SECRET: secret, EMAIL: "off" }, "start");
+    expect(off.mailCatcher).toBeNull();
+    expect(off.webEnv.SMTP_URL).toBeUndefined();
+    const production = resolveStack({ BETTER_AUTH_SECRET: secret, NODE_ENV: "production" }, "start");
+    expect(production.mailCatcher).toBeNull();
+    expect(production.webEnv.SMTP_URL).toBeUndefined();
+  });
+});

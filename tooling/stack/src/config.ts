@@ -185,7 +185,10 @@ function mailSettings(
   }
   return {
     catcher: { smtpPort, httpPort },
-    webEnv: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: source.MAIL_FROM || "Tandem <no-reply@localhost>" },
+    webEnv: {
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: source.MAIL_FROM || "Tandem <no-reply@localhost>",
+    },
     description: `mailbox http://localhost:${httpPort}`,
   };
 }

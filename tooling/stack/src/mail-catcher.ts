@@ -27,7 +27,8 @@ const MAX_SIZE = 10 * 1024 * 1024;
 /** The links of a message: URLs in the text, then hrefs in the HTML, without duplicates. */
 export function extractLinks(text: string, html: string): string[] {
   const found = [
-    ...(text.match(/https?:\/\/[^\s<>"')\]]+/g) ?? []),
+    // A sentence's closing punctuation is not part of the link.
+    ...(text.match(/https?:\/\/[^\s<>"')\]]+/g) ?? []).map((url) => url.replace(/[.,;:!?]+$/, "")),
     ...[...html.matchAll(/href\s*=\s*"(https?:\/\/[^"]+)"/gi)].map((m) =>
       (m[1] ?? "").replaceAll("&amp;", "&"),
     ),
@@ -81,7 +82,9 @@ export class MailCatcher {
    * @example
    * const catcher = await MailCatcher.start({ smtpPort: 1025, httpPort: 8025 });
    */
-  static async start(options: { smtpPort?: number; httpPort?: number; host?: string } = {}): Promise<MailCatcher> {
+  static async start(
+    options: { smtpPort?: number; httpPort?: number; host?: string } = {},
+  ): Promise<MailCatcher> {
     const host = options.host ?? "127.0.0.1";
     // The servers' handlers need the catcher, which needs the servers' ports: filled in below.
     const ref: { catcher?: MailCatcher } = {};
@@ -108,7 +111,9 @@ export class MailCatcher {
             });
             callback();
           })
-          .catch((error: unknown) => callback(error instanceof Error ? error : new Error("unreadable message")));
+          .catch((error: unknown) =>
+            callback(error instanceof Error ? error : new Error("unreadable message")),
+          );
       },
     });
     const http = createServer((request, response) => ref.catcher?.serve(request, response));
@@ -179,7 +184,8 @@ export class MailCatcher {
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
         // Message HTML is shown only inside a sandboxed srcdoc frame.
-        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:",
+        "content-security-policy":
+          "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:",
       });
       response.end(body);
     };
@@ -187,10 +193,13 @@ export class MailCatcher {
       this.clear();
       return send(204, "text/plain", "");
     }
-    if (request.method !== "GET" && request.method !== "HEAD") return send(405, "text/plain", "Method not allowed");
+    if (request.method !== "GET" && request.method !== "HEAD")
+      return send(405, "text/plain", "Method not allowed");
     if (url.pathname === "/api/messages") {
       const to = url.searchParams.get("to")?.toLowerCase();
-      const list = this.messages().filter((m) => to === undefined || m.to.some((a) => a.toLowerCase() === to));
+      const list = this.messages().filter(
+        (m) => to === undefined || m.to.some((a) => a.toLowerCase() === to),
+      );
       return send(200, "application/json", JSON.stringify(list));
     }
     if (url.pathname === "/") return send(200, "text/html; charset=utf-8", mailboxHtml(this.messages()));

@@ -6,7 +6,11 @@ export interface MailboxClient {
   /** Newest first; only messages to `to` when given. */
   list(to?: string): Promise<CaughtMessage[]>;
   /** The newest message to `to` matching `predicate`, polling until it arrives. */
-  waitFor(to: string, predicate?: (message: CaughtMessage) => boolean, timeoutMs?: number): Promise<CaughtMessage>;
+  waitFor(
+    to: string,
+    predicate?: (message: CaughtMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<CaughtMessage>;
   clear(): Promise<void>;
 }
 

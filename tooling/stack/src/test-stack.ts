@@ -143,7 +143,9 @@ export class TestStack {
   get mail(): MailCatcher {
     if (this.#mail === undefined) {
       throw new Error(
-        this.#options.mail === false ? "this stack runs with EMAIL=off (mail: false)" : "the stack is not started",
+        this.#options.mail === false
+          ? "this stack runs with EMAIL=off (mail: false)"
+          : "the stack is not started",
       );
     }
     return this.#mail;

@@ -61,7 +61,8 @@ const MESSAGES: Record<FailureContext, Messages> = {
     unreachable: "We can't reach the server right now. Check your connection and try again.",
     tooManyAttempts: "Too many requests. Please wait a minute and try again.",
     byCode: {
-      [CODES.TOO_MANY_EMAILS]: "We've sent several reset emails to this address already. Please try again in an hour.",
+      [CODES.TOO_MANY_EMAILS]:
+        "We've sent several reset emails to this address already. Please try again in an hour.",
       [CODES.RESET_PASSWORD_DISABLED]:
         "Password reset by email isn't available on this server. Please contact its administrator.",
       [CODES.INVALID_EMAIL]: "Enter a valid email address.",
@@ -81,7 +82,8 @@ const MESSAGES: Record<FailureContext, Messages> = {
       [CODES.PASSWORD_TOO_SHORT]: "The new password is too short: use at least 8 characters.",
       [CODES.PASSWORD_TOO_LONG]: "The password is too long: use at most 128 characters.",
       [CODES.SESSION_EXPIRED]: SESSION_ENDED,
-      [CODES.TOO_MANY_EMAILS]: "We've sent several emails to this address already. Please try again in an hour.",
+      [CODES.TOO_MANY_EMAILS]:
+        "We've sent several emails to this address already. Please try again in an hour.",
     },
     unauthorized: SESSION_ENDED,
   },

@@ -4,7 +4,12 @@ import type { BetterAuthPlugin, HookEndpointContext } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { AUTH_ERROR_CODES } from "../error-codes.ts";
 import { describeDevice } from "../device.ts";
-import { type AccountEmailContext, mailKit, VERIFY_LINK_SECONDS, verificationClaims } from "./account-email.ts";
+import {
+  type AccountEmailContext,
+  mailKit,
+  VERIFY_LINK_SECONDS,
+  verificationClaims,
+} from "./account-email.ts";
 import { takeMailAllowance } from "./send-limits.ts";
 import { isKnownDevice } from "./known-devices.ts";
 
@@ -64,14 +69,16 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             const request = requestOf(ctx);
             if (request !== undefined) startedAt.set(request, Date.now());
             const email = bodyEmail(ctx.body);
-            if (email !== undefined) await takeMailAllowance(context.database, context.secret, "password-reset", email);
+            if (email !== undefined)
+              await takeMailAllowance(context.database, context.secret, "password-reset", email);
           }),
         },
         {
           matcher: (ctx) => ctx.path === "/send-verification-email",
           handler: createAuthMiddleware(async (ctx) => {
             const email = bodyEmail(ctx.body);
-            if (email !== undefined) await takeMailAllowance(context.database, context.secret, "verification", email);
+            if (email !== undefined)
+              await takeMailAllowance(context.database, context.secret, "verification", email);
           }),
         },
         {
@@ -92,7 +99,10 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             if (token === undefined) return;
             if ((await ctx.context.internalAdapter.findVerificationValue(usedLinkId(token))) === null) return;
             const callback = typeof ctx.query?.callbackURL === "string" ? ctx.query.callbackURL : undefined;
-            const error = { code: AUTH_ERROR_CODES.LINK_ALREADY_USED, message: "This link has been used already" };
+            const error = {
+              code: AUTH_ERROR_CODES.LINK_ALREADY_USED,
+              message: "This link has been used already",
+            };
             if (callback === undefined) throw new APIError("BAD_REQUEST", error);
             const target = `${callback}${callback.includes("?") ? "&" : "?"}error=${error.code}`;
             throw ctx.redirect(target);
@@ -106,7 +116,10 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             if (request === undefined || email === undefined) return;
             const found = await ctx.context.internalAdapter.findUserByEmail(email.trim().toLowerCase());
             if (found === null) return;
-            deviceKnown.set(request, await isKnownDevice(context.database, found.user.id, origin(ctx).userAgent));
+            deviceKnown.set(
+              request,
+              await isKnownDevice(context.database, found.user.id, origin(ctx).userAgent),
+            );
           }),
         },
       ],
@@ -116,7 +129,8 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           matcher: (ctx) => requireVerification && ctx.path === "/get-session",
           handler: createAuthMiddleware(async (ctx) => {
             const session = ctx.context.session ?? ctx.context.newSession;
-            if (session !== null && !session.user.emailVerified) ctx.context.responseHeaders?.delete("set-auth-jwt");
+            if (session !== null && !session.user.emailVerified)
+              ctx.context.responseHeaders?.delete("set-auth-jwt");
           }),
         },
         {
@@ -135,10 +149,13 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             const token = typeof ctx.query?.token === "string" ? ctx.query.token : undefined;
             if (token === undefined) return;
             const claims = verificationClaims(token);
-            const userId = "userId" in claims && typeof claims.userId === "string" ? claims.userId : undefined;
+            const userId =
+              "userId" in claims && typeof claims.userId === "string" ? claims.userId : undefined;
             if (verifyOutcome(ctx.context.returned) === "failed") {
-              const user = userId === undefined ? null : await ctx.context.internalAdapter.findUserById(userId);
-              if (user !== null) await record({ userId: user.id, type: "email_verification_failed", ...origin(ctx) });
+              const user =
+                userId === undefined ? null : await ctx.context.internalAdapter.findUserById(userId);
+              if (user !== null)
+                await record({ userId: user.id, type: "email_verification_failed", ...origin(ctx) });
               return;
             }
             await ctx.context.internalAdapter.createVerificationValue({
@@ -156,11 +173,13 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           matcher: (ctx) => ctx.path === "/reset-password",
           handler: createAuthMiddleware(async (ctx) => {
             if (!isAPIError(ctx.context.returned)) return;
-            const token = bodyToken(ctx.body) ?? (typeof ctx.query?.token === "string" ? ctx.query.token : undefined);
+            const token =
+              bodyToken(ctx.body) ?? (typeof ctx.query?.token === "string" ? ctx.query.token : undefined);
             if (token === undefined) return;
             // An expired token is still stored, so its account is known; a used or made-up one is not.
             const stale = await ctx.context.internalAdapter.findVerificationValue(`reset-password:${token}`);
-            if (stale !== null) await record({ userId: stale.value, type: "password_reset_failed", ...origin(ctx) });
+            if (stale !== null)
+              await record({ userId: stale.value, type: "password_reset_failed", ...origin(ctx) });
           }),
         },
         {
@@ -168,7 +187,11 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           handler: createAuthMiddleware(async (ctx) => {
             const user = ctx.context.session?.user;
             if (isAPIError(ctx.context.returned) || user === undefined) return;
-            send(user.id, user.email, passwordChanged({ name: user.name, when: new Date(), resetUrl: links.forgot }));
+            send(
+              user.id,
+              user.email,
+              passwordChanged({ name: user.name, when: new Date(), resetUrl: links.forgot }),
+            );
           }),
         },
         {

@@ -48,7 +48,10 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
     outbox = recordingMailer();
-    auth = await startAuthServer({ database, email: { mailer: outbox.mailer, log: { error: () => undefined } } });
+    auth = await startAuthServer({
+      database,
+      email: { mailer: outbox.mailer, log: { error: () => undefined } },
+    });
   });
   afterEach(async () => {
     await auth.close();
@@ -56,7 +59,10 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
   });
 
   const mailTo = (to: string, subject: RegExp) =>
-    eventually(() => outbox.sent.findLast((m) => m.to === to && subject.test(m.subject)), `"${subject}" to ${to}`);
+    eventually(
+      () => outbox.sent.findLast((m) => m.to === to && subject.test(m.subject)),
+      `"${subject}" to ${to}`,
+    );
   const linkIn = (message: MailMessage, prefix: string) => {
     const match = message.text.match(new RegExp(`${prefix.replace(/[.?*+^$[\]\\(){}|-]/g, "\\$&")}\\S+`));
     if (match === null) throw new Error(`no ${prefix} link in ${message.text}`);
@@ -70,10 +76,15 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
     const alice = await auth.signUp();
     const other = await auth.signIn(alice.email, alice.password);
     expect((await post(auth, "/request-password-reset", { email: alice.email })).status).toBe(200);
-    const link = linkIn(await mailTo(alice.email, /reset your tandem password/i), `${auth.baseURL}/reset-password?token=`);
+    const link = linkIn(
+      await mailTo(alice.email, /reset your tandem password/i),
+      `${auth.baseURL}/reset-password?token=`,
+    );
     const token = link.searchParams.get("token") ?? "";
 
-    expect((await post(auth, "/reset-password", { token, newPassword: "a-new-password-1" })).status).toBe(200);
+    expect((await post(auth, "/reset-password", { token, newPassword: "a-new-password-1" })).status).toBe(
+      200,
+    );
     const again = await post(auth, "/reset-password", { token, newPassword: "a-new-password-2" });
     expect(again.status).toBe(400);
     for (const cookie of [alice.cookie, other.cookie]) {
@@ -109,11 +120,16 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
 
   it("verifies the address with the link mailed at sign-up, once", async () => {
     const alice = await auth.signUp();
-    const link = linkIn(await mailTo(alice.email, /verify your email/i), `${auth.baseURL}/api/auth/verify-email?`);
+    const link = linkIn(
+      await mailTo(alice.email, /verify your email/i),
+      `${auth.baseURL}/api/auth/verify-email?`,
+    );
     const first = await get(`${link.pathname.replace("/api/auth", "")}${link.search}`);
     expect(first.status).toBe(302);
     expect(first.headers.get("location")).toBe("/email-verified");
-    const session = (await (await get("/get-session", alice.cookie)).json()) as { user: { emailVerified: boolean } };
+    const session = (await (await get("/get-session", alice.cookie)).json()) as {
+      user: { emailVerified: boolean };
+    };
     expect(session.user.emailVerified).toBe(true);
     const second = await get(`${link.pathname.replace("/api/auth", "")}${link.search}`);
     expect(second.headers.get("location")).toBe("/email-verified?error=LINK_ALREADY_USED");
@@ -127,7 +143,10 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
     const before = (await (await get("/get-session", alice.cookie)).json()) as { user: { email: string } };
     expect(before.user.email).toBe(alice.email);
 
-    const link = linkIn(await mailTo(newEmail, /confirm your new email/i), `${auth.baseURL}/api/auth/verify-email?`);
+    const link = linkIn(
+      await mailTo(newEmail, /confirm your new email/i),
+      `${auth.baseURL}/api/auth/verify-email?`,
+    );
     const opened = await get(`${link.pathname.replace("/api/auth", "")}${link.search}`);
     expect(opened.headers.get("location")).toBe("/email-verified?change=1");
     const after = (await (await get("/get-session", alice.cookie)).json()) as {
@@ -136,7 +155,9 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
     expect(after.user).toMatchObject({ email: newEmail, emailVerified: true });
     const notice = await mailTo(alice.email, /email was changed/i);
     expect(notice.text).toContain(newEmail);
-    expect(await types(alice.id)).toEqual(expect.arrayContaining(["email_change_requested", "email_changed"]));
+    expect(await types(alice.id)).toEqual(
+      expect.arrayContaining(["email_change_requested", "email_changed"]),
+    );
   });
 
   it("tells the owner about a sign-in from a browser the account has not used, once", async () => {
@@ -170,7 +191,10 @@ describe.each(testDialects())("account email with verification required (%s)", (
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
     const { mailer } = recordingMailer();
-    auth = await startAuthServer({ database, email: { mailer, requireVerification: true, log: { error: () => undefined } } });
+    auth = await startAuthServer({
+      database,
+      email: { mailer, requireVerification: true, log: { error: () => undefined } },
+    });
   });
   afterEach(async () => {
     await auth.close();
@@ -178,7 +202,11 @@ describe.each(testDialects())("account email with verification required (%s)", (
   });
 
   it("refuses sign-in and API tokens for an unverified address", async () => {
-    const up = await post(auth, "/sign-up/email", { name: "V", email: "v@example.test", password: "password-123" });
+    const up = await post(auth, "/sign-up/email", {
+      name: "V",
+      email: "v@example.test",
+      password: "password-123",
+    });
     expect(up.status).toBe(200);
     const refused = await signIn(auth, "v@example.test", "password-123");
     expect(refused.status).toBe(403);

@@ -43,7 +43,11 @@ export function requestOrigin(
 }
 
 /** The claims of a Better Auth email-verification token, read without checking: it signed them. */
-export function verificationClaims(token: string): { email?: string; updateTo?: string; requestType?: string } {
+export function verificationClaims(token: string): {
+  email?: string;
+  updateTo?: string;
+  requestType?: string;
+} {
   const payload = token.split(".")[1];
   if (payload === undefined) return {};
   try {
@@ -105,12 +109,24 @@ export function accountEmailOptions(context: AccountEmailContext | null) {
         send(
           user.id,
           user.email,
-          resetPassword({ name: user.name, url: links.reset(token), expiresInMinutes: RESET_LINK_SECONDS / 60 }),
+          resetPassword({
+            name: user.name,
+            url: links.reset(token),
+            expiresInMinutes: RESET_LINK_SECONDS / 60,
+          }),
         );
-        await record({ userId: user.id, type: "password_reset_requested", ...requestOrigin(context, request) });
+        await record({
+          userId: user.id,
+          type: "password_reset_requested",
+          ...requestOrigin(context, request),
+        });
       },
       onPasswordReset: async ({ user }, request) => {
-        send(user.id, user.email, passwordReset({ name: user.name, when: new Date(), resetUrl: links.forgot }));
+        send(
+          user.id,
+          user.email,
+          passwordReset({ name: user.name, when: new Date(), resetUrl: links.forgot }),
+        );
         await record({ userId: user.id, type: "password_reset", ...requestOrigin(context, request) });
       },
     },

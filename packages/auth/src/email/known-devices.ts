@@ -8,7 +8,11 @@ const DEVICE_SEEN = ["sign_up", "sign_in", "new_device_sign_in"] as const;
  * history). Deliberately rough, as other services do it: a browser update or a cleared history
  * counts as a new device and costs one notice; no UA at all is never "known".
  */
-export async function isKnownDevice(database: TandemDb, userId: string, userAgent: string | null): Promise<boolean> {
+export async function isKnownDevice(
+  database: TandemDb,
+  userId: string,
+  userAgent: string | null,
+): Promise<boolean> {
   if (userAgent === null || userAgent === "") return false;
   const seen = await database.db
     .selectFrom("security_event")

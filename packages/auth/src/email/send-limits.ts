@@ -15,7 +15,9 @@ export type MailRequestKind = "password-reset" | "verification";
 export const MAIL_REQUEST_LIMIT: ResolvedLockout = { maxFailures: 3, windowSeconds: 3600, lockSeconds: 3600 };
 
 function mailRequestKey(secret: string, kind: MailRequestKind, email: string): string {
-  return createHmac("sha256", secret).update(`mail-request:${kind}:${email.trim().toLowerCase()}`).digest("hex");
+  return createHmac("sha256", secret)
+    .update(`mail-request:${kind}:${email.trim().toLowerCase()}`)
+    .digest("hex");
 }
 
 function minutes(seconds: number): string {

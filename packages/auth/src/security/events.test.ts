@@ -47,7 +47,9 @@ describe.each(testDialects())("security events (%s)", (dialect) => {
       .map((c) => c.split(";", 1)[0] ?? "")
       .find((c) => c.startsWith("better-auth.session_token="));
     // The session token stays in the cookie; the session is named by its id.
-    const current = await fetch(`${auth.baseURL}/api/auth/get-session`, { headers: { cookie: cookie ?? "" } });
+    const current = await fetch(`${auth.baseURL}/api/auth/get-session`, {
+      headers: { cookie: cookie ?? "" },
+    });
     const { session: signedIn } = (await current.json()) as { session: { id: string } };
     return { cookie: cookie ?? "", sessionId: signedIn.id };
   }

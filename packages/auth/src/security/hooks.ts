@@ -192,7 +192,8 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
           if (context === null || typeof data.email !== "string") return;
           const token = typeof context.query?.token === "string" ? context.query.token : undefined;
           const confirmed = context.path === "/verify-email" && token !== undefined;
-          const oldEmail = context.context.session?.user.email ?? (token ? verificationClaims(token).email : undefined);
+          const oldEmail =
+            context.context.session?.user.email ?? (token ? verificationClaims(token).email : undefined);
           emailChanging.set(context, oldEmail ?? null);
           // Following the link sent to the new address proves it: the new address is verified.
           if (confirmed) return { data: { ...data, emailVerified: true } };
@@ -202,7 +203,8 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
           const oldEmail = emailChanging.get(context);
           emailChanging.delete(context);
           await record(context, { userId: user.id, type: "email_changed", ...origin(context) });
-          if (oldEmail && oldEmail.toLowerCase() !== user.email.toLowerCase()) onEmailChanged?.(user, oldEmail);
+          if (oldEmail && oldEmail.toLowerCase() !== user.email.toLowerCase())
+            onEmailChanged?.(user, oldEmail);
         },
       },
     },

@@ -16,7 +16,9 @@ export const dynamic = "force-dynamic";
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await requireSession("/tasks");
   const showVerifyBanner =
-    emailEnabled() && !session.user.emailVerified && (await cookies()).get(VERIFY_BANNER_COOKIE) === undefined;
+    emailEnabled() &&
+    !session.user.emailVerified &&
+    (await cookies()).get(VERIFY_BANNER_COOKIE) === undefined;
   return (
     <>
       <header className={styles.header}>

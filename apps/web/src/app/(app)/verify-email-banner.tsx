@@ -9,8 +9,8 @@ export function VerifyEmailBanner({ email }: { email: string }) {
   return (
     <div className={`alert alert-warning ${styles.banner}`} role="status">
       <span>
-        Please verify your email address: we sent a link to <strong>{email}</strong>. You can send a new one from{" "}
-        <a href="/settings">Settings</a>.
+        Please verify your email address: we sent a link to <strong>{email}</strong>. You can send a new one
+        from <a href="/settings">Settings</a>.
       </span>
       <form action={dismissVerificationBanner}>
         <button type="submit">Dismiss</button>

@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 const FAILURES: Record<string, string> = {
   TOKEN_EXPIRED: "This link has expired. Verification links work for 24 hours.",
   LINK_ALREADY_USED: "This link has already been used.",
-  INVALID_TOKEN: "This link is not valid any more: it may have been used already, or a newer one replaced it.",
+  INVALID_TOKEN:
+    "This link is not valid any more: it may have been used already, or a newer one replaced it.",
   USER_NOT_FOUND: "The account this link was for no longer exists.",
   INVALID_USER: "This link belongs to another account than the one signed in here.",
 };
@@ -25,11 +26,7 @@ export default async function EmailVerifiedPage({
   const params = await searchParams;
   const session = await getSession();
   const error = typeof params.error === "string" ? params.error : undefined;
-  const next = session ? (
-    <Link href="/settings">Go to settings</Link>
-  ) : (
-    <Link href="/sign-in">Sign in</Link>
-  );
+  const next = session ? <Link href="/settings">Go to settings</Link> : <Link href="/sign-in">Sign in</Link>;
   if (error !== undefined) {
     return (
       <div>

@@ -34,7 +34,9 @@ export function ForgotPasswordForm({ emailOn, initialEmail }: { emailOn: boolean
     <form method="post" onSubmit={onSubmit} noValidate>
       <h1>Forgot your password?</h1>
       {emailOn ? (
-        <p className={styles.lead}>Enter your account's email and we'll send you a link to choose a new password.</p>
+        <p className={styles.lead}>
+          Enter your account's email and we'll send you a link to choose a new password.
+        </p>
       ) : (
         <p className="alert alert-warning" role="status">
           Password reset by email isn't available on this server. Please contact its administrator.

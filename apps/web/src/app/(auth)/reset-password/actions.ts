@@ -21,10 +21,18 @@ export async function resetPassword(newPassword: unknown, confirm: unknown): Pro
     return { ok: false, error: "Enter the new password twice.", linkUnusable: false };
   }
   if (newPassword.length < MIN_PASSWORD) {
-    return { ok: false, error: `The new password is too short: use at least ${MIN_PASSWORD} characters.`, linkUnusable: false };
+    return {
+      ok: false,
+      error: `The new password is too short: use at least ${MIN_PASSWORD} characters.`,
+      linkUnusable: false,
+    };
   }
   if (newPassword.length > MAX_PASSWORD) {
-    return { ok: false, error: `The new password is too long: use at most ${MAX_PASSWORD} characters.`, linkUnusable: false };
+    return {
+      ok: false,
+      error: `The new password is too long: use at most ${MAX_PASSWORD} characters.`,
+      linkUnusable: false,
+    };
   }
   if (newPassword !== confirm) return { ok: false, error: "The passwords don't match.", linkUnusable: false };
 

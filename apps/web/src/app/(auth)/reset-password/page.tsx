@@ -30,9 +30,7 @@ export default async function ResetPasswordPage() {
           This reset link has expired or has already been used. Reset links work once, within 1 hour.
         </p>
         <p>
-          <Link href="/forgot-password">
-            Send a new link
-          </Link>
+          <Link href="/forgot-password">Send a new link</Link>
         </p>
       </div>
     );

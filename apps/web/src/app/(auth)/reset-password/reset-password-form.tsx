@@ -50,7 +50,14 @@ export function ResetPasswordForm() {
         hint="At least 8 characters."
         required
       />
-      <Field id="confirm" name="confirm" type="password" label="Confirm password" autoComplete="new-password" required />
+      <Field
+        id="confirm"
+        name="confirm"
+        type="password"
+        label="Confirm password"
+        autoComplete="new-password"
+        required
+      />
       <button type="submit" className={`primary ${styles.submit}`} disabled={pending || linkUnusable}>
         {pending ? "Resetting…" : "Reset password"}
       </button>

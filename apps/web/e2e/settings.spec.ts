@@ -232,8 +232,13 @@ test("the security history lists failed and successful sign-ins, newest first", 
 
   await page.goto("/settings");
   const events = section(page, "Security history").getByRole("listitem");
-  await expect(events).toHaveCount(2);
-  await expect(events.nth(0)).toContainText("Signed in");
-  await expect(events.nth(0)).toContainText("Firefox on Windows");
-  await expect(events.nth(1)).toContainText("Failed sign-in (wrong password)");
+  // Newest first: the sign-in from the new device (and its notice), the failure, then the account's start.
+  await expect(events).toHaveCount(5);
+  const texts = await events.allInnerTexts();
+  const newest = texts.slice(0, 2);
+  expect(newest.some((t) => t.includes("Signed in from a new device"))).toBe(true);
+  expect(newest.every((t) => t.includes("Signed in") && t.includes("Firefox on Windows"))).toBe(true);
+  expect(texts[2]).toContain("Failed sign-in (wrong password)");
+  expect(texts[3]).toContain("Verification email sent");
+  expect(texts[4]).toContain("Account created"); // dated when the account was made, before its first mail
 });

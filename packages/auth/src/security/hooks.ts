@@ -155,8 +155,12 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
 
     if (ctx.path === "/sign-up/email" && !failed) {
       // With verification required there is no session yet: the answer names the new user.
-      const created = ctx.context.newSession?.user.id ?? createdUserId(returned);
-      if (created !== undefined) await record(ctx, { userId: created, type: "sign_up", ...origin(ctx) });
+      const created = ctx.context.newSession?.user ?? createdUser(returned);
+      // Dated when the account was created, so it sorts before what sign-up did (the verification mail).
+      const at = created?.createdAt === undefined ? undefined : new Date(created.createdAt);
+      if (created !== undefined) {
+        await record(ctx, { userId: created.id, type: "sign_up", ...origin(ctx), ...(at ? { at } : {}) });
+      }
       return;
     }
 
@@ -213,9 +217,10 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
   return { hooks: { before, after }, databaseHooks };
 }
 
-function createdUserId(returned: unknown): string | undefined {
+function createdUser(returned: unknown): { id: string; createdAt?: Date | string } | undefined {
   if (typeof returned !== "object" || returned === null || !("user" in returned)) return undefined;
   const user: unknown = returned.user;
-  if (typeof user !== "object" || user === null || !("id" in user)) return undefined;
-  return typeof user.id === "string" ? user.id : undefined;
+  if (typeof user !== "object" || user === null || !("id" in user) || typeof user.id !== "string") return undefined;
+  const createdAt = "createdAt" in user ? user.createdAt : undefined;
+  return createdAt instanceof Date || typeof createdAt === "string" ? { id: user.id, createdAt } : { id: user.id };
 }

@@ -220,7 +220,10 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
 function createdUser(returned: unknown): { id: string; createdAt?: Date | string } | undefined {
   if (typeof returned !== "object" || returned === null || !("user" in returned)) return undefined;
   const user: unknown = returned.user;
-  if (typeof user !== "object" || user === null || !("id" in user) || typeof user.id !== "string") return undefined;
+  if (typeof user !== "object" || user === null || !("id" in user) || typeof user.id !== "string")
+    return undefined;
   const createdAt = "createdAt" in user ? user.createdAt : undefined;
-  return createdAt instanceof Date || typeof createdAt === "string" ? { id: user.id, createdAt } : { id: user.id };
+  return createdAt instanceof Date || typeof createdAt === "string"
+    ? { id: user.id, createdAt }
+    : { id: user.id };
 }

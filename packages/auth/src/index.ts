@@ -7,6 +7,7 @@ export {
 } from "./auth.ts";
 export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
 export type { EmailConfig } from "./email/account-email.ts";
+export { awaitingMail } from "./email/mail-waits.ts";
 export { RESET_LINK_SECONDS, VERIFY_LINK_SECONDS } from "./email/account-email.ts";
 export { migrateDatabase } from "./migrate.ts";
 export {

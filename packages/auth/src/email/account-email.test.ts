@@ -14,6 +14,7 @@ import type { Mailer, MailMessage } from "@tandem/mail";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listSecurityEvents } from "../security/events.ts";
+import { awaitingMail } from "./mail-waits.ts";
 
 /** Keeps every message; `failing` makes each send reject, as a dead SMTP server would. */
 function recordingMailer() {
@@ -170,6 +171,15 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(outbox.sent.filter((m) => m.to === alice.email && /new sign-in/i.test(m.subject))).toHaveLength(1);
     expect((await types(alice.id)).filter((t) => t === "new_device_sign_in")).toHaveLength(1);
+  });
+
+  it("lets a server-side caller wait for the mail and learn whether it went", async () => {
+    const alice = await auth.signUp();
+    const headers = new Headers({ cookie: alice.cookie });
+    const send = () => auth.auth.api.sendVerificationEmail({ headers, body: { email: alice.email } });
+    expect((await awaitingMail(send)).delivered).toBe(true);
+    outbox.fail();
+    expect((await awaitingMail(send)).delivered).toBe(false);
   });
 
   it("records a failed delivery without failing the request", async () => {

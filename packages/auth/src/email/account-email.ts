@@ -1,6 +1,6 @@
 import type { TandemDb } from "@tandem/db";
 import {
-  deliverInBackground,
+  deliverNow,
   type Mailer,
   type MailLog,
   passwordReset,
@@ -11,6 +11,7 @@ import {
 import type { BetterAuthOptions } from "better-auth";
 import { type NewSecurityEvent, recordSecurityEvent } from "../security/events.ts";
 import { accountLinks, type AccountLinks, VERIFY_CALLBACK } from "./links.ts";
+import { noteDelivery } from "./mail-waits.ts";
 
 /** Email delivery for the account flows (AuthConfig.email); absent means email is turned off. */
 export interface EmailConfig {
@@ -74,11 +75,17 @@ export function mailKit(context: AccountEmailContext) {
     }
   }
 
-  /** Sends without waiting: a slow or failing mail server never holds up the answer. */
+  /**
+   * Sends without waiting: a slow or failing mail server never holds up the answer (deliverNow never
+   * rejects; a failure is logged without the link and recorded). A server-side caller may still
+   * wait for the outcome with awaitingMail.
+   */
   function send(userId: string, to: string, message: ReturnType<typeof verifyEmail>): void {
-    deliverInBackground(context.email.mailer, { to, ...message }, log, () => {
-      void record({ userId, type: "email_delivery_failed", ip: null, userAgent: null });
+    const delivery = deliverNow(context.email.mailer, { to, ...message }, log).then(async (outcome) => {
+      if (!outcome.sent) await record({ userId, type: "email_delivery_failed", ip: null, userAgent: null });
+      return outcome.sent;
     });
+    noteDelivery(delivery);
   }
 
   return { links, record, send };

@@ -1,5 +1,6 @@
 "use server";
 
+import { awaitingMail } from "@tandem/auth";
 import { isAPIError } from "better-auth/api";
 import { cookies, headers } from "next/headers";
 import { emailEnabled, getAuth, getDatabase } from "@/lib/auth.server";
@@ -8,6 +9,13 @@ import { type AuthFailure, authErrorMessage } from "@/lib/auth-errors";
 import { VERIFY_BANNER_COOKIE } from "@/lib/verify-banner";
 
 export type ActionResult = { ok: true; message?: string } | { ok: false; error: string };
+
+/** The mail server refused or did not answer in time: nothing was sent, so say so and invite a retry. */
+const MAIL_FAILED: ActionResult = {
+  ok: false,
+  error:
+    "We couldn't send the email just now: the mail server did not take it. Please try again in a few minutes.",
+};
 
 const SIGNED_OUT: ActionResult = { ok: false, error: "Your session has ended. Sign in again, then retry." };
 
@@ -58,11 +66,15 @@ export async function changeEmail(newEmail: unknown, currentPassword: unknown): 
   if (taken !== undefined) {
     return { ok: false, error: "An account with this email already exists. Use another email." };
   }
+  let delivered: boolean;
   try {
-    await auth.api.changeEmail({ headers: requestHeaders, body: { newEmail: email } });
+    ({ delivered } = await awaitingMail(() =>
+      auth.api.changeEmail({ headers: requestHeaders, body: { newEmail: email } }),
+    ));
   } catch (error) {
     return failure(error, "We couldn't change your email. Please check the address.");
   }
+  if (!delivered) return MAIL_FAILED;
   if (emailEnabled()) {
     return {
       ok: true,
@@ -121,7 +133,10 @@ export async function resendVerification(): Promise<ActionResult> {
     const session = await auth.api.getSession({ headers: requestHeaders });
     if (!session) return SIGNED_OUT;
     if (session.user.emailVerified) return { ok: true, message: "Your email is already verified." };
-    await auth.api.sendVerificationEmail({ headers: requestHeaders, body: { email: session.user.email } });
+    const { delivered } = await awaitingMail(() =>
+      auth.api.sendVerificationEmail({ headers: requestHeaders, body: { email: session.user.email } }),
+    );
+    if (!delivered) return MAIL_FAILED;
     return {
       ok: true,
       message: `We've sent a new verification link to ${session.user.email}. It works for 24 hours.`,

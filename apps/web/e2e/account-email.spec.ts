@@ -57,8 +57,8 @@ test("forgot password → mail → reset → other sessions end → sign in with
 test("sign up → banner and 'Not verified' → the mailed link verifies the address", async ({ page }) => {
   const user = newUser("Vera Verify");
   await signUpViaUi(page, user);
-  const banner = page.getByRole("status").filter({ hasText: "Please verify your email address" });
-  await expect(banner).toBeVisible();
+  const banner = page.getByRole("complementary", { name: "Email verification" });
+  await expect(banner).toContainText("Please verify your email address");
   await page.goto("/settings");
   const profile = page.getByRole("region", { name: "Profile", exact: true });
   await expect(profile).toContainText("Not verified");
@@ -82,7 +82,7 @@ test("sign up → banner and 'Not verified' → the mailed link verifies the add
 test("the verification banner can be dismissed", async ({ page }) => {
   const user = newUser("Dana Dismiss");
   await signUpViaUi(page, user);
-  await page.getByRole("button", { name: "Dismiss" }).click();
+  await page.getByRole("button", { name: "Hide this reminder" }).click();
   await expect(page.getByText("Please verify your email address")).toHaveCount(0);
   await page.reload();
   await expect(page.getByText("Please verify your email address")).toHaveCount(0);

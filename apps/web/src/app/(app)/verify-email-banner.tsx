@@ -7,14 +7,17 @@ import styles from "./app-shell.module.css";
  */
 export function VerifyEmailBanner({ email }: { email: string }) {
   return (
-    <div className={`alert alert-warning ${styles.banner}`} role="status">
+    // Static content, not an announcement: no live-region role (the task list's statuses stay the only ones).
+    <aside className={`alert alert-warning ${styles.banner}`} aria-label="Email verification">
       <span>
-        Please verify your email address: we sent a link to <strong>{email}</strong>. You can send a new one
-        from <a href="/settings">Settings</a>.
+        Please verify your email address: we sent a link to <strong>{email}</strong>. Nothing arrived?{" "}
+        {/* Not "Settings": the navigation has that link, and one name should mean one link. */}
+        <a href="/settings">Send a new link</a>
       </span>
       <form action={dismissVerificationBanner}>
-        <button type="submit">Dismiss</button>
+        {/* Not "Dismiss": the task list has its own Dismiss button for notices. */}
+        <button type="submit">Hide this reminder</button>
       </form>
-    </div>
+    </aside>
   );
 }

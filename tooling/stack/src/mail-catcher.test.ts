@@ -1,7 +1,8 @@
 // The development mail catcher: real SMTP in, the mailbox page and its JSON out.
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
-import { extractLinks, MailCatcher } from "./mail-catcher.ts";
+import { MailCatcher } from "./mail-catcher.ts";
+import { extractLinks } from "./mail-message.ts";
 import { mailbox } from "./mailbox-client.ts";
 
 let catcher: MailCatcher | undefined;

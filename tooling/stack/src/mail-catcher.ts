@@ -6,35 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { type CaughtMessage, extractLinks } from "./mail-message.ts";
 import { mailboxHtml, messageHtml } from "./mailbox-page.ts";
 
-export interface CaughtMessage {
-  id: string;
-  receivedAt: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  /** Every http(s) link of the text part and the HTML hrefs, once each, in order. */
-  links: string[];
-}
+export type { CaughtMessage } from "./mail-message.ts";
 
 /** Old messages are dropped beyond this: a long `npm run dev` must not grow without bound. */
 const KEEP = 500;
 const MAX_SIZE = 10 * 1024 * 1024;
-
-/** The links of a message: URLs in the text, then hrefs in the HTML, without duplicates. */
-export function extractLinks(text: string, html: string): string[] {
-  const found = [
-    // A sentence's closing punctuation is not part of the link.
-    ...(text.match(/https?:\/\/[^\s<>"')\]]+/g) ?? []).map((url) => url.replace(/[.,;:!?]+$/, "")),
-    ...[...html.matchAll(/href\s*=\s*"(https?:\/\/[^"]+)"/gi)].map((m) =>
-      (m[1] ?? "").replaceAll("&amp;", "&"),
-    ),
-  ];
-  return [...new Set(found)];
-}
 
 function addresses(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];

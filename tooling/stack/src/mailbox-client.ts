@@ -1,6 +1,6 @@
 // Reads a mail catcher over HTTP, for tests that run in another process than the stack (the
 // browser tests' workers; the stack runs in Playwright's global setup).
-import type { CaughtMessage } from "./mail-catcher.ts";
+import type { CaughtMessage } from "./mail-message.ts";
 
 export interface MailboxClient {
   /** Newest first; only messages to `to` when given. */

@@ -1,6 +1,6 @@
 // The mail catcher's pages. Everything in a message is attacker-controllable text (a user's name
 // goes into the greeting), so every value is escaped and message HTML only renders in a sandbox.
-import type { CaughtMessage } from "./mail-catcher.ts";
+import type { CaughtMessage } from "./mail-message.ts";
 
 function escape(value: string): string {
   return value

@@ -1,6 +1,6 @@
 // AUTH_REQUIRE_EMAIL_VERIFICATION=true (issue #14): no session and no API token until the address is
 // verified; the sign-in page says so and offers a new link; the link signs the user in.
-import { expect, linkFrom, mailbox, newUser, signInViaUi, testWithOwnStack } from "./fixtures";
+import { expect, linkFrom, mailbox, newUser, signInViaUi, submitSignUp, testWithOwnStack } from "./fixtures";
 
 const test = testWithOwnStack({
   name: "verify-required",
@@ -15,12 +15,7 @@ test("sign-up asks for verification, sign-in is refused until then, and the link
 }) => {
   const user = newUser("Rita Required");
   const mail = mailbox(stack.mail.mailboxUrl);
-  await page.goto("/sign-up");
-  await page.getByLabel("Name", { exact: true }).fill(user.name);
-  await page.getByLabel("Email", { exact: true }).fill(user.email);
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByLabel("Confirm password", { exact: true }).fill(user.password);
-  await page.getByRole("button", { name: "Sign up" }).click();
+  await submitSignUp(page, user);
   await expect(page.getByText(`we've sent a link to ${user.email}`)).toBeVisible();
   await expect(page).toHaveURL(/\/sign-up/);
 

@@ -1,15 +1,7 @@
 // The mail catcher's pages. Everything in a message is attacker-controllable text (a user's name
 // goes into the greeting), so every value is escaped and message HTML only renders in a sandbox.
+import { escapeHtml as escape } from "@tandem/mail";
 import type { CaughtMessage } from "./mail-message.ts";
-
-function escape(value: string): string {
-  return value
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1c1c28}
 article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { newSignIn, passwordChanged } from "@tandem/mail";
-import type { BetterAuthPlugin, HookEndpointContext } from "better-auth";
+import type { BetterAuthPlugin, GenericEndpointContext, HookEndpointContext } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { AUTH_ERROR_CODES } from "../error-codes.ts";
 import { describeDevice } from "../device.ts";
@@ -11,7 +11,7 @@ import {
   verificationClaims,
 } from "./account-email.ts";
 import { takeMailAllowance } from "./send-limits.ts";
-import { isKnownDevice } from "./known-devices.ts";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, isKnownDevice, withDeviceMark } from "./known-devices.ts";
 
 /**
  * A reset request answers no sooner than this, whether or not the address has an account: the
@@ -54,6 +54,16 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
   const startedAt = new WeakMap<object, number>();
   const deviceKnown = new WeakMap<object, boolean>();
   const requireVerification = context.email.requireVerification ?? false;
+  /** Marks this browser as one the account has used (see known-devices.ts). */
+  function markDevice(ctx: GenericEndpointContext, userId: string): void {
+    ctx.setCookie(DEVICE_COOKIE, withDeviceMark(context.secret, userId, cookieHeader(ctx)), {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: ctx.context.authCookies.sessionToken.attributes.secure ?? false,
+      path: "/",
+      maxAge: DEVICE_COOKIE_MAX_AGE,
+    });
+  }
   const origin = (ctx: HookEndpointContext) => ({
     ip: ctx.request ? context.clientAddress(ctx.request.headers) : null,
     userAgent: ctx.request?.headers.get("user-agent") ?? ctx.headers?.get("user-agent") ?? null,
@@ -116,10 +126,7 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             if (request === undefined || email === undefined) return;
             const found = await ctx.context.internalAdapter.findUserByEmail(email.trim().toLowerCase());
             if (found === null) return;
-            deviceKnown.set(
-              request,
-              await isKnownDevice(context.database, found.user.id, origin(ctx).userAgent),
-            );
+            deviceKnown.set(request, isKnownDevice(context.secret, found.user.id, cookieHeader(ctx)));
           }),
         },
       ],
@@ -195,11 +202,23 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           }),
         },
         {
+          // The browser that signed up, or opened a verification link that signed it in, is known.
+          matcher: (ctx) => ctx.path === "/sign-up/email" || ctx.path === "/verify-email",
+          handler: createAuthMiddleware(async (ctx) => {
+            const user = ctx.context.newSession?.user;
+            const returned = ctx.context.returned;
+            // The verification endpoint answers a browser with a redirect (302), which is success.
+            if (user !== undefined && (!isAPIError(returned) || returned.statusCode === 302))
+              markDevice(ctx, user.id);
+          }),
+        },
+        {
           matcher: (ctx) => ctx.path === "/sign-in/email",
           handler: createAuthMiddleware(async (ctx) => {
             const request = requestOf(ctx);
             const user = ctx.context.newSession?.user;
             if (isAPIError(ctx.context.returned) || request === undefined || user === undefined) return;
+            markDevice(ctx, user.id);
             if (deviceKnown.get(request) !== false) return;
             const from = origin(ctx);
             send(
@@ -220,6 +239,10 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
       ],
     },
   } satisfies BetterAuthPlugin;
+}
+
+function cookieHeader(ctx: HookEndpointContext): string | null {
+  return ctx.request?.headers.get("cookie") ?? ctx.headers?.get("cookie") ?? null;
 }
 
 function bodyToken(body: unknown): string | undefined {

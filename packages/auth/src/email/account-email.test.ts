@@ -163,14 +163,32 @@ describe.each(testDialects())("account email (%s)", (dialect) => {
 
   it("tells the owner about a sign-in from a browser the account has not used, once", async () => {
     const alice = await auth.signUp();
-    const from = (ua: string) => ({ "user-agent": ua });
-    expect((await signIn(auth, alice.email, alice.password, from("TandemTest/Laptop"))).status).toBe(200);
+    const deviceCookie = (answer: { headers: Headers }) =>
+      answer.headers
+        .getSetCookie()
+        .map((c) => c.split(";", 1)[0] ?? "")
+        .find((c) => c.startsWith("tandem.device=")) ?? "";
+    const newSignIns = () =>
+      outbox.sent.filter((m) => m.to === alice.email && /new sign-in/i.test(m.subject));
+
+    // A browser without the account's mark: a notice, and the mark.
+    const first = await signIn(auth, alice.email, alice.password, { "user-agent": "TandemTest/Laptop" });
+    expect(first.status).toBe(200);
     const notice = await mailTo(alice.email, /new sign-in/i);
     expect(notice.text).toContain("Unknown browser"); // describeDevice of an unknown User-Agent
-    expect((await signIn(auth, alice.email, alice.password, from("TandemTest/Laptop"))).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(outbox.sent.filter((m) => m.to === alice.email && /new sign-in/i.test(m.subject))).toHaveLength(1);
-    expect((await types(alice.id)).filter((t) => t === "new_device_sign_in")).toHaveLength(1);
+    const mark = deviceCookie(first);
+    expect(mark).toMatch(/^tandem\.device=[\w-]{22}$/);
+    expect(first.headers.getSetCookie().find((c) => c.startsWith("tandem.device="))).toMatch(/HttpOnly/i);
+
+    // The same browser again: no notice. Another account's mark does not count for Alice.
+    expect((await signIn(auth, alice.email, alice.password, { cookie: mark })).status).toBe(200);
+    const bob = await auth.signUp();
+    const forged = `tandem.device=${mark.split("=")[1]?.replace(/^./, (c) => (c === "a" ? "b" : "a")) ?? ""}`;
+    expect((await signIn(auth, alice.email, alice.password, { cookie: forged })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(newSignIns()).toHaveLength(2);
+    expect((await types(alice.id)).filter((t) => t === "new_device_sign_in")).toHaveLength(2);
+    expect(outbox.sent.some((m) => m.to === bob.email && /new sign-in/i.test(m.subject))).toBe(false);
   });
 
   it("lets a server-side caller wait for the mail and learn whether it went", async () => {

@@ -26,14 +26,34 @@ export function parseSmtpUrl(raw: string): SmtpUrl {
   if (url.hostname === "") return { ok: false, error: `SMTP_URL has no host, ${SMTP_URL_EXAMPLE}` };
   const secure = url.protocol === "smtps:";
   const port = url.port === "" ? (secure ? 465 : 587) : Number(url.port);
-  return { ok: true, secure, host: url.hostname, port, display: `${url.protocol}//${url.hostname}:${port}` };
+  if (port === 0) return { ok: false, error: `SMTP_URL has port 0, ${SMTP_URL_EXAMPLE}` };
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return {
+      ok: false,
+      error: "SMTP_URL's user or password has a broken %-escape (write / as %2F, @ as %40)",
+    };
+  }
+  // An IPv6 literal keeps its brackets in the display (`[::1]:25`) but connects without them.
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return { ok: true, secure, host, port, display: `${url.protocol}//${url.hostname}:${port}` };
 }
 
 const ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+$/;
+// eslint-disable-next-line no-control-regex -- a line break in a header value could add headers
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Checks MAIL_FROM: `Name <address@host>` or `address@host`. */
+/**
+ * Checks MAIL_FROM: `Name <address@host>` or `address@host`.
+ *
+ * @example
+ * parseMailFrom("Tandem <no-reply@tandem.example>") // { ok: true, address: "no-reply@tandem.example" }
+ */
 export function parseMailFrom(raw: string): { ok: true; address: string } | { ok: false; error: string } {
   const trimmed = raw.trim();
+  if (CONTROL.test(trimmed)) return { ok: false, error: "MAIL_FROM must be on one line" };
   const named = /^([^<>]*)<([^<>]+)>$/.exec(trimmed);
   const address = (named ? named[2] : trimmed)?.trim() ?? "";
   if (!ADDRESS.test(address)) {

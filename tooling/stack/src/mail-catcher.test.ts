@@ -34,7 +34,10 @@ describe("MailCatcher", () => {
       to: ["ada@example.test"],
       from: "no-reply@tandem.test",
       subject: "Reset",
+      text: "Open https://tandem.example/reset-password?token=abc now.",
+      html: '<a href="https://tandem.example/x?a=1&amp;b=2">x</a>',
     });
+    expect(message?.receivedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(message?.links).toEqual([
       "https://tandem.example/reset-password?token=abc",
       "https://tandem.example/x?a=1&b=2",
@@ -67,6 +70,9 @@ describe("MailCatcher", () => {
     const id = catcher.messages()[0]?.id ?? "";
     const one = await (await fetch(`${catcher.mailboxUrl}/messages/${id}`)).text();
     expect(one).toContain("<iframe sandbox");
+    // Inside the srcdoc attribute too: a quote in the message must not end the attribute.
+    expect(one).toContain('srcdoc="&lt;p&gt;&lt;img src=x onerror=alert(1)&gt;&lt;/p&gt;"');
+    expect(one).not.toContain("<img");
     expect((await fetch(`${catcher.mailboxUrl}/nope`)).status).toBe(404);
   });
 
@@ -79,6 +85,14 @@ describe("MailCatcher", () => {
     await expect(catcher.waitFor((m) => m.subject === "never", 100)).rejects.toThrow(
       /"sooner" to a@example.test/,
     );
+  });
+
+  it("refuses a message over the 10 MB limit, and keeps nothing of it", async () => {
+    catcher = await MailCatcher.start();
+    await expect(send("a@example.test", "big", "x".repeat(11 * 1024 * 1024), "")).rejects.toMatchObject({
+      responseCode: 552,
+    });
+    expect(catcher.messages()).toEqual([]);
   });
 
   it("listens on loopback only", async () => {

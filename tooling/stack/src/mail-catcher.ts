@@ -22,9 +22,16 @@ function addresses(value: unknown): string[] {
   );
 }
 
+/** A host as it goes into a URL: IPv6 literals in brackets. */
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 function listen(server: Server | SMTPServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
+    // Kept for the server's life: smtp-server re-emits every client's socket error (a sender that
+    // hangs up), and an unheard "error" would crash `npm run dev`. Once listening, reject is a no-op.
     if (server instanceof SMTPServer) server.on("error", onError);
     else server.once("error", onError);
     server.listen(port, host, () => {
@@ -34,6 +41,18 @@ function listen(server: Server | SMTPServer, port: number, host: string): Promis
   });
 }
 
+/**
+ * A development mail catcher: SMTP in (any credentials, no TLS, loopback only), kept in memory
+ * (the newest 500), and an HTTP mailbox out: `GET /` the page, `GET /messages/<id>` one message,
+ * `GET /api/messages[?to=<address>]` JSON newest first, `DELETE /api/messages` empties it.
+ * Never logs a message's content.
+ *
+ * @example
+ * const catcher = await MailCatcher.start(); // free ports on 127.0.0.1
+ * // … the web app sends to catcher.smtpUrl …
+ * const mail = await catcher.waitFor((m) => m.to.includes("ada@example.test"));
+ * await catcher.stop();
+ */
 export class MailCatcher {
   readonly #messages: CaughtMessage[] = [];
   readonly #waiters = new Set<() => void>();
@@ -41,18 +60,20 @@ export class MailCatcher {
   private constructor(
     private readonly smtp: SMTPServer,
     private readonly http: Server,
+    private readonly host: string,
     readonly smtpPort: number,
     readonly httpPort: number,
   ) {}
 
-  /** `smtp://127.0.0.1:<port>`: what the web app's SMTP_URL points at. */
+  /** `smtp://127.0.0.1:<port>`: what the web app's SMTP_URL points at (any user:pass@ works too). */
   get smtpUrl(): string {
-    return `smtp://127.0.0.1:${this.smtpPort}`;
+    return `smtp://${urlHost(this.host)}:${this.smtpPort}`;
   }
 
-  /** The mailbox page (and its JSON at /api/messages). */
+  /** `http://localhost:<port>`: the mailbox page (and its JSON at /api/messages). */
   get mailboxUrl(): string {
-    return `http://localhost:${this.httpPort}`;
+    const host = this.host === "127.0.0.1" ? "localhost" : urlHost(this.host);
+    return `http://${host}:${this.httpPort}`;
   }
 
   /**
@@ -78,6 +99,10 @@ export class MailCatcher {
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((parsed) => {
+            // smtp-server only counts the bytes; refusing what went over the limit is ours to do.
+            if (stream.sizeExceeded) {
+              return callback(Object.assign(new Error("Message too large"), { responseCode: 552 }));
+            }
             ref.catcher?.add({
               id: randomUUID(),
               receivedAt: new Date().toISOString(),
@@ -104,7 +129,7 @@ export class MailCatcher {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
       throw error;
     }
-    ref.catcher = new MailCatcher(smtp, http, smtpPort, httpPort);
+    ref.catcher = new MailCatcher(smtp, http, host, smtpPort, httpPort);
     return ref.catcher;
   }
 
@@ -113,11 +138,15 @@ export class MailCatcher {
     return [...this.#messages].reverse();
   }
 
+  /** Forgets every message (as `DELETE /api/messages` does). */
   clear(): void {
     this.#messages.length = 0;
   }
 
-  /** The newest message matching `predicate`, now or once it arrives. */
+  /**
+   * The newest message matching `predicate`, now or once it arrives; after `timeoutMs`, rejects
+   * with the subjects and recipients of what did arrive.
+   */
   waitFor(predicate: (message: CaughtMessage) => boolean, timeoutMs = 10_000): Promise<CaughtMessage> {
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -141,6 +170,7 @@ export class MailCatcher {
     });
   }
 
+  /** Closes both servers (and the mailbox's open connections). */
   async stop(): Promise<void> {
     this.http.closeAllConnections();
     await Promise.all([

@@ -1,7 +1,9 @@
 // One message the mail catcher caught, and how its links are found.
 
+/** One message as the catcher keeps it and serves it at /api/messages (addresses without names). */
 export interface CaughtMessage {
   id: string;
+  /** ISO 8601. */
   receivedAt: string;
   from: string;
   to: string[];

@@ -2,6 +2,7 @@
 // browser tests' workers; the stack runs in Playwright's global setup).
 import type { CaughtMessage } from "./mail-message.ts";
 
+/** A mail catcher read over HTTP (see `mailbox`). */
 export interface MailboxClient {
   /** Newest first; only messages to `to` when given. */
   list(to?: string): Promise<CaughtMessage[]>;
@@ -11,10 +12,13 @@ export interface MailboxClient {
     predicate?: (message: CaughtMessage) => boolean,
     timeoutMs?: number,
   ): Promise<CaughtMessage>;
+  /** Empties the mailbox (every test's mail, not only this one's). */
   clear(): Promise<void>;
 }
 
 /**
+ * A client for the mail catcher at `url` (its `mailboxUrl`): `waitFor` polls every 100 ms.
+ *
  * @example
  * const mail = await mailbox("http://localhost:8025").waitFor(email, (m) => /reset/i.test(m.subject));
  */
@@ -41,7 +45,8 @@ export function mailbox(url: string): MailboxClient {
       }
     },
     async clear() {
-      await fetch(`${base}/api/messages`, { method: "DELETE" });
+      const response = await fetch(`${base}/api/messages`, { method: "DELETE" });
+      if (!response.ok) throw new Error(`mailbox ${base}: ${response.status}`);
     },
   };
 }

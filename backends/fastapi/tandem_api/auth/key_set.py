@@ -107,7 +107,9 @@ class RemoteKeySet:
             fresh = (self._keys or {}).get(kid)
             if fresh is not None:
                 return fresh
-        return None
+        # Another caller's fetch may have finished (started after our arrival) between our first
+        # lookup and the loop's test: look in the key set we now have, not the one we read first.
+        return (self._keys or {}).get(kid)
 
     def _can_try_now(self) -> bool:
         wait = self.retry_delay if self._last_attempt_failed else 0.0

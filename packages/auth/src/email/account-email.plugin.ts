@@ -11,7 +11,13 @@ import {
   verificationClaims,
 } from "./account-email.ts";
 import { takeMailAllowance } from "./send-limits.ts";
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, isKnownDevice, withDeviceMark } from "./known-devices.ts";
+import {
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_MAX_AGE,
+  isKnownDevice,
+  SECURE_DEVICE_COOKIE,
+  withDeviceMark,
+} from "./known-devices.ts";
 
 /**
  * A reset request answers no sooner than this, whether or not the address has an account: the
@@ -56,13 +62,18 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
   const requireVerification = context.email.requireVerification ?? false;
   /** Marks this browser as one the account has used (see known-devices.ts). */
   function markDevice(ctx: GenericEndpointContext, userId: string): void {
-    ctx.setCookie(DEVICE_COOKIE, withDeviceMark(context.secret, userId, cookieHeader(ctx)), {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: ctx.context.authCookies.sessionToken.attributes.secure ?? false,
-      path: "/",
-      maxAge: DEVICE_COOKIE_MAX_AGE,
-    });
+    const secure = ctx.context.authCookies.sessionToken.attributes.secure ?? false;
+    ctx.setCookie(
+      secure ? SECURE_DEVICE_COOKIE : DEVICE_COOKIE,
+      withDeviceMark(context.secret, userId, cookieHeader(ctx)),
+      {
+        httpOnly: true,
+        sameSite: "lax",
+        secure,
+        path: "/",
+        maxAge: DEVICE_COOKIE_MAX_AGE,
+      },
+    );
   }
   const origin = (ctx: HookEndpointContext) => ({
     ip: ctx.request ? context.clientAddress(ctx.request.headers) : null,

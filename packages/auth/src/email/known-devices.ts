@@ -7,6 +7,8 @@ import { createHmac } from "node:crypto";
  * of the last few accounts that signed in with it.
  */
 export const DEVICE_COOKIE = "tandem.device";
+/** Its name over https, where every cookie of Tandem's is `__Secure-` prefixed (and Secure). */
+export const SECURE_DEVICE_COOKIE = `__Secure-${DEVICE_COOKIE}`;
 const MARKS_KEPT = 8;
 /** About 400 days, the longest lifetime browsers allow a cookie. */
 export const DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600;
@@ -19,7 +21,7 @@ export function deviceMark(secret: string, userId: string): string {
 export function deviceMarks(cookieHeader: string | null | undefined): string[] {
   for (const pair of (cookieHeader ?? "").split(";")) {
     const [name, ...rest] = pair.trim().split("=");
-    if (name !== DEVICE_COOKIE) continue;
+    if (name !== DEVICE_COOKIE && name !== SECURE_DEVICE_COOKIE) continue;
     return rest
       .join("=")
       .split(".")

@@ -1,4 +1,4 @@
-// Issue #14: account recovery over email, attacked over HTTP with the mail read from the stack's
+// Account recovery over email (decision 015), attacked over HTTP with the mail read from the stack's
 // own catcher. Reset links are single use and expire; known and unknown addresses get the same
 // answer; limits per client address and per address; links never follow a forged Host; tokens
 // never reach a log; a reset reaches the API within the revocation bound; required verification

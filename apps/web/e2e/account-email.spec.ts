@@ -1,4 +1,4 @@
-// Account recovery over email (issue #14), end to end in Chromium with the real message read from
+// Account recovery over email (decision 015), end to end in Chromium with the real message read from
 // the stack's mail catcher: password reset, verification at sign-up, and the banner.
 import { expect, linkFrom, mailbox, newUser, signInViaUi, signUpViaUi, test, WEB_URL } from "./fixtures";
 

@@ -1,4 +1,4 @@
-// AUTH_REQUIRE_EMAIL_VERIFICATION=true (issue #14): no session and no API token until the address is
+// AUTH_REQUIRE_EMAIL_VERIFICATION=true (docs/email.md): no session and no API token until the address is
 // verified; the sign-in page says so and offers a new link; the link signs the user in.
 import { expect, linkFrom, mailbox, newUser, signInViaUi, submitSignUp, testWithOwnStack } from "./fixtures";
 

@@ -118,8 +118,8 @@ function load(): WebEnv {
   const lifetime = env.AUTH_TOKEN_LIFETIME_SECONDS ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
   if (env.AUTH_KEY_GRACE_SECONDS < lifetime) {
     // Tokens signed just before a rotation would be refused before they expire.
-    throw new Error(
-      `Tandem web: invalid configuration\n  - AUTH_KEY_GRACE_SECONDS (${env.AUTH_KEY_GRACE_SECONDS}) must be at least ` +
+    throw invalid(
+      `AUTH_KEY_GRACE_SECONDS (${env.AUTH_KEY_GRACE_SECONDS}) must be at least ` +
         `the token lifetime (AUTH_TOKEN_LIFETIME_SECONDS, ${lifetime})`,
     );
   }

@@ -3,6 +3,7 @@ import { newSignIn, passwordChanged } from "@tandem/mail";
 import type { BetterAuthPlugin, GenericEndpointContext, HookEndpointContext } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { AUTH_ERROR_CODES } from "../error-codes.ts";
+import { bodyString, requestOrigin } from "../request-parts.ts";
 import { describeDevice } from "../device.ts";
 import {
   type AccountEmailContext,
@@ -25,11 +26,6 @@ import {
  * must not show (Better Auth uses the same floor for verification mail).
  */
 export const RESET_ANSWER_FLOOR_MS = 500;
-
-function bodyEmail(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("email" in body)) return undefined;
-  return typeof body.email === "string" ? body.email : undefined;
-}
 
 /** The same object in a request's before and after hooks (each hook gets a copy of the context). */
 function requestOf(ctx: HookEndpointContext): object | undefined {
@@ -58,7 +54,6 @@ function verifyOutcome(returned: unknown): "ok" | "failed" {
 export function accountEmailPlugin(context: AccountEmailContext & { secret: string }) {
   const { links, record, send } = mailKit(context);
   const startedAt = new WeakMap<object, number>();
-  const deviceKnown = new WeakMap<object, boolean>();
   const requireVerification = context.email.requireVerification ?? false;
   /** Marks this browser as one the account has used (see known-devices.ts). */
   function markDevice(ctx: GenericEndpointContext, userId: string): void {
@@ -75,10 +70,6 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
       },
     );
   }
-  const origin = (ctx: HookEndpointContext) => ({
-    ip: ctx.request ? context.clientAddress(ctx.request.headers) : null,
-    userAgent: ctx.request?.headers.get("user-agent") ?? ctx.headers?.get("user-agent") ?? null,
-  });
 
   return {
     id: "tandem-account-email",
@@ -89,7 +80,7 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           handler: createAuthMiddleware(async (ctx) => {
             const request = requestOf(ctx);
             if (request !== undefined) startedAt.set(request, Date.now());
-            const email = bodyEmail(ctx.body);
+            const email = bodyString(ctx.body, "email");
             if (email !== undefined)
               await takeMailAllowance(context.database, context.secret, "password-reset", email);
           }),
@@ -97,7 +88,7 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
         {
           matcher: (ctx) => ctx.path === "/send-verification-email",
           handler: createAuthMiddleware(async (ctx) => {
-            const email = bodyEmail(ctx.body);
+            const email = bodyString(ctx.body, "email");
             if (email !== undefined)
               await takeMailAllowance(context.database, context.secret, "verification", email);
           }),
@@ -127,17 +118,6 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             if (callback === undefined) throw new APIError("BAD_REQUEST", error);
             const target = `${callback}${callback.includes("?") ? "&" : "?"}error=${error.code}`;
             throw ctx.redirect(target);
-          }),
-        },
-        {
-          matcher: (ctx) => ctx.path === "/sign-in/email",
-          handler: createAuthMiddleware(async (ctx) => {
-            const request = requestOf(ctx);
-            const email = bodyEmail(ctx.body);
-            if (request === undefined || email === undefined) return;
-            const found = await ctx.context.internalAdapter.findUserByEmail(email.trim().toLowerCase());
-            if (found === null) return;
-            deviceKnown.set(request, isKnownDevice(context.secret, found.user.id, cookieHeader(ctx)));
           }),
         },
       ],
@@ -173,7 +153,7 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
               const user =
                 userId === undefined ? null : await ctx.context.internalAdapter.findUserById(userId);
               if (user !== null)
-                await record({ userId: user.id, type: "email_verification_failed", ...origin(ctx) });
+                await record({ userId: user.id, type: "email_verification_failed", ...requestOrigin(ctx) });
               return;
             }
             await ctx.context.internalAdapter.createVerificationValue({
@@ -183,7 +163,7 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
             });
             // An email change is recorded where it is written (security hooks: email_changed).
             if (claims.updateTo === undefined && userId !== undefined) {
-              await record({ userId, type: "email_verified", ...origin(ctx) });
+              await record({ userId, type: "email_verified", ...requestOrigin(ctx) });
             }
           }),
         },
@@ -192,12 +172,13 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           handler: createAuthMiddleware(async (ctx) => {
             if (!isAPIError(ctx.context.returned)) return;
             const token =
-              bodyToken(ctx.body) ?? (typeof ctx.query?.token === "string" ? ctx.query.token : undefined);
+              bodyString(ctx.body, "token") ??
+              (typeof ctx.query?.token === "string" ? ctx.query.token : undefined);
             if (token === undefined) return;
             // An expired token is still stored, so its account is known; a used or made-up one is not.
             const stale = await ctx.context.internalAdapter.findVerificationValue(`reset-password:${token}`);
             if (stale !== null)
-              await record({ userId: stale.value, type: "password_reset_failed", ...origin(ctx) });
+              await record({ userId: stale.value, type: "password_reset_failed", ...requestOrigin(ctx) });
           }),
         },
         {
@@ -226,12 +207,13 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
         {
           matcher: (ctx) => ctx.path === "/sign-in/email",
           handler: createAuthMiddleware(async (ctx) => {
-            const request = requestOf(ctx);
             const user = ctx.context.newSession?.user;
-            if (isAPIError(ctx.context.returned) || request === undefined || user === undefined) return;
+            if (isAPIError(ctx.context.returned) || user === undefined) return;
+            // Read before the mark is (re)set: the request's cookie says whether this browser is known.
+            const known = isKnownDevice(context.secret, user.id, cookieHeader(ctx));
             markDevice(ctx, user.id);
-            if (deviceKnown.get(request) !== false) return;
-            const from = origin(ctx);
+            if (known) return;
+            const from = requestOrigin(ctx);
             send(
               user.id,
               user.email,
@@ -254,9 +236,4 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
 
 function cookieHeader(ctx: HookEndpointContext): string | null {
   return ctx.request?.headers.get("cookie") ?? ctx.headers?.get("cookie") ?? null;
-}
-
-function bodyToken(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("token" in body)) return undefined;
-  return typeof body.token === "string" ? body.token : undefined;
 }

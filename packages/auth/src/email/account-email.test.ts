@@ -1,4 +1,4 @@
-// The email flows of issue #14 against a real Better Auth server and real databases. Messages go
+// The account email flows (decision 015) against a real Better Auth server and real databases. Messages go
 // to a recording mailer here (what SMTP does with them is packages/mail's and the security
 // suite's business); what is checked is who gets which message with which link, when, and what
 // the flows do to the account, its sessions and its history.

@@ -4,6 +4,7 @@ import {
   type Mailer,
   type MailLog,
   passwordReset,
+  type Rendered,
   resetPassword,
   verifyEmail,
   confirmEmailChange,
@@ -35,7 +36,7 @@ export interface AccountEmailContext {
 }
 
 /** Who asked, for the security history: a request's client address and user agent. */
-export function requestOrigin(
+export function callbackOrigin(
   context: Pick<AccountEmailContext, "clientAddress">,
   request: Request | undefined,
 ): Pick<NewSecurityEvent, "ip" | "userAgent"> {
@@ -80,7 +81,7 @@ export function mailKit(context: AccountEmailContext) {
    * rejects; a failure is logged without the link and recorded). A server-side caller may still
    * wait for the outcome with awaitingMail.
    */
-  function send(userId: string, to: string, message: ReturnType<typeof verifyEmail>): void {
+  function send(userId: string, to: string, message: Rendered): void {
     const delivery = deliverNow(context.email.mailer, { to, ...message }, log).then(async (outcome) => {
       if (!outcome.sent) await record({ userId, type: "email_delivery_failed", ip: null, userAgent: null });
       return outcome.sent;
@@ -125,7 +126,7 @@ export function accountEmailOptions(context: AccountEmailContext | null) {
         await record({
           userId: user.id,
           type: "password_reset_requested",
-          ...requestOrigin(context, request),
+          ...callbackOrigin(context, request),
         });
       },
       onPasswordReset: async ({ user }, request) => {
@@ -134,7 +135,7 @@ export function accountEmailOptions(context: AccountEmailContext | null) {
           user.email,
           passwordReset({ name: user.name, when: new Date(), resetUrl: links.forgot }),
         );
-        await record({ userId: user.id, type: "password_reset", ...requestOrigin(context, request) });
+        await record({ userId: user.id, type: "password_reset", ...callbackOrigin(context, request) });
       },
     },
     emailVerification: {
@@ -145,7 +146,7 @@ export function accountEmailOptions(context: AccountEmailContext | null) {
       autoSignInAfterVerification: true,
       sendVerificationEmail: async ({ user, token }, request) => {
         const claims = verificationClaims(token);
-        const origin = requestOrigin(context, request);
+        const origin = callbackOrigin(context, request);
         if (claims.requestType === "change-email-verification") {
           // Better Auth passes the user with the new address: the link goes there.
           send(

@@ -1,9 +1,10 @@
 import type { TandemDb } from "@tandem/db";
 import type { BetterAuthOptions, GenericEndpointContext } from "better-auth";
-import { APIError, createAuthMiddleware, getIP, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import type { ChangedAccount } from "../email/notices.ts";
 import { verificationClaims } from "../email/account-email.ts";
 import { AUTH_ERROR_CODES } from "../error-codes.ts";
+import { bodyString, requestOrigin } from "../request-parts.ts";
 import { type NewSecurityEvent, recordSecurityEvent } from "./events.ts";
 import {
   clearFailures,
@@ -63,22 +64,6 @@ interface SecurityHookOptions {
   onEmailChanged?: ((account: ChangedAccount, oldEmail: string) => void) | undefined;
 }
 
-/** Where a request came from, as Better Auth resolves it (its trusted IP headers only). */
-function origin(ctx: {
-  request?: Request | undefined;
-  headers?: Headers | undefined;
-  context: { options: BetterAuthOptions };
-}): Pick<NewSecurityEvent, "ip" | "userAgent"> {
-  const headers = ctx.request?.headers ?? ctx.headers;
-  if (headers === undefined) return { ip: null, userAgent: null };
-  return { ip: getIP(headers, ctx.context.options), userAgent: headers.get("user-agent") };
-}
-
-function signInEmail(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("email" in body)) return undefined;
-  return typeof body.email === "string" ? body.email : undefined;
-}
-
 /**
  * Better Auth `hooks` and `databaseHooks` for the account lockout and the security history.
  * Spread into the options; `databaseHooks` must be merged if another module adds some.
@@ -116,7 +101,7 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       throw locked(PASSWORD_CHECKS_LOCKED_CODE, passwordChecksLockedMessage(lockout.lockSeconds), until, now);
     }
     if (ctx.path !== "/sign-in/email") return;
-    const email = signInEmail(ctx.body);
+    const email = bodyString(ctx.body, "email");
     if (email === undefined) return;
     const now = new Date();
     const until = await lockedUntil(db, emailKey(secret, email), now);
@@ -130,13 +115,13 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
     const failed = isAPIError(returned);
 
     if (ctx.path === "/sign-in/email") {
-      const email = signInEmail(ctx.body);
+      const email = bodyString(ctx.body, "email");
       if (email === undefined) return;
       const key = emailKey(secret, email);
       if (!failed) {
         const userId = ctx.context.newSession?.user.id;
         await clearFailures(db, key);
-        if (userId !== undefined) await record(ctx, { userId, type: "sign_in", ...origin(ctx) });
+        if (userId !== undefined) await record(ctx, { userId, type: "sign_in", ...requestOrigin(ctx) });
         return;
       }
       if (returned.body?.code !== INVALID_CREDENTIALS_CODE) return;
@@ -145,7 +130,7 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       // Events belong to accounts: failures on unknown emails are counted, never recorded.
       const found = await ctx.context.internalAdapter.findUserByEmail(email.trim().toLowerCase());
       if (found === null) return;
-      const from = origin(ctx);
+      const from = requestOrigin(ctx);
       await record(ctx, { userId: found.user.id, type: "sign_in_failed", ...from, at: now });
       // One millisecond later at least, so the lock sorts after the failure that caused it.
       const lockedAt = new Date(Math.max(Date.now(), now.getTime() + 1));
@@ -159,7 +144,12 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       // Dated when the account was created, so it sorts before what sign-up did (the verification mail).
       const at = created?.createdAt === undefined ? undefined : new Date(created.createdAt);
       if (created !== undefined) {
-        await record(ctx, { userId: created.id, type: "sign_up", ...origin(ctx), ...(at ? { at } : {}) });
+        await record(ctx, {
+          userId: created.id,
+          type: "sign_up",
+          ...requestOrigin(ctx),
+          ...(at ? { at } : {}),
+        });
       }
       return;
     }
@@ -171,16 +161,16 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       if (!failed) await clearFailures(db, key);
       else if (returned.body?.code === WRONG_PASSWORD_CODE) {
         const lockedNow = await recordFailure(db, key, new Date(), lockout);
-        if (lockedNow) await record(ctx, { userId, type: "lockout", ...origin(ctx) });
+        if (lockedNow) await record(ctx, { userId, type: "lockout", ...requestOrigin(ctx) });
       }
     }
     if (failed) return;
     if (ctx.path === "/change-password") {
-      await record(ctx, { userId, type: "password_changed", ...origin(ctx) });
+      await record(ctx, { userId, type: "password_changed", ...requestOrigin(ctx) });
       return;
     }
     const revocation = ctx.path === undefined ? undefined : REVOCATIONS[ctx.path];
-    if (revocation !== undefined) await record(ctx, { userId, type: revocation, ...origin(ctx) });
+    if (revocation !== undefined) await record(ctx, { userId, type: revocation, ...requestOrigin(ctx) });
   });
 
   // Email changes are caught at the database, whichever route makes them (`/change-email`
@@ -206,7 +196,7 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
           if (context === null || !emailChanging.has(context)) return;
           const oldEmail = emailChanging.get(context);
           emailChanging.delete(context);
-          await record(context, { userId: user.id, type: "email_changed", ...origin(context) });
+          await record(context, { userId: user.id, type: "email_changed", ...requestOrigin(context) });
           if (oldEmail && oldEmail.toLowerCase() !== user.email.toLowerCase())
             onEmailChanged?.(user, oldEmail);
         },

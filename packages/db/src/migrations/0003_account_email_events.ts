@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { dialectOf } from "../dialect.ts";
 
 // The security event types allowed from this migration on, frozen here like 0002's list: the
-// account-recovery flows (issue #14) record each of their steps.
+// account-recovery flows (decision 015) record each of their steps.
 const TYPES_AT_0003 = [
   "sign_in",
   "sign_in_failed",

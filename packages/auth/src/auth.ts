@@ -1,7 +1,7 @@
 import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { getIP } from "better-auth/api";
-import { jwt } from "better-auth/plugins";
+import { jwt, organization } from "better-auth/plugins";
 import { type AccountEmailContext, accountEmailOptions, type EmailConfig } from "./email/account-email.ts";
 import { accountEmailPlugin } from "./email/account-email.plugin.ts";
 import { emailChangeNotice } from "./email/notices.ts";
@@ -10,6 +10,9 @@ import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.
 import { MIN_SECRET_LENGTH } from "./secret.ts";
 import { securityHooks } from "./security/hooks.ts";
 import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
+import { teamEvents } from "./teams/team-events.ts";
+import { tandemOrganization } from "./teams/teams.ts";
+import { releaseOwnedTeams, teamsPlugin } from "./teams/teams.plugin.ts";
 
 export const DEFAULT_AUDIENCE = "tandem-api";
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 15 * 60;
@@ -117,6 +120,7 @@ export function createAuthOptions(config: AuthConfig) {
           clientAddress: (headers) => getIP(headers, { advanced: { ipAddress: { ipAddressHeaders } } }),
         };
   const emailOptions = accountEmailOptions(emailContext);
+  const events = teamEvents(config.database, (line) => console.error(line));
   return {
     ...schemaOptions(config.database),
     ...emailOptions,
@@ -127,6 +131,9 @@ export function createAuthOptions(config: AuthConfig) {
     plugins: [
       tandemJwt(config),
       sessionTokensStayInCookies(),
+      // Teams (decision 016): Better Auth's organizations, with Tandem's roles and rules.
+      tandemOrganization({ email: emailContext, events }),
+      teamsPlugin({ database: config.database, events }),
       ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
     ],
     disabledPaths: TOKEN_REVOCATION_PATHS,
@@ -142,7 +149,11 @@ export function createAuthOptions(config: AuthConfig) {
       // (the web app's route handler refuses `/change-email` from browsers). With email on, the
       // change waits for the link sent to the new address; with email off it applies at once.
       ...emailOptions.user,
-      deleteUser: { enabled: true },
+      deleteUser: {
+        enabled: true,
+        // A team owned alone goes with the account; one shared with others must be handed over first.
+        beforeDelete: async (user) => releaseOwnedTeams(config.database, user.id),
+      },
     },
     // Secure (and `__Secure-`-prefixed) cookies whenever the public URL is https, whatever NODE_ENV
     // says; on plain-http localhost they would never be sent back.
@@ -189,6 +200,8 @@ export type TandemAuth = ReturnType<typeof createAuth>;
 export function authSchemaOptions(database: TandemDb) {
   return {
     ...schemaOptions(database),
-    plugins: [jwt()],
+    // The organization plugin's tables (organization, member, invitation) and the session's
+    // active-organization column; roles and hooks do not change the schema.
+    plugins: [jwt(), organization()],
   } satisfies BetterAuthOptions;
 }

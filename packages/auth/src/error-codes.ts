@@ -40,3 +40,16 @@ export const AUTH_ERROR_CODES = {
 } as const;
 
 export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES;
+
+/** Codes of Tandem's team rules on top of Better Auth's organization plugin (decision 016). */
+export const TEAM_ERROR_CODES = {
+  /** An invitation or role change asked for owner (ownership moves only by a transfer) or an unknown role. */
+  ROLE_NOT_ASSIGNABLE: "ROLE_NOT_ASSIGNABLE",
+  /** The owner's role cannot be changed directly. */
+  OWNER_ROLE_FIXED: "OWNER_ROLE_FIXED",
+  /** Only the owner may do this (transfer ownership). */
+  OWNER_ONLY: "OWNER_ONLY",
+  MEMBER_NOT_FOUND: "MEMBER_NOT_FOUND",
+  /** Account deletion while owning a team with other members. */
+  TEAM_OWNERSHIP_HELD: "TEAM_OWNERSHIP_HELD",
+} as const;

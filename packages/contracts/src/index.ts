@@ -1,3 +1,4 @@
 export * from "./errors.ts";
 export * from "./tasks.ts";
 export * from "./text.ts";
+export * from "./teams.ts";

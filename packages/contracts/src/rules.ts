@@ -106,6 +106,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, title: "Forbidden" },
   NOT_FOUND: { status: 404, title: "Not found" },
   TASK_NOT_FOUND: { status: 404, title: "Task not found" },
+  TEAM_NOT_FOUND: { status: 404, title: "Team not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
   VALIDATION_FAILED: { status: 400, title: "Validation failed" },
   INVALID_JSON: { status: 400, title: "Malformed JSON body" },

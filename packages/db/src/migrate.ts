@@ -3,12 +3,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as m0001 from "./migrations/0001_create_task.ts";
 import * as m0002 from "./migrations/0002_security_events.ts";
 import * as m0003 from "./migrations/0003_account_email_events.ts";
+import * as m0004 from "./migrations/0004_teams.ts";
 
 // A static list (not a folder scan) so migrations work the same from source and from a bundle.
 const migrations: Record<string, Migration> = {
   "0001_create_task": m0001,
   "0002_security_events": m0002,
   "0003_account_email_events": m0003,
+  "0004_teams": m0004,
 };
 
 export class MigrationError extends Error {}

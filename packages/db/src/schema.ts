@@ -6,9 +6,15 @@ type NullableInstant = ColumnType<Date | string | null, string | null, string | 
 /** `boolean` on Postgres; 0/1 on SQLite, which has no boolean type. 0/1 is accepted by both. */
 type Flag = ColumnType<boolean | number, number, number>;
 
+/** A task belongs to exactly one user (`user_id`) or one team (`team_id`): a CHECK holds it. */
 export interface TaskTable {
   id: string;
-  user_id: string;
+  user_id: string | null;
+  team_id: string | null;
+  /** Team tasks only: who created it; null once that account is deleted. */
+  created_by: string | null;
+  /** Team tasks only: a member of the team, or null. */
+  assignee_id: string | null;
   title: string;
   description: string | null;
   completed: Flag;
@@ -41,6 +47,16 @@ export const SECURITY_EVENT_TYPES = [
   "email_verification_failed",
   "email_change_requested",
   "email_delivery_failed",
+  "team_created",
+  "team_joined",
+  "team_left",
+  "team_member_removed",
+  "team_role_changed",
+  "team_invitation_sent",
+  "team_invitation_accepted",
+  "team_invitation_declined",
+  "team_ownership_transferred",
+  "team_deleted",
 ] as const;
 
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
@@ -52,6 +68,8 @@ export interface SecurityEventTable {
   ip: string | null;
   user_agent: string | null;
   created_at: Instant;
+  /** What the event was about, where it names something (a team's name); never a secret. */
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Failed password sign-ins for one email (keyed by its HMAC), for the account lockout. */
@@ -77,6 +95,34 @@ export interface SessionTable {
   token: string;
 }
 
+/** Better Auth's organization plugin: Tandem's teams (decision 016). */
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  slug: string;
+  createdAt: Instant;
+}
+
+/** A user's membership of a team; `role` is one of TEAM_ROLES (Better Auth allows a list). */
+export interface MemberTable {
+  id: string;
+  organizationId: string;
+  userId: string;
+  role: string;
+  createdAt: Instant;
+}
+
+export interface InvitationTable {
+  id: string;
+  organizationId: string;
+  email: string;
+  role: string | null;
+  status: string;
+  expiresAt: Instant;
+  inviterId: string;
+  createdAt: Instant;
+}
+
 /** Better Auth's signing keys (jwt plugin); Tandem only retires or deletes rows (key rotation). */
 export interface JwksTable {
   id: string;
@@ -91,6 +137,9 @@ export interface Database {
   user: UserTable;
   session: SessionTable;
   jwks: JwksTable;
+  organization: OrganizationTable;
+  member: MemberTable;
+  invitation: InvitationTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

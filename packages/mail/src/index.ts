@@ -16,6 +16,7 @@ export {
   passwordChanged,
   passwordReset,
   resetPassword,
+  teamInvitation,
   verifyEmail,
 } from "./templates.ts";
 export type { Rendered, TemplateName } from "./templates.ts";

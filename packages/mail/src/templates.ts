@@ -9,7 +9,8 @@ export type TemplateName =
   | "email-changed"
   | "password-changed"
   | "password-reset"
-  | "new-sign-in";
+  | "new-sign-in"
+  | "team-invitation";
 
 /** A rendered message without its recipient; `template` names it in logs (never the content). */
 export interface Rendered {
@@ -263,6 +264,43 @@ export function newSignIn(data: {
         action("Review your sessions", data.settingsUrl),
         paragraph("If it wasn't you, reset your password now:"),
         action("Reset password", data.resetUrl),
+      ],
+    }),
+  };
+}
+
+/**
+ * An invitation to a team. The link opens the invitation page, which works before the reader has
+ * an account (sign up first, then land in the team).
+ *
+ * @example
+ * teamInvitation({ inviterName: "Ada", teamName: "Launch", role: "member", url, expiresInDays: 7 })
+ */
+export function teamInvitation(data: {
+  inviterName: string;
+  teamName: string;
+  role: string;
+  url: string;
+  expiresInDays: number;
+}): Rendered {
+  const inviter = data.inviterName.trim() || "A Tandem user";
+  return {
+    template: "team-invitation",
+    ...compose({
+      subject: `${inviter} invited you to ${data.teamName} on Tandem`,
+      preheader: `Join ${data.teamName} as ${data.role}.`,
+      blocks: [
+        paragraph("Hi there,"),
+        paragraph(
+          `${inviter} invited you to join the team ${data.teamName} on Tandem as ${data.role}, ` +
+            "to share its task list.",
+        ),
+        action("View invitation", data.url),
+        fineprint(
+          `The invitation works once, within ${plural(data.expiresInDays, "day")}, and only for this email ` +
+            "address. If you do not have a Tandem account yet, you can create one from the link. " +
+            "If you were not expecting it, ignore this email.",
+        ),
       ],
     }),
   };

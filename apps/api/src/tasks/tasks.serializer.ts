@@ -8,8 +8,8 @@ import { type RawBuilder, type Selectable, sql } from "kysely";
  */
 export type JsonText<T> = string & { readonly __jsonOf?: T };
 
-/** A task as the queries read it (`user_id` is always the caller's, so it is not read back). */
-export type TaskRow = Omit<Selectable<Database["task"]>, "user_id">;
+/** A personal task as the queries read it (`user_id` is always the caller's, so it is not read back; the team columns are null). */
+export type TaskRow = Omit<Selectable<Database["task"]>, "user_id" | "team_id" | "created_by" | "assignee_id">;
 
 /** What a task response needs. */
 export const TASK_COLUMNS = [

@@ -9,6 +9,8 @@ export interface AccountLinks {
   /** Where a notice sends someone who did not make the change. */
   forgot: string;
   settings: string;
+  /** The page of one team invitation (its id is the invitation's secret). */
+  invitation: (id: string) => string;
 }
 
 /**
@@ -26,5 +28,6 @@ export function accountLinks(baseURL: string): AccountLinks {
       `${base}/api/auth/verify-email?token=${encodeURIComponent(token)}&callbackURL=${encodeURIComponent(callback)}`,
     forgot: `${base}/forgot-password`,
     settings: `${base}/settings`,
+    invitation: (id) => `${base}/invitations/${encodeURIComponent(id)}`,
   };
 }

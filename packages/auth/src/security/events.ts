@@ -11,6 +11,8 @@ export interface SecurityEvent {
   ip: string | null;
   userAgent: string | null;
   createdAt: Date;
+  /** What the event was about (a team's name), or null. */
+  detail: string | null;
 }
 
 export interface NewSecurityEvent {
@@ -20,7 +22,12 @@ export interface NewSecurityEvent {
   userAgent: string | null;
   /** Defaults to now. */
   at?: Date;
+  /** What the event was about, e.g. a team's name (never a secret). */
+  detail?: string | null;
 }
+
+/** A detail longer than this is cut (team names are shorter; the column is free text). */
+const MAX_DETAIL_LENGTH = 200;
 
 /** A user agent longer than this is cut: the column is free text any client can fill. */
 const MAX_USER_AGENT_LENGTH = 512;
@@ -36,6 +43,7 @@ export async function recordSecurityEvent(db: Kysely<Database>, event: NewSecuri
       ip: event.ip,
       user_agent: event.userAgent === null ? null : event.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
       created_at: at.toISOString(),
+      detail: event.detail == null ? null : event.detail.slice(0, MAX_DETAIL_LENGTH),
     })
     .execute();
 }
@@ -51,7 +59,7 @@ export async function listSecurityEvents(
 ): Promise<SecurityEvent[]> {
   const rows = await db
     .selectFrom("security_event")
-    .select(["id", "type", "ip", "user_agent", "created_at"])
+    .select(["id", "type", "ip", "user_agent", "created_at", "detail"])
     .where("user_id", "=", userId)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
@@ -63,5 +71,6 @@ export async function listSecurityEvents(
     ip: row.ip,
     userAgent: row.user_agent,
     createdAt: new Date(row.created_at),
+    detail: row.detail,
   }));
 }

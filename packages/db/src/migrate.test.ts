@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { migrateDatabase } from "@tandem/auth";
+import { authSchemaOptions, migrateDatabase } from "@tandem/auth";
+import { getMigrations } from "better-auth/db/migration";
 import { createTestDatabase, type TestDatabase, testDialects } from "@tandem/testing";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, Migrator, sql } from "kysely";
+import * as m0001 from "./migrations/0001_create_task.ts";
+import * as m0002 from "./migrations/0002_security_events.ts";
+import * as m0003 from "./migrations/0003_account_email_events.ts";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import {
   createDb,
@@ -83,6 +87,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       "0001_create_task",
       "0002_security_events",
       "0003_account_email_events",
+      "0004_teams",
     ]);
     await migrateDatabase(database);
     expect(await pendingMigrations(database.db)).toEqual([]);
@@ -97,7 +102,35 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       { name: "0001_create_task" },
       { name: "0002_security_events" },
       { name: "0003_account_email_events" },
+      { name: "0004_teams" },
     ]);
+  });
+
+  it("carries tasks and the history through 0004's table rebuild", async () => {
+    const { database, drop } = await emptyDatabase(dialect);
+    cleanups.push(drop);
+    await (await getMigrations(authSchemaOptions(database))).runMigrations();
+    const before = {
+      "0001_create_task": m0001,
+      "0002_security_events": m0002,
+      "0003_account_email_events": m0003,
+    };
+    const upTo0003 = new Migrator({ db: database.db, provider: { getMigrations: async () => before } });
+    expect((await upTo0003.migrateToLatest()).error).toBeUndefined();
+    await addUser(database.db, "u");
+    await addTask(database.db, "u", { title: "kept", description: "with a description" });
+    await sql`INSERT INTO security_event (id, user_id, type, created_at)
+      VALUES (${"e1"}, ${"u"}, ${"sign_up"}, ${new Date().toISOString()})`.execute(database.db);
+    await migrateTandem(database.db);
+    expect(
+      await database.db.selectFrom("task").select(["title", "description", "user_id", "team_id"]).execute(),
+    ).toEqual([{ title: "kept", description: "with a description", user_id: "u", team_id: null }]);
+    expect(await database.db.selectFrom("security_event").select(["type", "detail"]).execute()).toEqual([
+      { type: "sign_up", detail: null },
+    ]);
+    // The rebuilt table still cascades from its user.
+    await database.db.deleteFrom("user").where("id", "=", "u").execute();
+    expect(await count(database.db, "u")).toBe(0);
   });
 
   it("deletes a user's tasks with the user, and only theirs", async () => {
@@ -134,6 +167,49 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       await expect(addTask(db, "u", fields), label).rejects.toThrow(/check constraint/i);
     }
     expect(await count(db, "u")).toBe(5);
+  });
+
+  async function addTeam(db: Kysely<Database>, id: string): Promise<void> {
+    await sql`INSERT INTO organization (id, name, slug, "createdAt")
+      VALUES (${id}, ${id}, ${id}, ${new Date().toISOString()})`.execute(db);
+  }
+
+  function addTeamTask(
+    db: Kysely<Database>,
+    owner: { user?: string; team?: string },
+    createdBy: string | null,
+  ) {
+    const now = new Date().toISOString();
+    taskCounter += 1;
+    return sql`INSERT INTO task (id, user_id, team_id, created_by, assignee_id, title, completed, priority, created_at, updated_at)
+      VALUES (${`task-${taskCounter}`}, ${owner.user ?? null}, ${owner.team ?? null}, ${createdBy}, ${createdBy},
+        ${"t"}, ${0}, ${"medium"}, ${now}, ${now})`.execute(db);
+  }
+
+  it("holds a task to exactly one owner: a user or a team", async () => {
+    const { db } = await migrated();
+    await addUser(db, "u");
+    await addTeam(db, "team");
+    await addTeamTask(db, { team: "team" }, "u");
+    await addTeamTask(db, { user: "u" }, null);
+    await expect(addTeamTask(db, { user: "u", team: "team" }, null), "both").rejects.toThrow(
+      /check constraint/i,
+    );
+    await expect(addTeamTask(db, {}, null), "neither").rejects.toThrow(/check constraint/i);
+    await expect(addTeamTask(db, { team: "no-such-team" }, null)).rejects.toThrow(/foreign key/i);
+  });
+
+  it("deletes a team's tasks with the team, and keeps them when their creator's account goes", async () => {
+    const { db } = await migrated();
+    await addUser(db, "creator");
+    await addTeam(db, "kept");
+    await addTeam(db, "deleted");
+    await addTeamTask(db, { team: "kept" }, "creator");
+    await addTeamTask(db, { team: "deleted" }, "creator");
+    await db.deleteFrom("organization").where("id", "=", "deleted").execute();
+    await db.deleteFrom("user").where("id", "=", "creator").execute();
+    const left = await db.selectFrom("task").select(["team_id", "created_by", "assignee_id"]).execute();
+    expect(left).toEqual([{ team_id: "kept", created_by: null, assignee_id: null }]);
   });
 
   it("accepts every live security event type and refuses any other", async () => {

@@ -23,7 +23,12 @@ export function teamsPlugin({ database, events }: { database: TandemDb; events: 
           matcher: (ctx) => ctx.path === "/organization/leave",
           handler: createAuthMiddleware(async (ctx) => {
             const left: unknown = ctx.context.returned;
-            if (typeof left !== "object" || left === null || !("userId" in left) || !("organizationId" in left))
+            if (
+              typeof left !== "object" ||
+              left === null ||
+              !("userId" in left) ||
+              !("organizationId" in left)
+            )
               return;
             const { userId, organizationId } = left as { userId: string; organizationId: string };
             const team = await db
@@ -82,7 +87,11 @@ export function teamsPlugin({ database, events }: { database: TandemDb; events: 
             return { team: team.name, newOwnerId: target.userId };
           });
           await events.record(callerId, "team_ownership_transferred", `${outcome.team}: you are now admin`);
-          await events.record(outcome.newOwnerId, "team_ownership_transferred", `${outcome.team}: you are now owner`);
+          await events.record(
+            outcome.newOwnerId,
+            "team_ownership_transferred",
+            `${outcome.team}: you are now owner`,
+          );
           return ctx.json({ status: true });
         },
       ),

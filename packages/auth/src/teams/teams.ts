@@ -76,7 +76,11 @@ export function tandemOrganization(options: { email: AccountEmailContext | null;
       afterCreateOrganization: async ({ organization: team, user }) =>
         events.record(user.id, "team_created", team.name),
       afterCreateInvitation: async ({ invitation, inviter, organization: team }) =>
-        events.record(inviter.id, "team_invitation_sent", `${team.name}: ${invitation.email} as ${invitation.role}`),
+        events.record(
+          inviter.id,
+          "team_invitation_sent",
+          `${team.name}: ${invitation.email} as ${invitation.role}`,
+        ),
       afterAcceptInvitation: async ({ user, organization: team, member }) => {
         await events.record(user.id, "team_invitation_accepted", team.name);
         await events.record(user.id, "team_joined", `${team.name} as ${member.role}`);

@@ -52,9 +52,13 @@ async function teamIndexes(db: Kysely<unknown>): Promise<void> {
 async function postgres(db: Kysely<unknown>): Promise<void> {
   const types = sql.join(TYPES_AT_0004.map((type) => sql.lit(type)));
   await sql`ALTER TABLE task ALTER COLUMN user_id DROP NOT NULL`.execute(db);
-  await sql`ALTER TABLE task ADD COLUMN team_id text REFERENCES organization(id) ON DELETE CASCADE`.execute(db);
+  await sql`ALTER TABLE task ADD COLUMN team_id text REFERENCES organization(id) ON DELETE CASCADE`.execute(
+    db,
+  );
   await sql`ALTER TABLE task ADD COLUMN created_by text REFERENCES "user"(id) ON DELETE SET NULL`.execute(db);
-  await sql`ALTER TABLE task ADD COLUMN assignee_id text REFERENCES "user"(id) ON DELETE SET NULL`.execute(db);
+  await sql`ALTER TABLE task ADD COLUMN assignee_id text REFERENCES "user"(id) ON DELETE SET NULL`.execute(
+    db,
+  );
   await sql`ALTER TABLE task ADD CONSTRAINT task_owner_check CHECK (${OWNER_CHECK})`.execute(db);
   await teamIndexes(db);
   await sql`ALTER TABLE security_event ADD COLUMN detail text`.execute(db);
@@ -96,7 +100,11 @@ async function sqlite(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable("task").execute();
   await sql`ALTER TABLE task_next RENAME TO task`.execute(db);
   // The personal indexes of 0001, as they were.
-  await db.schema.createIndex("task_user_created_idx").on("task").columns(["user_id", "created_at", "id"]).execute();
+  await db.schema
+    .createIndex("task_user_created_idx")
+    .on("task")
+    .columns(["user_id", "created_at", "id"])
+    .execute();
   await db.schema
     .createIndex("task_user_completed_created_idx")
     .on("task")

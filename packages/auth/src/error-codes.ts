@@ -50,6 +50,8 @@ export const TEAM_ERROR_CODES = {
   /** Only the owner may do this (transfer ownership). */
   OWNER_ONLY: "OWNER_ONLY",
   MEMBER_NOT_FOUND: "MEMBER_NOT_FOUND",
+  /** A team name that is empty, too long (60) or holds control characters. */
+  INVALID_TEAM_NAME: "INVALID_TEAM_NAME",
   /** Account deletion while owning a team with other members. */
   TEAM_OWNERSHIP_HELD: "TEAM_OWNERSHIP_HELD",
 } as const;

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { type TextKind, textRules } from "./rules.ts";
 import { CreateTaskSchema, TaskSchema, UpdateTaskSchema } from "./tasks.ts";
 
 /**
@@ -14,6 +15,13 @@ export const ASSIGNABLE_TEAM_ROLES = ["viewer", "member", "admin"] as const sati
 export type AssignableTeamRole = (typeof ASSIGNABLE_TEAM_ROLES)[number];
 
 export const TEAM_NAME_MAX = 60;
+const TEAM_NAME: TextKind = { min: 1, max: TEAM_NAME_MAX, singleLine: true, label: "Team name" };
+
+/** Why a team name (trimmed first) is refused, or null when it is fine. */
+export function teamNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  return textRules(TEAM_NAME).find((rule) => !rule.test(trimmed))?.message ?? null;
+}
 
 /** True when `role` may create, edit, complete and delete the team's tasks. */
 export function canWriteTeamTasks(role: TeamRole): boolean {

@@ -7,6 +7,7 @@ import {
   passwordChanged,
   passwordReset,
   resetPassword,
+  teamInvitation,
   verifyEmail,
 } from "./templates.ts";
 
@@ -35,6 +36,7 @@ describe("templates", () => {
       settingsUrl: URL_A,
       resetUrl: URL_A,
     }),
+    teamInvitation({ inviterName: "Ada", teamName: "Launch", role: "member", url: URL_A, expiresInDays: 7 }),
   ];
 
   it.each(all.map((m) => [m.template, m] as const))(
@@ -61,6 +63,22 @@ describe("templates", () => {
     expect(hostile.html).not.toContain("<script>");
     expect(hostile.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(hostile.text).toContain('<script>alert("x")</script>');
+  });
+
+  it("names the inviter, the team and the role of an invitation, escaped in HTML", () => {
+    const m = teamInvitation({
+      inviterName: "Ada <b>",
+      teamName: "R&D",
+      role: "viewer",
+      url: URL_A,
+      expiresInDays: 7,
+    });
+    expect(m.subject).toBe("Ada <b> invited you to R&D on Tandem");
+    expect(m.text).toContain("as viewer");
+    expect(m.text).toContain("within 7 days");
+    expect(m.html).toContain("Ada &lt;b&gt;");
+    expect(m.html).toContain("R&amp;D");
+    expect(m.html).not.toContain("<b>");
   });
 
   it("refuses a link that is not an absolute http(s) URL", () => {
@@ -112,7 +130,7 @@ describe("templates", () => {
   });
 
   it("tells a notice's reader what to do if it was not them", () => {
-    for (const m of all.slice(3)) {
+    for (const m of all.slice(3, 7)) {
       expect(m.text).toContain(`Reset password: ${URL_A}`);
       expect(m.text).toContain("4 December 2026, 03:12 UTC");
     }

@@ -130,6 +130,26 @@ describe.each(testDialects())("teams (%s)", (dialect) => {
     expect(await roles(teamId)).toEqual({ [owner.id]: "owner", [admin.id]: "admin" });
   });
 
+  it("keeps team names to one trimmed line of 1–60 characters, on creation and rename", async () => {
+    const owner = await auth.signUp();
+    for (const name of ["   ", "x".repeat(61), "Bad\r\nBcc: x@example.test"]) {
+      const answer = await as(owner, "/organization/create", { name, slug: `t-${crypto.randomUUID()}` });
+      expect([answer.status, code(answer)], JSON.stringify(name)).toEqual([400, "INVALID_TEAM_NAME"]);
+    }
+    const teamId = await createTeam(owner, "  Padded  ");
+    const renamed = await as(owner, "/organization/update", {
+      organizationId: teamId,
+      data: { name: "\u0007" },
+    });
+    expect(code(renamed)).toBe("INVALID_TEAM_NAME");
+    const team = await database.db
+      .selectFrom("organization")
+      .select("name")
+      .where("id", "=", teamId)
+      .execute();
+    expect(team).toEqual([{ name: "Padded" }]);
+  });
+
   it("transfers ownership by swapping two roles, by the owner only", async () => {
     const owner = await auth.signUp();
     const admin = await auth.signUp();

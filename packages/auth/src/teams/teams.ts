@@ -1,4 +1,9 @@
-import { ASSIGNABLE_TEAM_ROLES, type AssignableTeamRole, parseTeamRole } from "@tandem/contracts";
+import {
+  ASSIGNABLE_TEAM_ROLES,
+  type AssignableTeamRole,
+  parseTeamRole,
+  teamNameProblem,
+} from "@tandem/contracts";
 import { teamInvitation } from "@tandem/mail";
 import { APIError } from "better-auth/api";
 import { organization } from "better-auth/plugins";
@@ -27,6 +32,15 @@ function requireAssignable(role: string): void {
       message: "The role must be viewer, member or admin. Ownership moves only by a transfer.",
     });
   }
+}
+
+/** A team's name, trimmed: one line of 1–60 characters (it appears in mail subjects and headers). */
+function checkedName(name: unknown): string {
+  const problem = typeof name === "string" ? teamNameProblem(name) : "Team name must be text";
+  if (problem !== null || typeof name !== "string") {
+    throw new APIError("BAD_REQUEST", { code: TEAM_ERROR_CODES.INVALID_TEAM_NAME, message: problem ?? "" });
+  }
+  return name.trim();
 }
 
 /**
@@ -63,6 +77,11 @@ export function tandemOrganization(options: { email: AccountEmailContext | null;
           },
         }),
     organizationHooks: {
+      beforeCreateOrganization: async ({ organization: team }) => ({
+        data: { ...team, name: checkedName(team.name) },
+      }),
+      beforeUpdateOrganization: async ({ organization: team }) =>
+        team.name === undefined ? undefined : { data: { ...team, name: checkedName(team.name) } },
       beforeCreateInvitation: async ({ invitation }) => requireAssignable(invitation.role),
       beforeUpdateMemberRole: async ({ newRole, member }) => {
         requireAssignable(newRole);

@@ -16,17 +16,19 @@ import { routerOf } from "./http/route-table.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
 import { MOUNTS } from "./routes.ts";
 import { requirePathOwner, taskRoutes } from "./tasks/tasks.routes.ts";
+import { createTeamAccess, requireTeamMember } from "./teams/team-access.ts";
+import { teamTaskRoutes } from "./teams/team-tasks.routes.ts";
 import type { AppEnv } from "./types.ts";
 
 export interface AppConfig {
   /** Exact origins allowed to call the API from a browser (CORS). */
   webOrigins: string[];
   /**
-   * Seconds a session check is cached: the bound on how late a revoked session is refused
-   * (default 5; 0 = check every request).
+   * Seconds a session check or a team membership is cached: the bound on how late a revoked
+   * session, or a removed or downgraded team member, is refused (default 5; 0 = check every request).
    */
   revocationCheckSeconds?: number;
-  /** Clock for the session-check cache (tests). */
+  /** Clock for the session-check and team-membership caches (tests). */
   now?: () => number;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   bodyLimitBytes?: number;
@@ -99,11 +101,11 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
   // cost of a small GET, for a body no GET handler would ever read.
   const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
   app.use("/api/*", (c, next) => (BODY_METHODS.has(c.req.method) ? limitBody(c, next) : next()));
-  const sessions = createSessionCheck({
-    database,
+  const bound = {
     ...(config.revocationCheckSeconds === undefined ? {} : { cacheSeconds: config.revocationCheckSeconds }),
     ...(config.now === undefined ? {} : { now: config.now }),
-  });
+  };
+  const sessions = createSessionCheck({ database, ...bound });
   app.use("/api/*", requireAuth(verifier, sessions));
   app.use("/api/*", requestQuota(config.quota));
 
@@ -118,6 +120,11 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     ),
   );
   app.route(MOUNTS.tasks.prefix, taskRoutes(database));
+  // Before the compatibility mount, whose `/api/:user_id/tasks/:id` also matches
+  // `/api/teams/tasks/tasks`: a team path is always answered as one.
+  // `/*` also matches the mount itself: registered once, so the membership is asked once.
+  app.use(`${MOUNTS.teamTasks.prefix}/*`, requireTeamMember(createTeamAccess({ database, ...bound })));
+  app.route(MOUNTS.teamTasks.prefix, teamTaskRoutes(database));
   app.use(MOUNTS.userTasks.prefix, requirePathOwner);
   app.use(`${MOUNTS.userTasks.prefix}/*`, requirePathOwner);
   app.route(MOUNTS.userTasks.prefix, taskRoutes(database));

@@ -1,5 +1,6 @@
 import type { Mount, RouteTable } from "./http/route-table.ts";
 import { TASK_ROUTES } from "./tasks/tasks.table.ts";
+import { TEAM_TASK_ROUTES } from "./teams/teams.table.ts";
 
 /** Unauthenticated operations of the service itself. */
 export const SERVICE_ROUTES = {
@@ -40,6 +41,17 @@ export const MOUNTS = {
     secured: true,
     errors: [...AUTH_ERRORS, "FORBIDDEN"],
   },
+  /**
+   * A team's tasks (decision 016): the caller must be a member of the team (else 404, as for a
+   * missing team), and a viewer may only read (403); the membership read can fail closed (503).
+   */
+  teamTasks: {
+    prefix: "/api/teams/:teamId/tasks",
+    table: TEAM_TASK_ROUTES,
+    tag: "teams",
+    secured: true,
+    errors: [...AUTH_ERRORS, "TEAM_NOT_FOUND", "FORBIDDEN", "SERVICE_UNAVAILABLE"],
+  },
   service: { prefix: "", table: SERVICE_ROUTES, tag: "operations", secured: false },
 } satisfies Record<string, Mount>;
 
@@ -47,4 +59,10 @@ export const MOUNTS = {
  * Every operation the API serves, in the order the OpenAPI document lists them. The app mounts
  * each of these (app.ts); the document (docs/openapi.ts) describes exactly these.
  */
-export const DOCUMENTED_MOUNTS: Mount[] = [MOUNTS.identity, MOUNTS.tasks, MOUNTS.userTasks, MOUNTS.service];
+export const DOCUMENTED_MOUNTS: Mount[] = [
+  MOUNTS.identity,
+  MOUNTS.tasks,
+  MOUNTS.userTasks,
+  MOUNTS.teamTasks,
+  MOUNTS.service,
+];

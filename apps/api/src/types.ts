@@ -1,4 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
+import type { TeamRole } from "@tandem/contracts";
 import type { Logger } from "pino";
 import type { Identity } from "./auth/identity.ts";
 
@@ -10,5 +11,7 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     identity: Identity;
+    /** Under `/api/teams/:teamId`: the team, once the caller's membership has been checked. */
+    team: { id: string; role: TeamRole };
   };
 }

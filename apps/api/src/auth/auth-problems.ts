@@ -48,8 +48,9 @@ export function authProblem(error: unknown, logger: Logger): ApiError | undefine
     });
   }
   if (isForeignKeyViolation(error)) {
-    // The only foreign key is task → user: the caller's account was deleted while its token was
-    // still cached as valid. That is an ended session, not a server fault.
+    // A personal task's user_id → user: the caller's account was deleted while its token was
+    // still cached as valid. That is an ended session, not a server fault. (Team task writes
+    // answer their own foreign-key failures: team-tasks.queries.ts.)
     return invalidToken("The account behind this access token no longer exists");
   }
   return undefined;

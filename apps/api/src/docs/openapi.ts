@@ -34,6 +34,15 @@ const PATH_PARAMS: Record<string, Json> = {
     description: "Must be the caller's own id (the token's `sub`); any other value is refused with 403",
     schema: { type: "string" },
   },
+  teamId: {
+    name: "teamId",
+    in: "path",
+    required: true,
+    description:
+      "A team the caller is a member of; a missing team, a team the caller is not in and an id that " +
+      "cannot be a team's all answer the same 404 TEAM_NOT_FOUND",
+    schema: { type: "string" },
+  },
 };
 
 /** `/api/:user_id/tasks` + `/:id` → `/api/{user_id}/tasks/{id}` (a lone `/` below a mount is the mount). */
@@ -95,14 +104,21 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
       title: "Tandem API",
       version: "0.1.0",
       description:
-        "Each user's tasks. Authenticate with a short-lived EdDSA JWT from the web app's Better Auth " +
+        "Each user's tasks, and the tasks their teams share. Authenticate with a short-lived EdDSA JWT from the web app's Better Auth " +
         "(`GET /api/auth/token`), sent as `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json " +
-        "with a stable `code`. Another user's task answers 404, exactly like a missing one.",
+        "with a stable `code`. Another user's task answers 404, exactly like a missing one; so does another " +
+        "team's task, and a team the caller is not a member of.",
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     tags: [
       { name: "tasks", description: "The caller's tasks" },
       { name: "compatibility", description: "The `/api/{user_id}/tasks` scheme; same handlers" },
+      {
+        name: "teams",
+        description:
+          "A team's shared tasks: viewers read them, members and above also change them. Membership is " +
+          "read from the database, so a removal or a role change applies within the revocation bound",
+      },
       { name: "identity" },
       { name: "operations" },
     ],

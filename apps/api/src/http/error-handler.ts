@@ -1,9 +1,10 @@
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
-import { authProblem } from "../auth/auth-problems.ts";
+import { authProblem, KEY_SET_RETRY_AFTER_SECONDS } from "../auth/auth-problems.ts";
 import { ApiError, problemResponse } from "../errors.ts";
 import { InvalidCursorError, TaskNotFoundError } from "../tasks/tasks.errors.ts";
+import { MembershipStoreUnavailableError } from "../teams/team-access.ts";
 import type { AppEnv } from "../types.ts";
 
 /**
@@ -14,6 +15,14 @@ export function problemFor(error: unknown, logger: Logger): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof TaskNotFoundError) return new ApiError("TASK_NOT_FOUND");
   if (error instanceof InvalidCursorError) return new ApiError("INVALID_CURSOR", { detail: error.message });
+  if (error instanceof MembershipStoreUnavailableError) {
+    // Fail closed: a membership that cannot be read grants nothing.
+    logger.error({ err: error.message }, "team membership store unavailable");
+    return new ApiError("SERVICE_UNAVAILABLE", {
+      detail: "Your team membership cannot be checked right now; retry shortly",
+      headers: { "Retry-After": String(KEY_SET_RETRY_AFTER_SECONDS) },
+    });
+  }
   const auth = authProblem(error, logger);
   if (auth !== undefined) return auth;
   if (error instanceof HTTPException && error.status < 500) {

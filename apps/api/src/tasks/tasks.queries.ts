@@ -7,16 +7,17 @@ import type {
   TaskStats,
   UpdateTask,
 } from "@tandem/contracts";
-import { type Database, type TandemDb, uuidv7 } from "@tandem/db";
+import { type Database, type TandemDb, type TaskTable, uuidv7 } from "@tandem/db";
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
 import { afterCursor, type SortKey, sortKeys } from "./tasks.keyset.ts";
 import {
   type JsonText,
+  type ListPage,
+  type ListRowOf,
   sqliteTaskJson,
   TASK_COLUMNS,
   type TaskListPage,
-  type TaskListRow,
   type TaskRow,
 } from "./tasks.serializer.ts";
 
@@ -25,16 +26,35 @@ import {
 
 type Db = Pick<TandemDb, "db" | "dialect">;
 
+/**
+ * Whose tasks a query reads or writes: a user's (`user_id`) or a team's (`team_id`), never both
+ * (decision 016). Every statement filters on exactly this one column.
+ */
+export interface TaskOwner {
+  column: "user_id" | "team_id";
+  id: string;
+}
+
+const personal = (userId: string): TaskOwner => ({ column: "user_id", id: userId });
+
+/** What a list row holds: these columns (Postgres), or the task as this JSON text (SQLite). */
+export interface ListShape<Item> {
+  columns: readonly (keyof TaskTable)[];
+  sqliteJson: RawBuilder<JsonText<Item>>;
+}
+
+const PERSONAL_LIST: ListShape<Task> = { columns: TASK_COLUMNS, sqliteJson: sqliteTaskJson };
+
 function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function filtered<O>(
   query: SelectQueryBuilder<Database, "task", O>,
-  userId: string,
+  owner: TaskOwner,
   filter: { status?: ListTasksQuery["status"]; q?: string | undefined },
 ): SelectQueryBuilder<Database, "task", O> {
-  let q = query.where("user_id", "=", userId);
+  let q = query.where(owner.column, "=", owner.id);
   if (filter.status === "active") q = q.where("completed", "=", 0);
   if (filter.status === "completed") q = q.where("completed", "=", 1);
   if (filter.q !== undefined) {
@@ -46,7 +66,8 @@ function filtered<O>(
   return q;
 }
 
-type ListRow = Partial<TaskRow> & { json?: JsonText<Task> } & Record<`k${number}`, CursorValue | Date>;
+/** Where a list row holds its sort key values: a task column, or `k<i>`. */
+type ListRow = Partial<Record<"id" | "created_at" | `k${number}`, CursorValue | Date>>;
 
 /** Where a list row holds the value of sort key `i`. */
 function keyName(key: SortKey, i: number, columns: "given" | "absent"): keyof ListRow & string {
@@ -59,9 +80,19 @@ function keyName(key: SortKey, i: number, columns: "given" | "absent"): keyof Li
  * benchmark can show the plan of exactly what the API runs. Each row holds the task as its
  * columns (Postgres) or as its JSON text, `json` (SQLite).
  */
-export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListTasksQuery) {
+export function listTasksQuery(database: Db, userId: string, query: ListTasksQuery) {
+  return ownedListQuery(database, personal(userId), query, PERSONAL_LIST);
+}
+
+/** `listTasksQuery` for any owner, reading each row in the given shape. */
+export function ownedListQuery<Item>(
+  { db, dialect }: Db,
+  owner: TaskOwner,
+  query: ListTasksQuery,
+  shape: ListShape<Item>,
+) {
   const keys = sortKeys(dialect, query.sort, query.order);
-  const base = filtered(db.selectFrom("task"), userId, query);
+  const base = filtered(db.selectFrom("task"), owner, query);
   // Every selected value costs a little per row: a key that is a plain task column is read from
   // the row's columns where it has them (Postgres), and selected as `k<i>` where it has JSON text.
   const columns = dialect === "sqlite" ? "absent" : "given";
@@ -72,8 +103,8 @@ export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListT
   });
   let q =
     dialect === "sqlite"
-      ? base.select([sqliteTaskJson.as("json"), ...keyColumns]).$castTo<ListRow>()
-      : base.select([...TASK_COLUMNS, ...keyColumns]).$castTo<ListRow>();
+      ? base.select([shape.sqliteJson.as("json"), ...keyColumns]).$castTo<ListRow>()
+      : base.select([...shape.columns, ...keyColumns]).$castTo<ListRow>();
   if (query.cursor !== undefined) {
     q = q.where(
       afterCursor(
@@ -95,8 +126,18 @@ export function listTasksQuery({ db, dialect }: Db, userId: string, query: ListT
  * One page of the caller's tasks in a stable order (rows for `taskPageJson`); pass `nextCursor`
  * back for the next.
  */
-export async function listTasks(database: Db, userId: string, query: ListTasksQuery): Promise<TaskListPage> {
-  const { statement, keyNames } = listTasksQuery(database, userId, query);
+export function listTasks(database: Db, userId: string, query: ListTasksQuery): Promise<TaskListPage> {
+  return listOwnedTasks(database, personal(userId), query, PERSONAL_LIST);
+}
+
+/** `listTasks` for any owner; each row is `Row`'s columns or the JSON of `shape`. */
+export async function listOwnedTasks<Row, Item>(
+  database: Db,
+  owner: TaskOwner,
+  query: ListTasksQuery,
+  shape: ListShape<Item>,
+): Promise<ListPage<Row, Item>> {
+  const { statement, keyNames } = ownedListQuery(database, owner, query, shape);
   const rows = await statement.execute();
   const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
@@ -112,11 +153,16 @@ export async function listTasks(database: Db, userId: string, query: ListTasksQu
         )
       : null;
   // Each row is a task's columns (Postgres) or its JSON (SQLite), plus its sort keys.
-  return { rows: page as TaskListRow[], nextCursor };
+  return { rows: page as ListRowOf<Row, Item>[], nextCursor };
 }
 
-export async function taskStats({ db }: Db, userId: string, q?: string): Promise<TaskStats> {
-  const row = await filtered(db.selectFrom("task"), userId, { q })
+export function taskStats(database: Db, userId: string, q?: string): Promise<TaskStats> {
+  return ownedTaskStats(database, personal(userId), q);
+}
+
+/** `taskStats` for any owner. */
+export async function ownedTaskStats({ db }: Db, owner: TaskOwner, q?: string): Promise<TaskStats> {
+  const row = await filtered(db.selectFrom("task"), owner, { q })
     .select([
       sql<number | string>`count(*)`.as("all"),
       sql<number | string | null>`sum(case when completed then 1 else 0 end)`.as("completed"),
@@ -138,23 +184,26 @@ export async function getTask({ db }: Db, userId: string, id: string): Promise<T
   return row ?? null;
 }
 
+/** The columns of a new task from its body, omitted fields at their defaults (owner not included). */
+export function newTaskFields(input: CreateTask, now: string) {
+  const completed = input.completed ?? false;
+  return {
+    title: input.title,
+    description: input.description ?? null,
+    completed: completed ? 1 : 0,
+    priority: input.priority ?? ("medium" satisfies Priority),
+    due_at: input.dueAt ?? null,
+    completed_at: completed ? now : null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export async function createTask({ db }: Db, userId: string, input: CreateTask): Promise<TaskRow> {
   const now = new Date().toISOString();
-  const completed = input.completed ?? false;
   return db
     .insertInto("task")
-    .values({
-      id: uuidv7(),
-      user_id: userId,
-      title: input.title,
-      description: input.description ?? null,
-      completed: completed ? 1 : 0,
-      priority: input.priority ?? ("medium" satisfies Priority),
-      due_at: input.dueAt ?? null,
-      completed_at: completed ? now : null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values({ id: uuidv7(), user_id: userId, ...newTaskFields(input, now) })
     .returning(TASK_COLUMNS)
     .executeTakeFirstOrThrow();
 }
@@ -165,6 +214,20 @@ function completedAtFor(completed: boolean | undefined, now: string): Expression
   return completed ? sql`coalesce(completed_at, ${now})` : sql`null`;
 }
 
+/** The `SET` of an update that applies the given fields (and stamps `updated_at`). */
+export function taskChanges(patch: UpdateTask, now: string) {
+  const completedAt = completedAtFor(patch.completed, now);
+  return {
+    ...(patch.title === undefined ? {} : { title: patch.title }),
+    ...(patch.description === undefined ? {} : { description: patch.description }),
+    ...(patch.priority === undefined ? {} : { priority: patch.priority }),
+    ...(patch.dueAt === undefined ? {} : { due_at: patch.dueAt }),
+    ...(patch.completed === undefined ? {} : { completed: patch.completed ? 1 : 0 }),
+    ...(completedAt === undefined ? {} : { completed_at: completedAt as RawBuilder<string | null> }),
+    updated_at: now,
+  };
+}
+
 /** Applies the given fields; null when the caller has no such task. */
 export async function updateTask(
   { db }: Db,
@@ -173,23 +236,25 @@ export async function updateTask(
   patch: UpdateTask,
 ): Promise<TaskRow | null> {
   const now = new Date().toISOString();
-  const completedAt = completedAtFor(patch.completed, now);
   const row = await db
     .updateTable("task")
-    .set({
-      ...(patch.title === undefined ? {} : { title: patch.title }),
-      ...(patch.description === undefined ? {} : { description: patch.description }),
-      ...(patch.priority === undefined ? {} : { priority: patch.priority }),
-      ...(patch.dueAt === undefined ? {} : { due_at: patch.dueAt }),
-      ...(patch.completed === undefined ? {} : { completed: patch.completed ? 1 : 0 }),
-      ...(completedAt === undefined ? {} : { completed_at: completedAt as RawBuilder<string | null> }),
-      updated_at: now,
-    })
+    .set(taskChanges(patch, now))
     .where("id", "=", id)
     .where("user_id", "=", userId)
     .returning(TASK_COLUMNS)
     .executeTakeFirst();
   return row ?? null;
+}
+
+/** PUT as a patch: every field is set; omitted optional fields return to their defaults. */
+export function replacementOf(input: ReplaceTask): UpdateTask {
+  return {
+    title: input.title,
+    description: input.description ?? null,
+    completed: input.completed ?? false,
+    priority: input.priority ?? "medium",
+    dueAt: input.dueAt ?? null,
+  };
 }
 
 /** PUT: every field is set; omitted optional fields return to their defaults. */
@@ -199,27 +264,26 @@ export function replaceTask(
   id: string,
   input: ReplaceTask,
 ): Promise<TaskRow | null> {
-  return updateTask(database, userId, id, {
-    title: input.title,
-    description: input.description ?? null,
-    completed: input.completed ?? false,
-    priority: input.priority ?? "medium",
-    dueAt: input.dueAt ?? null,
-  });
+  return updateTask(database, userId, id, replacementOf(input));
+}
+
+/** The `SET` of a toggle: completion flipped from the row's own value, in the statement itself. */
+export function toggleChanges(dialect: Db["dialect"], now: string) {
+  // Postgres types a bare parameter inside CASE as text, which a timestamptz column refuses.
+  const nowValue = dialect === "postgres" ? sql`${now}::timestamptz` : sql`${now}`;
+  return {
+    completed: sql<number>`not completed`,
+    completed_at: sql<string | null>`(case when completed then null else ${nowValue} end)`,
+    updated_at: now,
+  };
 }
 
 /** Flips completion in one statement, so two concurrent toggles cannot both read the old value. */
 export async function toggleTask({ db, dialect }: Db, userId: string, id: string): Promise<TaskRow | null> {
   const now = new Date().toISOString();
-  // Postgres types a bare parameter inside CASE as text, which a timestamptz column refuses.
-  const nowValue = dialect === "postgres" ? sql`${now}::timestamptz` : sql`${now}`;
   const row = await db
     .updateTable("task")
-    .set({
-      completed: sql<number>`not completed`,
-      completed_at: sql<string | null>`(case when completed then null else ${nowValue} end)`,
-      updated_at: now,
-    })
+    .set(toggleChanges(dialect, now))
     .where("id", "=", id)
     .where("user_id", "=", userId)
     .returning(TASK_COLUMNS)

@@ -33,10 +33,15 @@ type Db = Pick<TandemDb, "db" | "dialect">;
 // because some strings cannot even be a query parameter (Postgres refuses a NUL in text: 500).
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True when `value` can be a task's id (so it may be used in a query). */
+export function isTaskId(value: string): boolean {
+  return TASK_ID.test(value);
+}
+
 /** The `:id` of the path; not found (as for a missing task) when it cannot be an id. */
-function taskId(c: Context<AppEnv>): string {
+export function taskId(c: Context<AppEnv>): string {
   const id = c.req.param("id") ?? "";
-  if (!TASK_ID.test(id)) throw new TaskNotFoundError();
+  if (!isTaskId(id)) throw new TaskNotFoundError();
   return id;
 }
 

@@ -9,7 +9,10 @@ import { type RawBuilder, type Selectable, sql } from "kysely";
 export type JsonText<T> = string & { readonly __jsonOf?: T };
 
 /** A personal task as the queries read it (`user_id` is always the caller's, so it is not read back; the team columns are null). */
-export type TaskRow = Omit<Selectable<Database["task"]>, "user_id" | "team_id" | "created_by" | "assignee_id">;
+export type TaskRow = Omit<
+  Selectable<Database["task"]>,
+  "user_id" | "team_id" | "created_by" | "assignee_id"
+>;
 
 /** What a task response needs. */
 export const TASK_COLUMNS = [
@@ -24,14 +27,17 @@ export const TASK_COLUMNS = [
   "updated_at",
 ] as const satisfies readonly (keyof TaskRow)[];
 
-/** A listed task: its columns, or its JSON already built by the database (`sqliteTaskJson`). */
-export type TaskListRow = TaskRow | { json: JsonText<Task> };
+/** A listed row: its columns, or its JSON already built by the database (`sqliteTaskJson`). */
+export type ListRowOf<Row, Item> = Row | { json: JsonText<Item> };
 
-/** A page of the list as the queries return it. */
-export interface TaskListPage {
-  rows: TaskListRow[];
+/** A page of a list as the queries return it. */
+export interface ListPage<Row, Item> {
+  rows: ListRowOf<Row, Item>[];
   nextCursor: string | null;
 }
+
+export type TaskListRow = ListRowOf<TaskRow, Task>;
+export type TaskListPage = ListPage<TaskRow, Task>;
 
 /**
  * A `task` row as the JSON of the API's `Task`, built by SQLite: building the text in C is
@@ -44,10 +50,18 @@ export interface TaskListPage {
  * cost the database more CPU than it saved the API (decision 007). Single-task responses go
  * through `toTask` on both engines; a test checks that both give the same task.
  */
-export const sqliteTaskJson: RawBuilder<JsonText<Task>> = sql`json_object('id', id, 'title', title,
+export const sqliteTaskJson: RawBuilder<JsonText<Task>> = sql`json_object(${sqliteTaskFields()})`;
+
+/**
+ * The arguments of `sqliteTaskJson`'s `json_object`, for a JSON object that extends the task
+ * (a team's task adds its own fields after them).
+ */
+export function sqliteTaskFields(): RawBuilder<unknown> {
+  return sql`'id', id, 'title', title,
   'description', description, 'completed', json(case when completed then 'true' else 'false' end),
   'priority', priority, 'dueAt', due_at, 'completedAt', completed_at, 'createdAt', created_at,
-  'updatedAt', updated_at)`;
+  'updatedAt', updated_at`;
+}
 
 function toIso(value: Date | string): string {
   return value instanceof Date ? value.toISOString() : value;
@@ -68,8 +82,19 @@ export function toTask(row: TaskRow): Task {
   };
 }
 
-/** The body of a list answer: database-built JSON is used as it is, columns are serialised here. */
-export function taskPageJson(page: TaskListPage): JsonText<TaskPage> {
-  const items = page.rows.map((row) => ("json" in row ? row.json : JSON.stringify(toTask(row))));
+/**
+ * The body of a list answer (`{ items, nextCursor }`): database-built JSON is used as it is,
+ * columns are serialised here by `toItem`.
+ */
+export function pageJson<Row extends object, Item>(
+  page: ListPage<Row, Item>,
+  toItem: (row: Row) => Item,
+): JsonText<{ items: Item[]; nextCursor: string | null }> {
+  const items = page.rows.map((row) => ("json" in row ? row.json : JSON.stringify(toItem(row))));
   return `{"items":[${items.join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+}
+
+/** The body of a personal list answer. */
+export function taskPageJson(page: TaskListPage): JsonText<TaskPage> {
+  return pageJson(page, toTask);
 }

@@ -47,6 +47,9 @@ async function teamIndexes(db: Kysely<unknown>): Promise<void> {
   // The ON DELETE SET NULL of an account deletion finds its rows by these (team tasks only).
   await sql`CREATE INDEX task_created_by_idx ON task (created_by) WHERE created_by IS NOT NULL`.execute(db);
   await sql`CREATE INDEX task_assignee_idx ON task (assignee_id) WHERE assignee_id IS NOT NULL`.execute(db);
+  // Both APIs ask "is this user a member of this team, and as what?" on each request (cached for
+  // at most the revocation bound); Better Auth indexes the two columns only one at a time.
+  await sql`CREATE INDEX member_team_user_idx ON member ("organizationId", "userId")`.execute(db);
 }
 
 async function postgres(db: Kysely<unknown>): Promise<void> {

@@ -5,9 +5,22 @@ import { PROBLEM } from "./support/problems.ts";
 import { logsThrough, useApi, WEB_ORIGIN } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
 import { createTask } from "./support/tasks.ts";
+import { createTeam } from "./support/teams.ts";
 
 type Json = Record<string, unknown>;
-const COMPONENTS = ["Task", "CreateTask", "UpdateTask", "ReplaceTask", "TaskPage", "TaskStats", "Problem"];
+const COMPONENTS = [
+  "Task",
+  "CreateTask",
+  "UpdateTask",
+  "ReplaceTask",
+  "TaskPage",
+  "TaskStats",
+  "Problem",
+  "TeamTask",
+  "CreateTeamTask",
+  "UpdateTeamTask",
+  "TeamTaskPage",
+];
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Every `$ref` anywhere in a JSON value. */
@@ -57,6 +70,8 @@ describe.each(targets())("app ($label)", (target) => {
         "GET /api/tasks",
         "POST /api/tasks",
         "PATCH /api/{user_id}/tasks/{id}/complete",
+        "GET /api/teams/{teamId}/tasks",
+        "DELETE /api/teams/{teamId}/tasks/{id}",
       ]),
     );
     const schemas = doc.components.schemas as Record<string, Json>;
@@ -65,8 +80,19 @@ describe.each(targets())("app ($label)", (target) => {
     for (const ref of refs(doc))
       expect(Object.keys(schemas), ref).toContain(ref.replace("#/components/schemas/", ""));
 
-    // Each documented operation is served: it answers its documented success status.
+    // Each documented operation is served: it answers its documented success status. Team paths
+    // are probed in a team of the caller's, with a task of that team.
     const user = await h.signUp();
+    const teamId = await createTeam(h.auth, user, "Probes");
+    const probeTask = (path: string): Promise<Task> =>
+      createTask(
+        h,
+        user.token,
+        { title: "probe" },
+        path.includes("{teamId}") ? `/api/teams/${teamId}/tasks` : undefined,
+      );
+    const urlOf = (path: string, task: Task) =>
+      path.replace("{user_id}", user.id).replace("{teamId}", teamId).replace("{id}", task.id);
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         const label = `${method.toUpperCase()} ${path}`;
@@ -75,8 +101,7 @@ describe.each(targets())("app ($label)", (target) => {
         expect(op.security, label).toEqual(path.startsWith("/api/") ? [{ bearer: [] }] : undefined);
         const success = codes.find((code) => code.startsWith("2"));
         expect(success, label).toBeDefined();
-        const task: Task = await createTask(h, user.token, { title: "probe" });
-        const url = path.replace("{user_id}", user.id).replace("{id}", task.id);
+        const url = urlOf(path, await probeTask(path));
         const write =
           method === "post" || method === "put" || (method === "patch" && !path.endsWith("/complete"));
         const answer = await h.request(method.toUpperCase(), url, {
@@ -87,8 +112,7 @@ describe.each(targets())("app ($label)", (target) => {
       }
       if (!path.includes("/tasks")) continue;
       const methods = Object.keys(ops).map((method) => method.toUpperCase());
-      const task: Task = await createTask(h, user.token, { title: "probe" });
-      const url = path.replace("{user_id}", user.id).replace("{id}", task.id);
+      const url = urlOf(path, await probeTask(path));
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !methods.includes(m))) {
         const answer = await h.request(method, url, { token: user.token });
         expect(answer.status, `${method} ${path}`).toBe(405);

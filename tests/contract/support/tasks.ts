@@ -4,8 +4,14 @@ import { type Task, TaskPageSchema, TaskSchema, type TaskStats, TaskStatsSchema 
 import { expect } from "vitest";
 import type { Api } from "./server.ts";
 
-export async function createTask(h: Api, token: string, body: Record<string, unknown>): Promise<Task> {
-  const response = await h.request("POST", "/api/tasks", { token, body });
+/** Creates a task through `/api/tasks`, or through another collection path (a team's). */
+export async function createTask(
+  h: Api,
+  token: string,
+  body: Record<string, unknown>,
+  collection = "/api/tasks",
+): Promise<Task> {
+  const response = await h.request("POST", collection, { token, body });
   const text = await response.text();
   expect(response.status, text).toBe(201);
   return TaskSchema.parse(JSON.parse(text));

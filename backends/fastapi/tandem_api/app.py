@@ -3,6 +3,9 @@ verifier pointed at a local key set).
 
 >>> deps = Deps(database, verifier, SessionCheck(database), Logger())
 >>> app = create_app(deps, web_origins=("http://localhost:3000",))
+
+Without ``memberships``, the team membership check gets the session check's bound
+(AUTH_REVOCATION_CHECK_SECONDS), as decision 016 asks.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from .paths import is_api_path
 from .quota import MemoryQuotaStore
 from .system import router as system_router
 from .tasks.routes import METHODS, fallback, json_response, task_router
+from .teams.membership import MembershipCheck
+from .teams.routes import team_fallback, team_task_router
 
 DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
 
@@ -38,6 +43,13 @@ class Deps:
     sessions: SessionCheck
     logger: Logger
     quota: Optional[MemoryQuotaStore] = None
+    memberships: Optional[MembershipCheck] = None
+
+
+def _fallback(request: Request, user: Identity) -> ApiError:
+    """The answer for an /api path and method no operation serves: a team path's team check
+    first, then the task routes' 405/404."""
+    return team_fallback(request, user) or fallback(request, user)
 
 
 def create_app(
@@ -45,6 +57,8 @@ def create_app(
 ) -> FastAPI:
     # The OpenAPI document and docs are the shared ones (system.py), not FastAPI's generated ones.
     app = FastAPI(title="Tandem API", openapi_url=None, docs_url=None, redoc_url=None)
+    if deps.memberships is None:
+        deps.memberships = MembershipCheck(deps.database, cache_seconds=deps.sessions.cache_seconds)
     app.state.deps = deps
     app.include_router(system_router)
 
@@ -53,22 +67,25 @@ def create_app(
         return json_response({"id": user.user_id, "name": user.name})
 
     app.include_router(task_router("/api/tasks", owner_check=False))
+    # Before the compatibility mount, whose /api/{user_id}/tasks/{id} also matches
+    # /api/teams/tasks/tasks: a team path is always answered as one (as in the TypeScript API).
+    app.include_router(team_task_router())
     app.include_router(task_router("/api/{user_id}/tasks", owner_check=True))
 
     @app.api_route("/api/{rest:path}", methods=list(METHODS), include_in_schema=False)
     def unknown(request: Request, user: Identity = Depends(current_user)) -> Response:
-        raise fallback(request, user)
+        raise _fallback(request, user)
 
     @app.api_route("/api", methods=list(METHODS), include_in_schema=False)
     def api_root(request: Request, user: Identity = Depends(current_user)) -> Response:
-        raise fallback(request, user)
+        raise _fallback(request, user)
 
     async def routing_error(request: Request, error: Exception) -> Response:
         # No route (404) or an unusual method on a known path (405): under /api the caller is
         # authenticated first, as everywhere under /api; elsewhere it is simply not found.
         if is_api_path(request.state.path):
             user = await run_in_threadpool(current_user, request)
-            raise fallback(request, user)
+            raise _fallback(request, user)
         if isinstance(error, StarletteHTTPException) and error.status_code == 405:
             # A public path (health, docs) with another method: name the served ones as the TS API
             # does (HEAD is served as GET, so not listed).

@@ -24,8 +24,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.elements import TextClause
 
-# The Tandem migrations (packages/db/src/migrate.ts) this backend's queries rely on.
-REQUIRED_MIGRATIONS = ("0001_create_task", "0002_security_events")
+# The Tandem migrations (packages/db/src/migrate.ts) this backend's queries rely on (0004: team
+# tasks, and Better Auth's organization tables before it).
+REQUIRED_MIGRATIONS = ("0001_create_task", "0002_security_events", "0004_teams")
 
 
 def find_repo_root(start: Path) -> Path:
@@ -149,7 +150,7 @@ def _is_missing_table(error: DBAPIError) -> bool:
 
 
 def is_foreign_key_violation(error: BaseException) -> bool:
-    """True for a foreign-key violation on either engine (the only foreign key is task → user)."""
+    """True for a foreign-key violation on either engine (e.g. a personal task for a deleted user)."""
     orig = getattr(error, "orig", error)
     if getattr(orig, "pgcode", None) == "23503":
         return True

@@ -15,6 +15,7 @@ ERROR_CODES: Dict[str, tuple] = {
     "FORBIDDEN": (403, "Forbidden"),
     "NOT_FOUND": (404, "Not found"),
     "TASK_NOT_FOUND": (404, "Task not found"),
+    "TEAM_NOT_FOUND": (404, "Team not found"),
     "METHOD_NOT_ALLOWED": (405, "Method not allowed"),
     "VALIDATION_FAILED": (400, "Validation failed"),
     "INVALID_JSON": (400, "Malformed JSON body"),

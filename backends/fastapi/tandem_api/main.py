@@ -19,6 +19,7 @@ from .header_limit import bound_loading_server
 from .logs import Logger, route_server_logs
 from .quota import MemoryQuotaStore
 from .settings import Settings, settings_from_environment
+from .teams.membership import MembershipCheck
 
 
 def _configure_loading_server() -> None:
@@ -77,6 +78,8 @@ def build(settings: Settings) -> Any:
         database=database,
         verifier=verifier,
         sessions=SessionCheck(database, cache_seconds=settings.revocation_check_seconds),
+        # Team membership is bounded by the same setting as the session check (decision 016).
+        memberships=MembershipCheck(database, cache_seconds=settings.revocation_check_seconds),
         logger=logger,
         quota=quota,
     )

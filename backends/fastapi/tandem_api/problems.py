@@ -24,8 +24,9 @@ async def send_problem(send: Send, error: ApiError, path: str, request_id: str) 
 async def send_unexpected_error(send: Send, error: BaseException, path: str, request_id: str, log: Logger) -> None:
     """An error no layer expected: a 500 whose details go to the log only."""
     if is_foreign_key_violation(error):
-        # The only foreign key is task → user: the caller's account was deleted while its token
-        # was still cached as valid. That is an ended session, not a server fault.
+        # A personal task's user_id → user: the caller's account was deleted while its token was
+        # still cached as valid. That is an ended session, not a server fault. (Team task writes
+        # are guarded by member rows in the statement itself, so their foreign keys do not fail.)
         ended = invalid_token_error("The account behind this access token no longer exists")
         await send_problem(send, ended, path, request_id)
         return

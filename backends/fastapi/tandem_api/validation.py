@@ -1,4 +1,4 @@
-"""The request schemas of packages/contracts (tasks.ts, text.ts), with zod's rules and messages.
+"""The request schemas of packages/contracts (tasks.ts, text.ts, teams.ts), with zod's rules and messages.
 
 Strict: unknown keys are refused one by one, nothing is coerced, text is trimmed (JavaScript's
 whitespace set) and measured in code points. Errors come out as ``[{path, message}]`` in the
@@ -27,6 +27,11 @@ DESCRIPTION_MAX = 5000
 SEARCH_MAX = 200
 CURSOR_MAX = 4096
 TASK_FIELDS = ("title", "description", "completed", "priority", "dueAt")
+# A team task's body (teams.ts extends the task schemas): the same fields, then the assignee.
+TEAM_TASK_FIELDS = TASK_FIELDS + ("assigneeId",)
+# TEAM_ID_PATTERN of teams.ts: Better Auth's ids (teams and users alike). Use fullmatch: "$" would
+# let a trailing newline through.
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # String.prototype.trim's whitespace (WhiteSpace and LineTerminator in ECMAScript), which is
 # not Python's str.strip() set (that one also strips U+001C–U+001F and U+0085, and keeps U+FEFF).
@@ -109,6 +114,14 @@ def _task_field(name: str, value: Any, errors: Errors) -> Any:
         if not isinstance(value, str) or value not in PRIORITIES:
             errors.append({"path": path, "message": _enum_error(PRIORITIES)})
         return value
+    if name == "assigneeId":
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            errors.append({"path": path, "message": _type_error("string", value)})
+        elif ID_PATTERN.fullmatch(value) is None:
+            errors.append({"path": path, "message": "assigneeId must be a user id"})
+        return value
     # dueAt
     if value is None:
         return None
@@ -126,8 +139,9 @@ def _unknown_keys(body: Dict[str, Any], known: Tuple[str, ...], root: str) -> Er
     ]
 
 
-def parse_task_body(body: Any, *, partial: bool) -> Tuple[Dict[str, Any], Errors]:
-    """CreateTaskSchema / ReplaceTaskSchema (``partial=False``) or UpdateTaskSchema (``partial=True``).
+def parse_task_body(body: Any, *, partial: bool, fields: Tuple[str, ...] = TASK_FIELDS) -> Tuple[Dict[str, Any], Errors]:
+    """CreateTaskSchema / ReplaceTaskSchema (``partial=False``) or UpdateTaskSchema (``partial=True``);
+    with ``fields=TEAM_TASK_FIELDS``, their team versions (CreateTeamTaskSchema, …).
 
     Returns the given fields, normalised (trimmed text, dueAt in UTC), and the errors.
     """
@@ -135,14 +149,14 @@ def parse_task_body(body: Any, *, partial: bool) -> Tuple[Dict[str, Any], Errors
         return {}, [{"path": "body", "message": _type_error("object", body)}]
     errors: Errors = []
     values: Dict[str, Any] = {}
-    for name in TASK_FIELDS:
+    for name in fields:
         if name not in body:
             if name == "title" and not partial:
                 errors.append({"path": "body.title", "message": "Required"})
             continue
         values[name] = _task_field(name, body[name], errors)
-    errors.extend(_unknown_keys(body, TASK_FIELDS, "body"))
-    if partial and not any(name in body for name in TASK_FIELDS) and not _aborted(errors):
+    errors.extend(_unknown_keys(body, fields, "body"))
+    if partial and not any(name in body for name in fields) and not _aborted(errors):
         errors.append({"path": "body", "message": "At least one field must be given"})
     return values, errors
 

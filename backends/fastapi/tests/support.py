@@ -166,3 +166,28 @@ def insert_session(database: Database, user_id: str, expires_in: timedelta = tim
             {"id": session_id, "expires": iso(now + expires_in), "token": secrets.token_urlsafe(24), "now": iso(now), "uid": user_id},
         )
     return session_id
+
+
+def insert_team(database: Database, name: str = "Launch") -> str:
+    """A row in Better Auth's ``organization`` table (a Tandem team)."""
+    team_id = secrets.token_urlsafe(24)
+    with database.engine.begin() as connection:
+        connection.execute(
+            sql('insert into "organization" ("id", "name", "slug", "createdAt") values (:id, :name, :slug, :now)'),
+            {"id": team_id, "name": name, "slug": f"t-{team_id}", "now": iso(datetime.now(timezone.utc))},
+        )
+    return team_id
+
+
+def insert_member(database: Database, team_id: str, user_id: str, role: str) -> str:
+    """A row in Better Auth's ``member`` table; ``role`` as stored (it may be a comma-separated list)."""
+    member_id = secrets.token_urlsafe(24)
+    with database.engine.begin() as connection:
+        connection.execute(
+            sql(
+                'insert into "member" ("id", "organizationId", "userId", "role", "createdAt") '
+                "values (:id, :team, :uid, :role, :now)"
+            ),
+            {"id": member_id, "team": team_id, "uid": user_id, "role": role, "now": iso(datetime.now(timezone.utc))},
+        )
+    return member_id

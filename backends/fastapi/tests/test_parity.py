@@ -12,7 +12,7 @@ from tandem_api.db import REPO_ROOT
 from tandem_api.errors import ERROR_CODES
 from tandem_api.json_body import parse_json_text
 from tandem_api.system import OPENAPI_FILE
-from tandem_api.validation import parse_list_query, parse_stats_query, parse_task_body
+from tandem_api.validation import TEAM_TASK_FIELDS, parse_list_query, parse_stats_query, parse_task_body
 
 TSX = str(REPO_ROOT / "node_modules" / ".bin" / "tsx")
 
@@ -67,6 +67,16 @@ QUERIES: List[Dict[str, str]] = [
 ]  # fmt: skip
 
 
+# The team bodies: every task body above, plus the assignee (teams.ts).
+TEAM_BODIES = BODIES + [
+    '{"title":"x","assigneeId":null}', '{"title":"x","assigneeId":"abc_DEF-123"}', '{"title":"x","assigneeId":""}',
+    '{"title":"x","assigneeId":"a b"}', '{"title":"x","assigneeId":"' + "a" * 64 + '"}', '{"title":"x","assigneeId":"' + "a" * 65 + '"}',
+    '{"title":"x","assigneeId":5}', '{"title":"x","assigneeId":["a"]}', '{"title":"x","assigneeId":"a\\u0000"}', '{"title":"x","assigneeId":"é"}', '{"title":"x","assigneeId":"abc\\n"}',
+    '{"assigneeId":null}', '{"assigneeId":"ok"}', '{"assigneeId":"!"}', '{"assigneeId":1,"foo":1}', '{"assigneeId":"!","title":""}',
+    '{"title":1,"assigneeId":"!","extra":true}', '{"assigneeid":"x"}', '{"foo":1,"assigneeId":"x"}',
+]  # fmt: skip
+
+
 def zod_answers(cases: List[Tuple[str, str]]) -> List[Dict[str, Any]]:
     lines = "".join(json.dumps({"schema": schema, "raw": raw}) + "\n" for schema, raw in cases)
     result = subprocess.run(
@@ -79,17 +89,21 @@ def python_answer(schema: str, raw: str) -> Dict[str, Any]:
     value = parse_json_text(raw)
     if schema in ("create", "update"):
         data, errors = parse_task_body(value, partial=schema == "update")
+    elif schema in ("teamCreate", "teamUpdate"):
+        data, errors = parse_task_body(value, partial=schema == "teamUpdate", fields=TEAM_TASK_FIELDS)
     elif schema == "list":
         data, errors = parse_list_query(value)
         data = {k: v for k, v in data.items() if v is not None}
     else:
         q, errors = parse_stats_query(value)
         data = {} if q is None else {"q": q}
-    return {"errors": errors} if errors else {"data": {k: v for k, v in data.items() if v is not None or schema == "create" or schema == "update"}}
+    keep_nulls = schema in ("create", "update", "teamCreate", "teamUpdate")
+    return {"errors": errors} if errors else {"data": {k: v for k, v in data.items() if v is not None or keep_nulls}}
 
 
 def test_request_schemas_answer_exactly_as_zod_does() -> None:
     cases = [(schema, raw) for raw in BODIES for schema in ("create", "update")]
+    cases += [(schema, raw) for raw in TEAM_BODIES for schema in ("teamCreate", "teamUpdate")]
     cases += [(schema, json.dumps(query)) for query in QUERIES for schema in ("list", "stats")]
     expected = zod_answers(cases)
     mismatches = [

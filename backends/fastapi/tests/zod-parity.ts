@@ -4,15 +4,19 @@
 import { createInterface } from "node:readline";
 import {
   CreateTaskSchema,
+  CreateTeamTaskSchema,
   ListTasksQuerySchema,
   TaskStatsQuerySchema,
   UpdateTaskSchema,
+  UpdateTeamTaskSchema,
 } from "../../../packages/contracts/src/index.ts";
 import { toFieldErrors } from "../../../apps/api/src/http/validation.ts";
 
 const SCHEMAS = {
   create: [CreateTaskSchema, "body"],
   update: [UpdateTaskSchema, "body"],
+  teamCreate: [CreateTeamTaskSchema, "body"],
+  teamUpdate: [UpdateTeamTaskSchema, "body"],
   list: [ListTasksQuerySchema, "query"],
   stats: [TaskStatsQuerySchema, "query"],
 } as const;

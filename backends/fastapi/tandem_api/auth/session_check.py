@@ -71,6 +71,11 @@ class SessionCheck:
         self._inflight: Dict[str, _Lookup] = {}
         self._lock = threading.Lock()
 
+    @property
+    def cache_seconds(self) -> float:
+        """The bound (AUTH_REVOCATION_CHECK_SECONDS), which the team membership check shares."""
+        return self._ttl_ms / 1000
+
     def is_active(self, identity: Identity) -> bool:
         """True while the token's session exists, belongs to its subject and has not expired."""
         if identity.session_id is None:

@@ -1,6 +1,7 @@
 """The task queries of apps/api/src/tasks/tasks.queries.ts, as SQL that runs the same on SQLite
-and PostgreSQL (docs/decisions/002). Every query is scoped to the verified caller: another user's
-task is as absent as a missing one.
+and PostgreSQL (docs/decisions/002). Every query is scoped to one owner: the verified caller (a user
+id, filtered on ``user_id``) or, for the team routes, a ``Scope`` on ``team_id`` (teams/queries.py).
+Another owner's task is as absent as a missing one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..db import Database, sql
 from ..errors import ApiError
@@ -62,6 +63,25 @@ def to_task(row: Any) -> Dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Whose tasks a statement sees (``column = :owner``), what it reads back and how a row becomes
+    JSON. ``column`` is one of two constants, never input."""
+
+    column: str  # "user_id" | "team_id"
+    owner: str
+    columns: str = COLUMNS
+    to_json: Callable[[Any], Dict[str, Any]] = to_task
+
+
+# A user id (the personal routes) or a Scope (the team routes).
+Owner = Union[str, Scope]
+
+
+def scope_of(owner: Owner) -> Scope:
+    return owner if isinstance(owner, Scope) else Scope("user_id", owner)
+
+
+@dataclass(frozen=True)
 class SortKey:
     expr: str
     direction: str  # "asc" | "desc"
@@ -107,9 +127,9 @@ def like_pattern(q: str) -> str:
     return "%" + re.sub(r"([\\%_])", r"\\\1", q.lower()) + "%"
 
 
-def _filters(user_id: str, status: Optional[str], q: Optional[str]) -> Tuple[List[str], Dict[str, Any]]:
-    where = ["user_id = :uid"]
-    params: Dict[str, Any] = {"uid": user_id}
+def _filters(scope: Scope, status: Optional[str], q: Optional[str]) -> Tuple[List[str], Dict[str, Any]]:
+    where = [f"{scope.column} = :owner"]
+    params: Dict[str, Any] = {"owner": scope.owner}
     if status == "active":
         where.append("completed = :done")
         params["done"] = False
@@ -122,34 +142,36 @@ def _filters(user_id: str, status: Optional[str], q: Optional[str]) -> Tuple[Lis
     return where, params
 
 
-def list_tasks(database: Database, user_id: str, query: Dict[str, Any]) -> Dict[str, Any]:
-    """One page of the caller's tasks in a stable order; pass ``nextCursor`` back for the next."""
+def list_tasks(database: Database, owner: Owner, query: Dict[str, Any]) -> Dict[str, Any]:
+    """One page of the owner's tasks in a stable order; pass ``nextCursor`` back for the next."""
+    scope = scope_of(owner)
     sort, order, limit = query["sort"], query["order"], query["limit"]
     keys = sort_keys(database.dialect, sort, order)
-    where, params = _filters(user_id, query["status"], query["q"])
+    where, params = _filters(scope, query["status"], query["q"])
     if query["cursor"] is not None:
         values = decode_cursor(query["cursor"], sort, order, [k.kind for k in keys])
         where.append(_after_cursor(keys, params, values))
     selected = ", ".join(f"{k.expr} as k{i}" for i, k in enumerate(keys))
     ordering = ", ".join(f"{k.expr} {k.direction}" for k in keys)
     params["n"] = limit + 1
-    statement = f"select {COLUMNS}, {selected} from task where {' and '.join(where)} order by {ordering} limit :n"
+    statement = f"select {scope.columns}, {selected} from task where {' and '.join(where)} order by {ordering} limit :n"
     with database.engine.connect() as connection:
         rows = connection.execute(sql(statement), params).all()
     page = rows[:limit]
     next_cursor = None
     if len(rows) > limit and page:
         last = page[-1]
-        next_cursor = encode_cursor(sort, order, [_cursor_value(last[9 + i]) for i in range(len(keys))])
-    return {"items": [to_task(row) for row in page], "nextCursor": next_cursor}
+        first_key = len(last) - len(keys)  # the sort keys follow the task's columns
+        next_cursor = encode_cursor(sort, order, [_cursor_value(last[first_key + i]) for i in range(len(keys))])
+    return {"items": [scope.to_json(row) for row in page], "nextCursor": next_cursor}
 
 
 def _cursor_value(value: Any) -> CursorValue:
     return iso(value) if isinstance(value, datetime) else value
 
 
-def task_stats(database: Database, user_id: str, q: Optional[str]) -> Dict[str, int]:
-    where, params = _filters(user_id, None, q)
+def task_stats(database: Database, owner: Owner, q: Optional[str]) -> Dict[str, int]:
+    where, params = _filters(scope_of(owner), None, q)
     statement = (
         'select count(*) as "all", sum(case when completed then 1 else 0 end) as completed '
         f"from task where {' and '.join(where)}"
@@ -160,16 +182,16 @@ def task_stats(database: Database, user_id: str, q: Optional[str]) -> Dict[str, 
     return {"all": total, "active": total - completed, "completed": completed}
 
 
-def get_task(database: Database, user_id: str, task_id: str) -> Optional[Dict[str, Any]]:
+def get_task(database: Database, owner: Owner, task_id: str) -> Optional[Dict[str, Any]]:
+    scope = scope_of(owner)
+    statement = f"select {scope.columns} from task where id = :id and {scope.column} = :owner"
     with database.engine.connect() as connection:
-        row = connection.execute(
-            sql(f"select {COLUMNS} from task where id = :id and user_id = :uid"), {"id": task_id, "uid": user_id}
-        ).first()
-    return to_task(row) if row is not None else None
+        row = connection.execute(sql(statement), {"id": task_id, "owner": scope.owner}).first()
+    return scope.to_json(row) if row is not None else None
 
 
-def require_task(database: Database, user_id: str, task_id: str) -> Dict[str, Any]:
-    task = get_task(database, user_id, task_id)
+def require_task(database: Database, owner: Owner, task_id: str) -> Dict[str, Any]:
+    task = get_task(database, owner, task_id)
     if task is None:
         raise ApiError("TASK_NOT_FOUND")
     return task
@@ -199,11 +221,9 @@ def create_task(database: Database, user_id: str, values: Dict[str, Any]) -> Dic
     return to_task(row)
 
 
-def update_task(database: Database, user_id: str, task_id: str, patch: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    """Applies the given fields; None when the caller has no such task."""
-    now = now_iso()
+def field_sets(patch: Dict[str, Any], params: Dict[str, Any]) -> List[str]:
+    """The ``set`` clauses of an update for the task fields in ``patch`` (``params`` has ``now``)."""
     sets: List[str] = []
-    params: Dict[str, Any] = {"id": task_id, "uid": user_id, "now": now}
     for field, column in (("title", "title"), ("description", "description"), ("priority", "priority"), ("dueAt", "due_at")):
         if field in patch:
             sets.append(f"{column} = :{column}")
@@ -214,43 +234,52 @@ def update_task(database: Database, user_id: str, task_id: str, patch: Dict[str,
         # Keep the original completion time when an already-completed task is marked completed again.
         sets.append("completed_at = coalesce(completed_at, :now)" if patch["completed"] else "completed_at = null")
     sets.append("updated_at = :now")
+    return sets
+
+
+def update_task(database: Database, user_id: str, task_id: str, patch: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """Applies the given fields; None when the caller has no such task."""
+    params: Dict[str, Any] = {"id": task_id, "uid": user_id, "now": now_iso()}
+    sets = field_sets(patch, params)
     statement = f"update task set {', '.join(sets)} where id = :id and user_id = :uid returning {COLUMNS}"
     with database.engine.begin() as connection:
         row = connection.execute(sql(statement), params).first()
     return to_task(row) if row is not None else None
 
 
-def replace_task(database: Database, user_id: str, task_id: str, values: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def replacement(values: Dict[str, Any]) -> Dict[str, Any]:
     """PUT: every field is set; omitted optional fields return to their defaults."""
-    return update_task(
-        database,
-        user_id,
-        task_id,
-        {
-            "title": values["title"],
-            "description": values.get("description"),
-            "completed": values.get("completed") or False,
-            "priority": values.get("priority") or "medium",
-            "dueAt": values.get("dueAt"),
-        },
-    )
+    return {
+        "title": values["title"],
+        "description": values.get("description"),
+        "completed": values.get("completed") or False,
+        "priority": values.get("priority") or "medium",
+        "dueAt": values.get("dueAt"),
+    }
 
 
-def toggle_task(database: Database, user_id: str, task_id: str) -> Optional[Dict[str, Any]]:
+def replace_task(database: Database, user_id: str, task_id: str, values: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    return update_task(database, user_id, task_id, replacement(values))
+
+
+def toggle_task(database: Database, owner: Owner, task_id: str) -> Optional[Dict[str, Any]]:
     """Flips completion in one statement, so two concurrent toggles cannot both read the old value."""
     # Postgres types a bare parameter inside CASE as text, which a timestamptz column refuses.
+    scope = scope_of(owner)
     now_value = "cast(:now as timestamptz)" if database.dialect == "postgres" else ":now"
     statement = (
         f"update task set completed = not completed, completed_at = (case when completed then null else {now_value} end), "
-        f"updated_at = :now where id = :id and user_id = :uid returning {COLUMNS}"
+        f"updated_at = :now where id = :id and {scope.column} = :owner returning {scope.columns}"
     )
     with database.engine.begin() as connection:
-        row = connection.execute(sql(statement), {"now": now_iso(), "id": task_id, "uid": user_id}).first()
-    return to_task(row) if row is not None else None
+        row = connection.execute(sql(statement), {"now": now_iso(), "id": task_id, "owner": scope.owner}).first()
+    return scope.to_json(row) if row is not None else None
 
 
-def delete_task(database: Database, user_id: str, task_id: str) -> bool:
-    """True when the caller's task existed and is now gone."""
+def delete_task(database: Database, owner: Owner, task_id: str) -> bool:
+    """True when the owner's task existed and is now gone."""
+    scope = scope_of(owner)
+    statement = f"delete from task where id = :id and {scope.column} = :owner"
     with database.engine.begin() as connection:
-        result = connection.execute(sql("delete from task where id = :id and user_id = :uid"), {"id": task_id, "uid": user_id})
+        result = connection.execute(sql(statement), {"id": task_id, "owner": scope.owner})
     return result.rowcount > 0

@@ -22,7 +22,7 @@ from ..errors import ApiError
 from ..json_body import encode_json, read_json, read_query
 from ..paths import decode_uri_component
 from ..request_context import header
-from ..validation import parse_list_query, parse_stats_query, parse_task_body
+from ..validation import TASK_FIELDS, parse_list_query, parse_stats_query, parse_task_body
 from . import queries
 
 # (pattern, Allow) in the TypeScript API's registration order; the first match decides.
@@ -73,8 +73,9 @@ def _body(request: Request) -> Any:
     return read_json(header(request.scope, b"content-type") or "", request.scope["state"].get("body", b""))
 
 
-def _task_body(request: Request, partial: bool) -> Dict[str, Any]:
-    values, errors = parse_task_body(_body(request), partial=partial)
+def task_body(request: Request, partial: bool, fields: Tuple[str, ...] = TASK_FIELDS) -> Dict[str, Any]:
+    """The request's JSON body, validated (400 VALIDATION_FAILED with every error)."""
+    values, errors = parse_task_body(_body(request), partial=partial, fields=fields)
     if errors:
         raise ApiError("VALIDATION_FAILED", detail="The request body is invalid", errors=errors)
     return values
@@ -89,15 +90,21 @@ def database(request: Request) -> Database:
 _TASK_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
-def _task_id(raw: str) -> str:
-    """The path's task id, decoded; 404 TASK_NOT_FOUND (as for a missing task) when it cannot be one."""
+def task_id_or_none(raw: str) -> Optional[str]:
+    """The path's task id, decoded; None when it cannot be one (it names no task)."""
     task_id = decode_uri_component(raw)
-    if _TASK_ID.fullmatch(task_id) is None:
+    return task_id if _TASK_ID.fullmatch(task_id) is not None else None
+
+
+def parse_task_id(raw: str) -> str:
+    """The path's task id, decoded; 404 TASK_NOT_FOUND (as for a missing task) when it cannot be one."""
+    task_id = task_id_or_none(raw)
+    if task_id is None:
         raise ApiError("TASK_NOT_FOUND")
     return task_id
 
 
-def _found(task: Optional[Dict[str, Any]]) -> Response:
+def found(task: Optional[Dict[str, Any]]) -> Response:
     if task is None:
         raise ApiError("TASK_NOT_FOUND")
     return json_response(task)
@@ -133,7 +140,7 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
 
     @op("POST", "")
     def create_task(request: Request, user: Identity = Depends(caller)) -> Response:
-        values = _task_body(request, partial=False)
+        values = task_body(request, partial=False)
         task = queries.create_task(database(request), user.user_id, values)
         location = f"{request.state.path.rstrip('/')}/{task['id']}"
         return json_response(task, 201, {"Location": location})
@@ -151,21 +158,21 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
 
     @op("GET", "/{id}")
     def get_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        return json_response(queries.require_task(database(request), user.user_id, _task_id(id)))
+        return json_response(queries.require_task(database(request), user.user_id, parse_task_id(id)))
 
     @op("PATCH", "/{id}")
     def update_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        patch = _task_body(request, partial=True)
-        return _found(queries.update_task(database(request), user.user_id, _task_id(id), patch))
+        patch = task_body(request, partial=True)
+        return found(queries.update_task(database(request), user.user_id, parse_task_id(id), patch))
 
     @op("PUT", "/{id}")
     def replace_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        values = _task_body(request, partial=False)
-        return _found(queries.replace_task(database(request), user.user_id, _task_id(id), values))
+        values = task_body(request, partial=False)
+        return found(queries.replace_task(database(request), user.user_id, parse_task_id(id), values))
 
     @op("DELETE", "/{id}")
     def delete_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        if not queries.delete_task(database(request), user.user_id, _task_id(id)):
+        if not queries.delete_task(database(request), user.user_id, parse_task_id(id)):
             raise ApiError("TASK_NOT_FOUND")
         return Response(status_code=204)
 
@@ -173,7 +180,7 @@ def task_router(prefix: str, owner_check: bool) -> APIRouter:
 
     @op("PATCH", "/{id}/complete")
     def toggle_task(request: Request, id: str, user: Identity = Depends(caller)) -> Response:  # noqa: A002
-        return _found(queries.toggle_task(database(request), user.user_id, _task_id(id)))
+        return found(queries.toggle_task(database(request), user.user_id, parse_task_id(id)))
 
     others("/{id}/complete", ("PATCH",))
 

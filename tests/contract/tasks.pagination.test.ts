@@ -1,19 +1,17 @@
 import {
   DEFAULT_ORDER,
   PRIORITIES,
-  type SortOrder,
   TASK_SORTS,
   TASK_STATUSES,
   type Task,
   type TaskPage,
-  type TaskSort,
-  type TaskStatus,
 } from "@tandem/contracts";
 import { type TandemDb, uuidv7 } from "@tandem/db";
 import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useApi } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
+import { comparator, expected, random } from "./support/ordering.ts";
 
 // Titles that collide once lowercased, non-ASCII ones whose code point order differs from their
 // UTF-16 order (U+FF26 sorts before U+1F600 by code point, after it by UTF-16 unit), and the
@@ -27,17 +25,6 @@ const DUES = [null, null, "2030-01-01T00:00:00.000Z", "1999-12-31T23:59:59.999Z"
 const EPOCH_DUE = "1970-01-01T00:00:00.000Z";
 const TOTAL = 250;
 const COMPLETED = 100;
-
-/** A small deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function insertUser(db: TandemDb["db"], id: string): Promise<void> {
   const now = new Date().toISOString();
@@ -84,42 +71,6 @@ async function truth(db: TandemDb["db"], userId: string): Promise<Task[]> {
     createdAt: iso(r.created_at) as string,
     updatedAt: iso(r.updated_at) as string,
   }));
-}
-
-const RANK = { low: 0, medium: 1, high: 2 } as const;
-const byCodePoint = (a: string, b: string) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-const plain = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The documented order of each sort, computed independently of the SQL. */
-function comparator(sort: TaskSort, order: SortOrder): (a: Task, b: Task) => number {
-  const dir = order === "asc" ? 1 : -1;
-  const byId = (a: Task, b: Task) => dir * plain(a.id, b.id);
-  switch (sort) {
-    case "created":
-      return (a, b) => dir * plain(a.createdAt, b.createdAt) || byId(a, b);
-    case "due":
-      return (a, b) => {
-        if ((a.dueAt === null) !== (b.dueAt === null)) return a.dueAt === null ? 1 : -1;
-        return dir * plain(a.dueAt ?? "", b.dueAt ?? "") || byId(a, b);
-      };
-    case "priority":
-      return (a, b) =>
-        dir * (RANK[a.priority] - RANK[b.priority]) || -plain(a.createdAt, b.createdAt) || -plain(a.id, b.id);
-    case "title":
-      return (a, b) => dir * byCodePoint(a.title.toLowerCase(), b.title.toLowerCase()) || byId(a, b);
-  }
-}
-
-function matches(task: Task, status: TaskStatus, q?: string): boolean {
-  if (status === "active" && task.completed) return false;
-  if (status === "completed" && !task.completed) return false;
-  if (q === undefined) return true;
-  const needle = q.toLowerCase();
-  return task.title.toLowerCase().includes(needle) || (task.description ?? "").toLowerCase().includes(needle);
-}
-
-function expected(all: Task[], sort: TaskSort, order: SortOrder, status: TaskStatus, q?: string): Task[] {
-  return all.filter((t) => matches(t, status, q)).sort(comparator(sort, order));
 }
 
 describe.each(targets())("task list pagination ($label)", (target) => {

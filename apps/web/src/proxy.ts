@@ -1,12 +1,14 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "./env";
+import { REQUEST_PATH_HEADER } from "./lib/request-path";
 import { RESET_TOKEN_COOKIE, RESET_TOKEN_MAX_AGE } from "./lib/reset-token";
 import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "./lib/security-headers";
 
 // A fast path only: a visitor without a session cookie is sent to sign-in before any rendering.
 // The protected layout still checks the session itself (a cookie can be stale or forged).
 const SESSION_COOKIES = ["better-auth.session_token", "__Secure-better-auth.session_token"];
-const PROTECTED = /^\/(tasks|settings)(\/|$)/;
+// Not /invitations/…: an invitation's page works signed out (it offers sign-up and sign-in).
+const PROTECTED = /^\/(tasks|settings|teams)(\/|$)/;
 
 /**
  * Runs for every page (see `config`): gives each response a fresh CSP nonce — Next.js applies the
@@ -46,6 +48,7 @@ export function proxy(request: NextRequest) {
   } else {
     const headers = new Headers(request.headers);
     headers.set("content-security-policy", csp);
+    headers.set(REQUEST_PATH_HEADER, pathname);
     response = NextResponse.next({ request: { headers } });
   }
   response.headers.set("content-security-policy", csp);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   ApiError,
+  type ApiClientOptions,
   ApiUnreachableError,
   createApiClient,
   createTokenManager,
@@ -8,6 +9,7 @@ import {
   isServiceProblem,
   SessionEndedError,
 } from "./api-client";
+import { teamList } from "./team-task-parse";
 
 // The browser's token manager and API client, against stubbed `fetch` functions and a fake clock.
 
@@ -129,7 +131,10 @@ describe("token manager", () => {
 });
 
 describe("API client", () => {
-  function setup(api: (url: string, init: RequestInit, token: string) => Response | Promise<Response>) {
+  function setup(
+    api: (url: string, init: RequestInit, token: string) => Response | Promise<Response>,
+    more: Partial<ApiClientOptions> = {},
+  ) {
     const server = tokenServer(900);
     const calls: { url: string; init: RequestInit; token: string }[] = [];
     const apiFetch = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
@@ -138,7 +143,7 @@ describe("API client", () => {
       return api(String(input), init, token);
     });
     const tokens = createTokenManager({ fetch: server.fetchToken, now: server.now });
-    const client = createApiClient({ baseUrl: "http://api.test/", tokens, fetch: apiFetch });
+    const client = createApiClient({ baseUrl: "http://api.test/", tokens, fetch: apiFetch, ...more });
     return { client, calls, fetchToken: server.fetchToken };
   }
 
@@ -235,5 +240,24 @@ describe("API client", () => {
     await expect(client.deleteTask("a/b")).resolves.toBeUndefined();
     expect(calls[0]?.url).toBe("http://api.test/api/tasks/a%2Fb");
     expect(calls[0]?.init.method).toBe("DELETE");
+  });
+
+  it("serves a team's list from its path, keeping the team fields, and shows every refusal to onError", async () => {
+    const teamTask = { ...TASK, teamId: "team1", createdBy: "u1", assigneeId: null };
+    const onError = vi.fn();
+    const { client, calls } = setup(
+      (url) =>
+        url.endsWith("/t1")
+          ? problem(404, "TEAM_NOT_FOUND")
+          : json(200, { items: [teamTask], nextCursor: null }),
+      { ...teamList("team1"), onError },
+    );
+    const page = await client.listTasks({ sort: "due" });
+    expect(calls[0]?.url).toBe("http://api.test/api/teams/team1/tasks?sort=due");
+    expect(page.items[0]).toEqual(teamTask);
+    const error = await client.updateTask("t1", { assigneeId: "u2" }).catch((e: unknown) => e);
+    expect(calls[1]?.url).toBe("http://api.test/api/teams/team1/tasks/t1");
+    expect(onError).toHaveBeenCalledWith(error);
+    expect((error as ApiError).code).toBe("TEAM_NOT_FOUND");
   });
 });

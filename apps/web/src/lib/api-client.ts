@@ -11,6 +11,7 @@ import {
   type TaskStatus,
   type UpdateTask,
 } from "@tandem/contracts/client";
+import type { CreateTeamTask, UpdateTeamTask } from "@tandem/contracts";
 import { ApiError, ApiUnreachableError, toApiError } from "./api-errors";
 import type { TokenSource } from "./api-token";
 
@@ -43,6 +44,12 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Give up and report the API unreachable after this long. */
   timeoutMs?: number;
+  /** The task list's path: `/api/tasks` (the default), or a team's (`teamTasksPath`). */
+  tasksPath?: string;
+  /** Checks the API's tasks; a team's keep their team fields (team-task.ts). */
+  parsers?: { task: (value: unknown) => Task | null; page: (value: unknown) => TaskPage | null };
+  /** Sees every refusal before the caller does (a team page leaves when it is no longer a member). */
+  onError?: (error: ApiError) => void;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
@@ -90,7 +97,11 @@ export function createApiClient(options: ApiClientOptions) {
       token = await options.tokens.renew(token);
       response = await send(method, path, token, body, opts);
     }
-    if (!response.ok) throw await toApiError(response);
+    if (!response.ok) {
+      const error = await toApiError(response);
+      options.onError?.(error);
+      throw error;
+    }
     return response;
   }
 
@@ -109,23 +120,25 @@ export function createApiClient(options: ApiClientOptions) {
     return parsed;
   }
 
-  const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
+  const tasks = options.tasksPath ?? "/api/tasks";
+  const { task: asTask, page: asPage } = options.parsers ?? { task: parseTask, page: parseTaskPage };
+  const taskPath = (id: string) => `${tasks}/${encodeURIComponent(id)}`;
 
   return {
     listTasks(params: ListTasksParams = {}, opts?: RequestOptions): Promise<TaskPage> {
-      return request("GET", `/api/tasks${toSearch(params)}`, parseTaskPage, undefined, opts);
+      return request("GET", `${tasks}${toSearch(params)}`, asPage, undefined, opts);
     },
     stats(params: { q?: string } = {}, opts?: RequestOptions): Promise<TaskStats> {
-      return request("GET", `/api/tasks/stats${toSearch(params)}`, parseTaskStats, undefined, opts);
+      return request("GET", `${tasks}/stats${toSearch(params)}`, parseTaskStats, undefined, opts);
     },
     getTask(id: string, opts?: RequestOptions): Promise<Task> {
-      return request("GET", taskPath(id), parseTask, undefined, opts);
+      return request("GET", taskPath(id), asTask, undefined, opts);
     },
-    createTask(input: CreateTask, opts?: RequestOptions): Promise<Task> {
-      return request("POST", "/api/tasks", parseTask, input, opts);
+    createTask(input: CreateTask | CreateTeamTask, opts?: RequestOptions): Promise<Task> {
+      return request("POST", tasks, asTask, input, opts);
     },
-    updateTask(id: string, patch: UpdateTask, opts?: RequestOptions): Promise<Task> {
-      return request("PATCH", taskPath(id), parseTask, patch, opts);
+    updateTask(id: string, patch: UpdateTask | UpdateTeamTask, opts?: RequestOptions): Promise<Task> {
+      return request("PATCH", taskPath(id), asTask, patch, opts);
     },
     async deleteTask(id: string, opts?: RequestOptions): Promise<void> {
       await call("DELETE", taskPath(id), undefined, opts);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { InitialTasks } from "./initial-tasks";
 import { env } from "@/env";
-import { ApiError, createApiClient, type ListTasksParams } from "./api-client";
+import { ApiError, type ApiClientOptions, createApiClient, type ListTasksParams } from "./api-client";
 import { getApiToken } from "./session.server";
 
 // The server render must not hang on a slow API: past this, the page renders with the banner.
@@ -15,7 +15,11 @@ const SERVER_TIMEOUT_MS = 4_000;
  * const initial = await loadInitialTasks({ status: "active", sort: "due", limit: 20 });
  * if ("error" in initial) …
  */
-export async function loadInitialTasks(params: ListTasksParams): Promise<InitialTasks> {
+export async function loadInitialTasks(
+  params: ListTasksParams,
+  /** A team's list instead of the personal one (tasksPath and parsers, as the browser's client). */
+  list: Pick<ApiClientOptions, "tasksPath" | "parsers"> = {},
+): Promise<InitialTasks> {
   const token = await getApiToken();
   if (!token) {
     return { error: { kind: "unauthenticated", message: "Could not obtain an access token" } };
@@ -25,6 +29,7 @@ export async function loadInitialTasks(params: ListTasksParams): Promise<Initial
     baseUrl: env().API_INTERNAL_URL,
     tokens: { getToken: () => Promise.resolve(token) },
     timeoutMs: SERVER_TIMEOUT_MS,
+    ...list,
   });
   try {
     const [page, stats] = await Promise.all([
@@ -33,11 +38,16 @@ export async function loadInitialTasks(params: ListTasksParams): Promise<Initial
     ]);
     return { page, stats };
   } catch (error) {
+    if (error instanceof ApiError && error.code === "TEAM_NOT_FOUND") {
+      return { error: { kind: "team-not-found", message: error.message } };
+    }
     if (error instanceof ApiError && error.status < 500) {
       return { error: { kind: "failed", message: error.message } };
     }
     // Logged for the operator; the user gets the banner and a retry from the browser.
-    console.warn(`Tandem web: first page of /tasks not fetched from the API: ${describe(error)}`);
+    console.warn(
+      `Tandem web: first page of ${list.tasksPath ?? "/api/tasks"} not fetched from the API: ${describe(error)}`,
+    );
     return { error: { kind: "unreachable", message: "The task service did not answer" } };
   }
 }

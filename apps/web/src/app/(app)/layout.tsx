@@ -1,9 +1,12 @@
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
 import { emailEnabled } from "@/lib/auth.server";
+import { REQUEST_PATH_HEADER, teamIdOfPath } from "@/lib/request-path";
 import { requireSession } from "@/lib/session.server";
+import { listMyTeams } from "@/lib/teams.server";
 import { VERIFY_BANNER_COOKIE } from "@/lib/verify-banner";
 import styles from "./app-shell.module.css";
+import { ListSwitcher } from "./list-switcher";
 import { VerifyEmailBanner } from "./verify-email-banner";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +18,8 @@ export const dynamic = "force-dynamic";
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await requireSession("/tasks");
+  const teams = await listMyTeams(session.user.id);
+  const currentTeamId = teamIdOfPath((await headers()).get(REQUEST_PATH_HEADER) ?? "");
   const showVerifyBanner =
     emailEnabled() &&
     !session.user.emailVerified &&
@@ -26,7 +31,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <a href="/tasks" className={styles.brand}>
             Tandem
           </a>
+          <ListSwitcher teams={teams} currentTeamId={currentTeamId} />
           <div className={styles.links}>
+            <a href="/teams/new">New team</a>
             <a href="/tasks">Tasks</a>
             <a href="/settings">Settings</a>
             <span className={styles.user} title={session.user.email}>

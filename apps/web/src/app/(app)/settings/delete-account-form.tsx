@@ -6,6 +6,7 @@ import { authClient } from "@/lib/auth-client";
 import { failed, FormStatus } from "@/components/form-status";
 import { useSubmission } from "@/lib/use-submission";
 import { authErrorMessage } from "@/lib/auth-errors";
+import { TEAM_ERROR_CODES } from "@tandem/auth/error-codes";
 import styles from "./settings.module.css";
 
 const CONFIRMATION = "DELETE";
@@ -21,6 +22,13 @@ export function DeleteAccountForm() {
     if (!password) return refuse("Enter your password.");
     await submit(async () => {
       const { error } = await authClient.deleteUser({ password });
+      if (error?.code === TEAM_ERROR_CODES.TEAM_OWNERSHIP_HELD) {
+        // Tandem's own wording, naming the team (packages/auth teams.plugin.ts releaseOwnedTeams).
+        return failed(
+          error.message ||
+            "You own a team that has other members. Transfer ownership or delete the team first.",
+        );
+      }
       if (error) return failed(authErrorMessage(error, "settings", "We couldn't delete your account."));
       // A full navigation, so nothing of the deleted account stays in the client router's cache.
       window.location.assign("/");

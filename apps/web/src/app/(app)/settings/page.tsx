@@ -11,7 +11,7 @@ import { ResendVerificationButton } from "./resend-verification-button";
 import { type SessionView, SessionsList } from "./sessions-list";
 import styles from "./settings.module.css";
 import { SecurityHistory } from "./security-history";
-import { SignOutButton } from "./sign-out-button";
+import { SignOutButton } from "@/components/sign-out-button";
 import { describeDevice } from "@tandem/auth/device";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -102,6 +102,8 @@ export default async function SettingsPage() {
           <h2 id="delete-heading">Delete account</h2>
           <p className={styles.intro}>
             This deletes your account and all your tasks, and signs you out everywhere. It can't be undone.
+            Teams you own alone are deleted too; a team you own with others must first be handed over
+            (Transfer ownership, in its Team settings) or deleted.
           </p>
           <DeleteAccountForm />
         </section>

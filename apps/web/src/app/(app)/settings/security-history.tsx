@@ -20,6 +20,16 @@ const LABELS: Record<SecurityEventType, string> = {
   email_verification_failed: "Email verification link refused",
   email_change_requested: "Email change requested (confirmation sent to the new address)",
   email_delivery_failed: "An email to you could not be sent",
+  team_created: "Team created",
+  team_joined: "Joined a team",
+  team_left: "Left a team",
+  team_member_removed: "Removed from a team",
+  team_role_changed: "Team role changed",
+  team_invitation_sent: "Team invitation sent",
+  team_invitation_accepted: "Team invitation accepted",
+  team_invitation_declined: "Team invitation declined",
+  team_ownership_transferred: "Team ownership transferred",
+  team_deleted: "Team deleted",
 };
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
@@ -31,7 +41,11 @@ export function SecurityHistory({ events }: { events: SecurityEvent[] }) {
     <ol className={styles.history} aria-label="Security events">
       {events.map((event) => (
         <li key={event.id}>
-          <strong>{LABELS[event.type]}</strong>
+          <strong>
+            {LABELS[event.type]}
+            {/* What the event was about (a team's name and what changed): plain text, React escapes it. */}
+            {event.detail ? <span className={styles.detail}>: {event.detail}</span> : null}
+          </strong>
           <span className={styles.meta}>
             <time dateTime={event.createdAt.toISOString()}>{dateFormat.format(event.createdAt)}</time>
             {" · "}

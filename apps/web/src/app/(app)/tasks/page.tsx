@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { env } from "@/env";
 import { loadInitialTasks } from "@/lib/api.server";
 import { requireSession } from "@/lib/session.server";
+import { REMOVED_NOTICE } from "@/lib/teams";
 import { TasksApp } from "./_components/tasks-app";
 import { listParams, viewFromParams, viewToSearch } from "./_components/task-helpers";
 
@@ -15,13 +16,20 @@ export default async function TasksPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const view = viewFromParams(await searchParams);
+  const params = await searchParams;
+  const view = viewFromParams(params);
   // The layout checks the session too, but a page must not rely on its layout for protection.
   await requireSession(`/tasks${viewToSearch(view)}`);
   // Server-to-server with a token minted for this request, so the list is in the first HTML.
   const initial = await loadInitialTasks(listParams(view));
   return (
     <main className="container">
+      {/* Where a team's page sends someone who was removed from the team (lib/teams.ts REMOVED_URL). */}
+      {params.notice === "removed" ? (
+        <p className="alert alert-warning" role="status">
+          {REMOVED_NOTICE}
+        </p>
+      ) : null}
       <TasksApp apiUrl={env().NEXT_PUBLIC_API_URL} initial={initial} initialView={view} />
     </main>
   );

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getSession } from "@/lib/session.server";
+import { listInvitationsFor } from "@/lib/teams.server";
 
 export const metadata: Metadata = { title: "Email confirmation" };
 export const dynamic = "force-dynamic";
@@ -44,6 +45,9 @@ export default async function EmailVerifiedPage({
     );
   }
   const changed = params.change === "1";
+  // Someone who signed up from a team invitation lands here after verifying (the link's return
+  // address is fixed, packages/auth links.ts): offer the way back to it.
+  const invitations = session && !changed ? await listInvitationsFor(session.user.email) : [];
   return (
     <div>
       <h1>{changed ? "Email changed" : "Email verified"}</h1>
@@ -52,6 +56,13 @@ export default async function EmailVerifiedPage({
           ? "Your new email address is confirmed: it is now the one on your account."
           : "Your email address is verified. Thank you!"}
       </p>
+      {invitations.map((invitation) => (
+        <p key={invitation.id}>
+          <a href={`/invitations/${encodeURIComponent(invitation.id)}`}>
+            Open your invitation to join {invitation.teamName}
+          </a>
+        </p>
+      ))}
       <p>{session ? <Link href="/tasks">Go to your tasks</Link> : <Link href="/sign-in">Sign in</Link>}</p>
     </div>
   );

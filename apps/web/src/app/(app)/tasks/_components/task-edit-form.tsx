@@ -1,9 +1,11 @@
 "use client";
 
-import { checkTaskFields, type Priority, type Task, type UpdateTask } from "@tandem/contracts/client";
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { checkTaskFields, type Priority, type Task } from "@tandem/contracts/client";
+import { type FormEvent, type KeyboardEvent, useContext, useEffect, useId, useRef, useState } from "react";
+import { teamFieldsOf } from "@/lib/team-task";
 import { TaskDetailFields } from "./task-detail-fields";
-import { dateInputToIso, isoToDateInput } from "./task-helpers";
+import { dateInputToIso, isoToDateInput, type TaskPatch } from "./task-helpers";
+import { TaskListExtrasContext } from "./task-list-extras";
 import styles from "./tasks.module.css";
 
 export interface EditDraft {
@@ -11,9 +13,11 @@ export interface EditDraft {
   description: string;
   priority: Priority;
   due: string;
+  /** A team task's assignee's user id, "" for nobody (unused for a personal task). */
+  assignee: string;
 }
 
-export type EditField = "title" | "description" | "dueAt";
+export type EditField = "title" | "description" | "dueAt" | "assigneeId";
 export interface EditError {
   text: string;
   field?: EditField;
@@ -25,11 +29,12 @@ export function draftFromTask(task: Task): EditDraft {
     description: task.description ?? "",
     priority: task.priority,
     due: isoToDateInput(task.dueAt),
+    assignee: teamFieldsOf(task)?.assigneeId ?? "",
   };
 }
 
 /** Only the fields that changed, validated with the API's own schema; null when nothing changed. */
-function toPatch(task: Task, draft: EditDraft): { patch: UpdateTask | null } | { error: EditError } {
+function toPatch(task: Task, draft: EditDraft): { patch: TaskPatch | null } | { error: EditError } {
   if (draft.title.trim() === "") return { error: { text: "Give the task a title.", field: "title" } };
   const dueAt = draft.due ? dateInputToIso(draft.due) : null;
   const checked = checkTaskFields({
@@ -48,12 +53,14 @@ function toPatch(task: Task, draft: EditDraft): { patch: UpdateTask | null } | {
     };
   }
   const v = checked.data;
-  const patch: UpdateTask = {
+  const team = teamFieldsOf(task);
+  const patch: TaskPatch = {
     ...(v.title !== task.title ? { title: v.title } : {}),
     ...((v.description ?? null) !== task.description ? { description: v.description ?? null } : {}),
     ...(v.priority !== task.priority ? { priority: v.priority } : {}),
     // Compared as calendar days: an unchanged day keeps the stored instant as it is.
     ...(draft.due !== isoToDateInput(task.dueAt) ? { dueAt: v.dueAt ?? null } : {}),
+    ...(team && draft.assignee !== (team.assigneeId ?? "") ? { assigneeId: draft.assignee || null } : {}),
   };
   return { patch: Object.keys(patch).length > 0 ? patch : null };
 }
@@ -62,7 +69,7 @@ export interface TaskEditFormProps {
   task: Task;
   initial: EditDraft;
   error: EditError | null;
-  onSave: (patch: UpdateTask, draft: EditDraft) => void;
+  onSave: (patch: TaskPatch, draft: EditDraft) => void;
   onCancel: () => void;
 }
 
@@ -74,11 +81,15 @@ export function TaskEditForm({ task, initial, error: initialError, onSave, onCan
   const titleRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const dueRef = useRef<HTMLInputElement>(null);
+  const assigneeRef = useRef<HTMLSelectElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  const { assignees } = useContext(TaskListExtrasContext);
+  const hasAssignee = assignees !== undefined && teamFieldsOf(task) !== null;
 
   const set = (patch: Partial<EditDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const focusField = (field: EditField | undefined) => {
+    if (field === "assigneeId") return assigneeRef.current?.focus();
     const target = field === "description" ? descriptionRef : field === "dueAt" ? dueRef : titleRef;
     target.current?.focus();
   };
@@ -169,6 +180,28 @@ export function TaskEditForm({ task, initial, error: initialError, onSave, onCan
           onChange={set}
           dueProps={fieldProps("dueAt")}
         />
+        {hasAssignee && (
+          <div className={styles.field}>
+            <label htmlFor={`${id}-assignee`} className={styles.label}>
+              Assignee
+            </label>
+            <select
+              ref={assigneeRef}
+              id={`${id}-assignee`}
+              className={styles.select}
+              value={draft.assignee}
+              onChange={(e) => set({ assignee: e.target.value })}
+              {...fieldProps("assigneeId")}
+            >
+              <option value="">Nobody</option>
+              {assignees.map((m) => (
+                <option key={m.userId} value={m.userId}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className={styles.editButtons}>
           <button type="submit" className={styles.primaryButton}>
             Save

@@ -1,3 +1,4 @@
+import type { UpdateTeamTask } from "@tandem/contracts";
 import {
   type Priority,
   SEARCH_MAX,
@@ -7,6 +8,7 @@ import {
   type TaskSort,
   type TaskStats,
   type TaskStatus,
+  type UpdateTask,
 } from "@tandem/contracts/client";
 import { ApiError, ApiUnreachableError, SessionEndedError } from "@/lib/api-client";
 
@@ -18,6 +20,9 @@ export interface TaskView {
   q: string;
   sort: TaskSort;
 }
+
+/** A change to a task; a team's task may also change its assignee. */
+export type TaskPatch = UpdateTask | UpdateTeamTask;
 
 export const PAGE_SIZE = 20;
 /** The "New task" input, where focus goes when the row it was on disappears. */
@@ -173,6 +178,7 @@ export function describeError(error: unknown): string {
     if (error.fieldErrors.length > 0) return error.fieldErrors.map((e) => e.message).join(" ");
     if (error.code === "TASK_NOT_FOUND")
       return "This task no longer exists (it may have been deleted elsewhere).";
+    if (error.code === "TEAM_NOT_FOUND") return "This team's list is not open to you (any more).";
     if (error.code === "RATE_LIMITED") return "Too many changes at once — wait a moment and try again.";
     if (error.status >= 500) return "The task service is having trouble.";
     return error.detail ?? error.title;

@@ -1,10 +1,11 @@
 "use client";
 
-import type { Task, UpdateTask } from "@tandem/contracts/client";
-import { useRef, useState, useSyncExternalStore } from "react";
+import type { Task } from "@tandem/contracts/client";
+import { useContext, useRef, useState, useSyncExternalStore } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
 import { type EditDraft, type EditError, draftFromTask, TaskEditForm } from "./task-edit-form";
-import { describeDue, describeError, PRIORITY_LABELS } from "./task-helpers";
+import { describeDue, describeError, PRIORITY_LABELS, type TaskPatch } from "./task-helpers";
+import { TaskListExtrasContext } from "./task-list-extras";
 import styles from "./tasks.module.css";
 
 export const toggleId = (taskId: string) => `task-${taskId}-done`;
@@ -42,7 +43,7 @@ export interface TaskItemProps {
   task: Task;
   saving: boolean;
   onToggle: (task: Task) => void;
-  onUpdate: (task: Task, patch: UpdateTask) => Promise<Task>;
+  onUpdate: (task: Task, patch: TaskPatch) => Promise<Task>;
   onDelete: (task: Task) => void;
 }
 
@@ -51,6 +52,7 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
   const [editing, setEditing] = useState(false);
   const [failed, setFailed] = useState<{ draft: EditDraft; error: EditError } | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const { readOnly, details } = useContext(TaskListExtrasContext);
   // Not yet confirmed by the API: it has no real id to edit or delete.
   const unsaved = task.id.startsWith("pending-");
   const metaId = `task-${task.id}-meta`;
@@ -60,14 +62,14 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
     requestAnimationFrame(() => editButton.current?.focus());
   };
 
-  async function save(patch: UpdateTask, draft: EditDraft) {
+  async function save(patch: TaskPatch, draft: EditDraft) {
     setFailed(null);
     closeEditor();
     try {
       await onUpdate(task, patch);
     } catch (error) {
       // Reopen the editor with what was typed and the reason, so nothing has to be retyped.
-      const field = (["title", "description", "dueAt"] as const).find(
+      const field = (["title", "description", "dueAt", "assigneeId"] as const).find(
         (f) => error instanceof ApiError && error.fieldMessage(f),
       );
       const text = isServiceProblem(error)
@@ -78,7 +80,8 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
     }
   }
 
-  if (editing) {
+  // Read-only (a viewer, or a member just downgraded to one): no control that would be refused.
+  if (editing && !readOnly) {
     return (
       <li className={styles.item} data-editing>
         <TaskEditForm
@@ -102,11 +105,13 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
       data-unsaved={unsaved || undefined}
       aria-busy={saving || undefined}
     >
+      {/* Read-only: the box still shows whether it is done, but cannot be ticked. */}
       <input
         type="checkbox"
         id={toggleId(task.id)}
         className={styles.checkbox}
         checked={task.completed}
+        disabled={readOnly}
         onChange={() => onToggle(task)}
         aria-label={task.title}
         aria-describedby={metaId}
@@ -122,30 +127,33 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
             {PRIORITY_LABELS[task.priority]} priority
           </span>
           {task.dueAt && <DueDate iso={task.dueAt} completed={task.completed} />}
+          {details?.(task)}
           {saving && <span className={styles.saving}>Saving…</span>}
         </p>
       </div>
-      <div className={styles.actions}>
-        <button
-          ref={editButton}
-          type="button"
-          className={styles.ghostButton}
-          onClick={() => setEditing(true)}
-          disabled={unsaved}
-          aria-label={`Edit "${task.title}"`}
-        >
-          Edit
-        </button>
-        <button
-          type="button"
-          className={`${styles.ghostButton} ${styles.dangerButton}`}
-          onClick={() => onDelete(task)}
-          disabled={unsaved}
-          aria-label={`Delete "${task.title}"`}
-        >
-          Delete
-        </button>
-      </div>
+      {readOnly ? null : (
+        <div className={styles.actions}>
+          <button
+            ref={editButton}
+            type="button"
+            className={styles.ghostButton}
+            onClick={() => setEditing(true)}
+            disabled={unsaved}
+            aria-label={`Edit "${task.title}"`}
+          >
+            Edit
+          </button>
+          <button
+            type="button"
+            className={`${styles.ghostButton} ${styles.dangerButton}`}
+            onClick={() => onDelete(task)}
+            disabled={unsaved}
+            aria-label={`Delete "${task.title}"`}
+          >
+            Delete
+          </button>
+        </div>
+      )}
     </li>
   );
 }

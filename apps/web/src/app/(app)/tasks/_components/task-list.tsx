@@ -1,15 +1,17 @@
 "use client";
 
 import type { Task } from "@tandem/contracts/client";
-import type { ReactNode } from "react";
+import { type ReactNode, useContext } from "react";
 import { NEW_TASK_INPUT_ID } from "./task-helpers";
 import { focusTask, TaskItem, toggleId } from "./task-item";
+import { TaskListExtrasContext } from "./task-list-extras";
 import styles from "./tasks.module.css";
 import type { TasksState } from "./use-tasks";
 
 /** What to say instead of a list: every empty case has its own words, never a bare blank. */
 function EmptyState({ tasks }: { tasks: TasksState }) {
   const { view, loading, unavailable, stats, listError } = tasks;
+  const { readOnly } = useContext(TaskListExtrasContext);
   let title: string;
   let hint: ReactNode;
   if (loading) {
@@ -47,6 +49,9 @@ function EmptyState({ tasks }: { tasks: TasksState }) {
         .
       </>
     );
+  } else if (readOnly) {
+    title = view.status === "completed" ? "No completed tasks yet" : "Nothing here yet";
+    hint = "Tasks the team adds will show up here.";
   } else if (view.status === "active") {
     title = "Nothing left to do";
     hint =
@@ -91,6 +96,8 @@ export function TaskList({ tasks }: { tasks: TasksState }) {
     if (leaves && document.activeElement?.id === toggleId(task.id)) keepFocusNear(task);
   }
 
+  // "Task list" since the first release (tests and screen-reader users know it by that name); the
+  // header's switcher is labelled exactly "List".
   return (
     <section className={styles.listSection} aria-label="Task list">
       <p className={styles.listStatus} aria-live="polite">

@@ -1,6 +1,6 @@
 "use client";
 
-import type { CreateTask, Task, UpdateTask } from "@tandem/contracts/client";
+import { type CreateTask, LIMIT_MAX, type Task } from "@tandem/contracts/client";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { type ApiClient, ApiError, isServiceProblem, SessionEndedError } from "@/lib/api-client";
 import type { InitialTasks } from "@/lib/initial-tasks";
@@ -8,7 +8,9 @@ import {
   describeError,
   listParams,
   matchesView,
+  PAGE_SIZE,
   statsView,
+  type TaskPatch,
   type TaskView,
   viewToSearch,
 } from "./task-helpers";
@@ -23,12 +25,22 @@ let tempIds = 0;
 
 const isVanished = (error: unknown) => error instanceof ApiError && error.code === "TASK_NOT_FOUND";
 
+export interface UseTasksOptions {
+  /** Completes a task shown before the API has saved it (a team's task: who created it). */
+  decorate?: (temp: Task) => Task;
+}
+
 /**
  * The tasks page: the state (tasks-state.ts) plus the requests that change it, with optimistic
  * changes that roll back when the API refuses. Creating and editing reject with the API's error so
  * the form can keep what was typed and show why.
  */
-export function useTasks(client: ApiClient, initial: InitialTasks, initialView: TaskView) {
+export function useTasks(
+  client: ApiClient,
+  initial: InitialTasks,
+  initialView: TaskView,
+  options: UseTasksOptions = {},
+) {
   const ok = "page" in initial;
   const [state, dispatch] = useReducer(tasksReducer, undefined, () =>
     initialTasksState(initial, initialView),
@@ -37,6 +49,8 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
   // Refs for what async callbacks must read at the time they finish, not when they started.
   const viewRef = useRef(initialView);
   const loadAbort = useRef<AbortController | null>(null);
+  // Counts the user's changes, so a background refresh that raced one is dropped, not shown.
+  const changes = useRef(0);
 
   const say = useCallback(
     (text: string, tone: Notice["tone"] = "error") =>
@@ -55,6 +69,22 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
   );
 
   const pending = usePendingDeletes({ client, dispatch, report });
+  // Stable (the undo toasts' timers depend on them), and counted as changes like the others.
+  const { undoDelete: undo, commitDelete: commit } = pending;
+  const undoDelete = useCallback(
+    (id: string) => {
+      changes.current++;
+      undo(id);
+    },
+    [undo],
+  );
+  const commitDelete = useCallback(
+    (id: string, keepalive?: boolean) => {
+      changes.current++;
+      return commit(id, keepalive);
+    },
+    [commit],
+  );
 
   const load = useCallback(
     async (target: TaskView) => {
@@ -125,8 +155,36 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
     };
   }, [unavailable, retry]);
 
+  /**
+   * Fetches the list again without showing a load, for changes made elsewhere (a team's other
+   * members). Skipped while anything of the user's is in flight; the tasks already shown stay,
+   * however many pages were loaded.
+   */
+  async function refresh() {
+    if (loadAbort.current || state.loadingMore || state.saving.size > 0 || state.unavailable) return;
+    const target = viewRef.current;
+    const started = changes.current;
+    const controller = new AbortController();
+    loadAbort.current = controller;
+    const { signal } = controller;
+    try {
+      const q = target.q.trim();
+      const limit = Math.min(LIMIT_MAX, Math.max(PAGE_SIZE, state.items.length));
+      const [page, stats] = await Promise.all([
+        client.listTasks({ ...listParams(target), limit }, { signal }),
+        client.stats(q ? { q } : {}, { signal }),
+      ]);
+      if (!signal.aborted && changes.current === started) dispatch({ type: "loaded", page, stats });
+    } catch (error) {
+      if (!signal.aborted && isServiceProblem(error)) dispatch({ type: "unreachable" });
+    } finally {
+      if (loadAbort.current === controller) loadAbort.current = null;
+    }
+  }
+
   async function loadMore() {
     if (!state.nextCursor || state.loadingMore) return;
+    changes.current++;
     const target = viewRef.current;
     dispatch({ type: "moreStarted" });
     try {
@@ -141,9 +199,10 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
   }
 
   async function create(input: CreateTask): Promise<Task> {
+    changes.current++;
     const target = viewRef.current;
     const now = new Date().toISOString();
-    const temp: Task = {
+    const plain: Task = {
       id: `pending-${++tempIds}`,
       title: input.title,
       description: input.description ?? null,
@@ -154,6 +213,7 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
       createdAt: now,
       updatedAt: now,
     };
+    const temp = options.decorate ? options.decorate(plain) : plain;
     // A new task shows even when it does not match the search: hiding what was just added confuses.
     const shown = matchesView(temp, target, true);
     const counted = matchesView(temp, statsView(target));
@@ -171,7 +231,8 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
     }
   }
 
-  async function update(task: Task, patch: UpdateTask): Promise<Task> {
+  async function update(task: Task, patch: TaskPatch): Promise<Task> {
+    changes.current++;
     dispatch({ type: "updateStarted", task: { ...task, ...patch, updatedAt: new Date().toISOString() } });
     try {
       const saved = await client.updateTask(task.id, patch, { keepalive: true });
@@ -186,6 +247,7 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
 
   async function toggle(task: Task) {
     if (state.saving.has(task.id)) return;
+    changes.current++;
     const target = viewRef.current;
     const index = state.items.findIndex((t) => t.id === task.id);
     const completed = !task.completed;
@@ -203,6 +265,7 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
   }
 
   function remove(task: Task) {
+    changes.current++;
     pending.remove(
       task,
       state.items.findIndex((t) => t.id === task.id),
@@ -221,8 +284,9 @@ export function useTasks(client: ApiClient, initial: InitialTasks, initialView: 
     update,
     toggle,
     remove,
-    undoDelete: pending.undoDelete,
-    commitDelete: pending.commitDelete,
+    refresh,
+    undoDelete,
+    commitDelete,
   };
 }
 

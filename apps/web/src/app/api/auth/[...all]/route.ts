@@ -6,6 +6,9 @@ export const dynamic = "force-dynamic";
 /**
  * Endpoints browsers may not call directly. `/change-email` has no password check of its own:
  * the settings page's server action verifies the current password, then calls it server-side.
+ * Everything else stays reachable, the teams' `/organization/*` and `/team/transfer-ownership`
+ * included: each checks the caller's role itself, and Better Auth refuses any cookie-carrying POST
+ * whose Origin is not the app's own (its CSRF check), whatever the path.
  */
 const SERVER_ONLY_PATHS = new Set(["/api/auth/change-email"]);
 

@@ -3,7 +3,8 @@
 import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
-export function SignOutButton() {
+/** Signs out this device, then loads `then` (sign-in by default). */
+export function SignOutButton({ then = "/sign-in" }: { then?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -14,7 +15,7 @@ export function SignOutButton() {
       const { error: failure } = await authClient.signOut();
       if (failure) throw new Error(failure.message);
       // A full navigation (not the client router) so no cached /tasks payload survives sign-out.
-      window.location.replace("/sign-in");
+      window.location.replace(then);
     } catch {
       setError("We couldn't sign you out. Please try again.");
       setPending(false);

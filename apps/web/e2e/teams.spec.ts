@@ -173,6 +173,22 @@ test("a viewer sees the team's list read-only", async ({ browser, consoleErrors 
   await expect(viewer.getByLabel("New task", { exact: true })).toHaveCount(0);
   await expect(task(viewer, "Only the owner edits this")).toBeDisabled();
   await expect(viewer.getByRole("button", { name: /delete/i })).toHaveCount(0);
+
+  // Someone else declines their invitation: they stay out, and the link is spent.
+  const decliner = await browserFor(browser);
+  consoleErrors.watch(decliner);
+  const declinerUser = newUser("Dee Decliner");
+  await signUpViaApi(decliner, declinerUser);
+  const declineLink = await invite(owner, teamId, declinerUser.email, "member");
+  await decliner.goto(declineLink);
+  await decliner.getByRole("button", { name: "Decline" }).click();
+  await expect(decliner).toHaveURL(/\/tasks(\?|$)/);
+  await expect(
+    decliner.getByLabel("List", { exact: true }).locator("option", { hasText: "Read-only club" }),
+  ).toHaveCount(0);
+  await decliner.goto(declineLink);
+  await expect(decliner.getByText("This invitation is no longer valid.")).toBeVisible();
   await owner.context().close();
   await viewer.context().close();
+  await decliner.context().close();
 });

@@ -18,3 +18,5 @@ export { refusedUrl, startJwksServer } from "./jwks-server.ts";
 export type { JwksBehaviour, JwksServer } from "./jwks-server.ts";
 export { createSigningKey, jwksOf, nowSeconds, signWith } from "./signing-keys.ts";
 export type { SigningKey } from "./signing-keys.ts";
+export { recordingMailer } from "./mailer.ts";
+export type { RecordingMailer } from "./mailer.ts";

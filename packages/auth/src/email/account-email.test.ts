@@ -5,31 +5,17 @@
 import {
   type AuthServer,
   createTestDatabase,
+  recordingMailer,
   startAuthServer,
   type TestDatabase,
   testDialects,
 } from "@tandem/testing";
 import { post, signIn } from "@tandem/testing/auth-requests";
-import type { Mailer, MailMessage } from "@tandem/mail";
+import type { MailMessage } from "@tandem/mail";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listSecurityEvents } from "../security/events.ts";
 import { awaitingMail } from "./mail-waits.ts";
-
-/** Keeps every message; `failing` makes each send reject, as a dead SMTP server would. */
-function recordingMailer() {
-  const sent: MailMessage[] = [];
-  let failing = false;
-  const mailer: Mailer = {
-    display: "smtp://recording:25",
-    send: async (message) => {
-      if (failing) throw new Error("connect ECONNREFUSED");
-      sent.push(message);
-    },
-    close: () => undefined,
-  };
-  return { mailer, sent, fail: () => (failing = true) };
-}
 
 async function eventually<T>(read: () => T | undefined, what: string): Promise<T> {
   const deadline = Date.now() + 5_000;

@@ -2,10 +2,10 @@
 // Auth server and real databases: the invitation mail and its link, one owner at every moment,
 // ownership transfer, the account-deletion rule, and the history entries. The HTTP contract of the
 // task routes is the contract suite's; invitation attacks are the security suite's.
-import type { Mailer, MailMessage } from "@tandem/mail";
 import {
   type AuthServer,
   createTestDatabase,
+  recordingMailer,
   startAuthServer,
   type TestDatabase,
   type TestUser,
@@ -14,16 +14,6 @@ import {
 import { type AuthAnswer, post } from "@tandem/testing/auth-requests";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listSecurityEvents } from "../security/events.ts";
-
-function recordingMailer() {
-  const sent: MailMessage[] = [];
-  const mailer: Mailer = {
-    display: "smtp://recording:25",
-    send: async (message) => void sent.push(message),
-    close: () => undefined,
-  };
-  return { mailer, sent };
-}
 
 describe.each(testDialects())("teams (%s)", (dialect) => {
   let database: TestDatabase;

@@ -1,7 +1,7 @@
 // Screenshots for people reviewing the UI (attached to the report and saved under
 // test-results/screenshots/), plus a check that the dark theme follows the system setting.
 import type { Page } from "@playwright/test";
-import { daysFromNow, expect, screenshot, seedTasks, task, test } from "./fixtures";
+import { API_URL, daysFromNow, expect, screenshot, seedTasks, task, test, WEB_URL } from "./fixtures";
 
 const FULL_LIST = [
   { title: "Book flights to Lisbon", priority: "high", dueAt: daysFromNow(2) },
@@ -60,6 +60,37 @@ test.describe("light theme", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(page, testInfo, "tasks-phone");
   });
+});
+
+/** A team of the page's user (created through Better Auth) holding `tasks`; returns its id. */
+async function seedTeam(page: Page, name: string, tasks: readonly { title: string }[]): Promise<string> {
+  const created = await page.request.post(`${WEB_URL()}/api/auth/organization/create`, {
+    data: { name, slug: `shots-${Date.now()}` },
+    headers: { Origin: WEB_URL() },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const { id } = (await created.json()) as { id: string };
+  for (const body of tasks) {
+    const { token } = (await (await page.request.get(`${WEB_URL()}/api/auth/token`)).json()) as {
+      token: string;
+    };
+    const response = await page.request.post(`${API_URL()}/api/teams/${id}/tasks`, {
+      data: body,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(response.status(), await response.text()).toBe(201);
+  }
+  return id;
+}
+
+test("a team's list and its settings", async ({ page, user: _user }, testInfo) => {
+  const teamId = await seedTeam(page, "Launch crew", FULL_LIST.slice(0, 4));
+  await page.goto(`/teams/${teamId}/tasks`);
+  await expect(page.getByRole("checkbox")).toHaveCount(4);
+  await screenshot(page, testInfo, "team-tasks");
+  await page.getByRole("link", { name: "Team settings" }).click();
+  await expect(page.getByRole("button", { name: "Invite member" })).toBeVisible();
+  await screenshot(page, testInfo, "team-settings");
 });
 
 test.describe("dark theme", () => {

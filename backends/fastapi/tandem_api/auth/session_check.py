@@ -4,20 +4,19 @@ Reads Better Auth's ``session`` table: the session must exist, belong to the tok
 unexpired. Answers are cached for ``cache_seconds`` (the bound on how late a sign-out, revocation
 or account deletion reaches this backend; 0 asks on every request), at most ``max_entries`` of them,
 oldest dropped first; concurrent requests for one session share one query. A token without ``sid``
-is never active. If the table cannot be read, ``SessionStoreUnavailableError`` (fail closed).
+is never active. If the table cannot be read, ``SessionStoreUnavailableError`` (fail closed). The
+cache is bounded_cache.py, the team membership check's too.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Optional
 
 from ..db import Database, sql
 from ..instants import js_date_parse
+from .bounded_cache import BoundedCache
 from .verifier import Identity
 
 DEFAULT_REVOCATION_CHECK_SECONDS = 5.0
@@ -26,20 +25,6 @@ _LOOKUP = 'select "expiresAt" from "session" where "id" = :sid and "userId" = :u
 
 class SessionStoreUnavailableError(Exception):
     """The session store could not be asked; the request must fail closed (503), not pass."""
-
-
-@dataclass(frozen=True)
-class _Entry:
-    active: bool
-    checked_at: float  # ms
-    expires_at: float  # ms; a cached "active" never outlives the session
-
-
-class _Lookup:
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.entry: Optional[_Entry] = None
-        self.error: Optional[BaseException] = None
 
 
 def instant_ms(value: Any) -> float:
@@ -64,67 +49,30 @@ class SessionCheck:
         now: Optional[Callable[[], float]] = None,
     ):
         self._database = database
-        self._ttl_ms = cache_seconds * 1000
-        self._max_entries = max_entries
         self._now = now or (lambda: time.time() * 1000)
-        self._cache: "OrderedDict[str, _Entry]" = OrderedDict()
-        self._inflight: Dict[str, _Lookup] = {}
-        self._lock = threading.Lock()
+        # The session's expiry (ms), 0 when there is no such session: a cached "active" never
+        # outlives the session.
+        self._cache: BoundedCache[float] = BoundedCache(cache_seconds * 1000, max_entries, self._now)
 
     @property
     def cache_seconds(self) -> float:
         """The bound (AUTH_REVOCATION_CHECK_SECONDS), which the team membership check shares."""
-        return self._ttl_ms / 1000
+        return self._cache.ttl_ms / 1000
 
     def is_active(self, identity: Identity) -> bool:
         """True while the token's session exists, belongs to its subject and has not expired."""
-        if identity.session_id is None:
+        session_id, user_id = identity.session_id, identity.user_id
+        if session_id is None:
             return False
-        key = f"{identity.user_id}\u0000{identity.session_id}"
-        at = self._now()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and at - cached.checked_at < self._ttl_ms:
-                return cached.active and cached.expires_at > at
-            lookup = self._inflight.get(key)
-            owner = lookup is None
-            if lookup is None:
-                lookup = self._inflight[key] = _Lookup()
-        if owner:
-            try:
-                lookup.entry = self._look_up(identity.session_id, identity.user_id)
-            except Exception as error:  # noqa: BLE001 - handed to every waiter
-                lookup.error = error
-            finally:
-                with self._lock:
-                    # Cached before the lookup stops being in flight: a request arriving in
-                    # between finds one or the other, never neither (so never a second query).
-                    if lookup.entry is not None:
-                        self._remember(lookup.entry, key)
-                    self._inflight.pop(key, None)
-                lookup.done.set()
-        else:
-            lookup.done.wait()
-        if lookup.error is not None:
-            raise lookup.error
-        assert lookup.entry is not None
-        return lookup.entry.active
+        # self._look_up is read on each call, not bound once: the tests count queries by wrapping it.
+        expires_at = self._cache.get(f"{user_id}\u0000{session_id}", lambda: self._look_up(session_id, user_id))
+        return expires_at > self._now()
 
-    def _look_up(self, session_id: str, user_id: str) -> _Entry:
-        checked_at = self._now()
+    def _look_up(self, session_id: str, user_id: str) -> float:
+        """The session's expiry (ms), or 0 when the token's subject has no such session."""
         try:
             with self._database.engine.connect() as connection:
                 row = connection.execute(sql(_LOOKUP), {"sid": session_id, "uid": user_id}).first()
         except Exception as error:  # noqa: BLE001 - any failure to read is "unavailable"
             raise SessionStoreUnavailableError(f"the session store cannot be read: {error}") from error
-        expires_at = instant_ms(row[0]) if row is not None else 0.0
-        return _Entry(active=row is not None and expires_at > checked_at, checked_at=checked_at, expires_at=expires_at)
-
-    def _remember(self, entry: _Entry, key: str) -> None:
-        """Keeps an answer (the caller holds the lock); the oldest answers go first."""
-        if self._ttl_ms <= 0:
-            return
-        self._cache.pop(key, None)
-        self._cache[key] = entry
-        while len(self._cache) > self._max_entries:
-            self._cache.popitem(last=False)
+        return instant_ms(row[0]) if row is not None else 0.0

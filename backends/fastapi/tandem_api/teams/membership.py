@@ -8,19 +8,18 @@ dropped first; concurrent requests for one (user, team) share one query. Both an
 "member" and "not a member", as the session check caches both. If the table cannot be read,
 ``MembershipStoreUnavailableError`` (fail closed: 503, never a pass).
 
-The structure is auth/session_check.py's, on purpose: one cache discipline to review, not two.
+The cache is auth/bounded_cache.py, the session check's too: one cache discipline to review, not two.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional
+from typing import Callable, Optional
 
-from ..db import Database, sql
+from ..auth.bounded_cache import BoundedCache
 from ..auth.session_check import DEFAULT_REVOCATION_CHECK_SECONDS
+from ..db import Database, sql
 from .roles import parse_team_role
 
 _LOOKUP = 'select "role" from "member" where "organizationId" = :team and "userId" = :uid'
@@ -40,13 +39,6 @@ class Membership:
     checked_at: float  # ms
 
 
-class _Lookup:
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.entry: Optional[Membership] = None
-        self.error: Optional[BaseException] = None
-
-
 class MembershipCheck:
     def __init__(
         self,
@@ -56,44 +48,13 @@ class MembershipCheck:
         now: Optional[Callable[[], float]] = None,
     ):
         self._database = database
-        self._ttl_ms = cache_seconds * 1000
-        self._max_entries = max_entries
         self._now = now or (lambda: time.time() * 1000)
-        self._cache: "OrderedDict[str, Membership]" = OrderedDict()
-        self._inflight: Dict[str, _Lookup] = {}
-        self._lock = threading.Lock()
+        self._cache: BoundedCache[Membership] = BoundedCache(cache_seconds * 1000, max_entries, self._now)
 
     def membership(self, user_id: str, team_id: str) -> Membership:
         """The caller's membership of the team, at most ``cache_seconds`` old."""
-        key = f"{user_id}\u0000{team_id}"
-        at = self._now()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and at - cached.checked_at < self._ttl_ms:
-                return cached
-            lookup = self._inflight.get(key)
-            owner = lookup is None
-            if lookup is None:
-                lookup = self._inflight[key] = _Lookup()
-        if owner:
-            try:
-                lookup.entry = self._look_up(user_id, team_id)
-            except Exception as error:  # noqa: BLE001 - handed to every waiter
-                lookup.error = error
-            finally:
-                with self._lock:
-                    # Cached before the lookup stops being in flight: a request arriving in
-                    # between finds one or the other, never neither (so never a second query).
-                    if lookup.entry is not None:
-                        self._remember(lookup.entry, key)
-                    self._inflight.pop(key, None)
-                lookup.done.set()
-        else:
-            lookup.done.wait()
-        if lookup.error is not None:
-            raise lookup.error
-        assert lookup.entry is not None
-        return lookup.entry
+        # self._look_up is read on each call, not bound once: the tests count queries by wrapping it.
+        return self._cache.get(f"{user_id}\u0000{team_id}", lambda: self._look_up(user_id, team_id))
 
     def _look_up(self, user_id: str, team_id: str) -> Membership:
         # Stamped before the query: the answer is never older than its stamp says.
@@ -106,12 +67,3 @@ class MembershipCheck:
         if row is None:
             return Membership(member=False, role=None, checked_at=checked_at)
         return Membership(member=True, role=parse_team_role(row[0]), checked_at=checked_at)
-
-    def _remember(self, entry: Membership, key: str) -> None:
-        """Keeps an answer (the caller holds the lock); the oldest answers go first."""
-        if self._ttl_ms <= 0:
-            return
-        self._cache.pop(key, None)
-        self._cache[key] = entry
-        while len(self._cache) > self._max_entries:
-            self._cache.popitem(last=False)

@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useApi } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
+import { rowAsTask } from "./support/tasks.ts";
 import { comparator, expected, random } from "./support/ordering.ts";
 
 // Titles that collide once lowercased, non-ASCII ones whose code point order differs from their
@@ -58,19 +59,8 @@ async function seed(db: TandemDb["db"], userId: string, count: number, seedValue
 
 /** The caller's tasks as the database holds them, in the API's shape. */
 async function truth(db: TandemDb["db"], userId: string): Promise<Task[]> {
-  const iso = (v: Date | string | null) => (v instanceof Date ? v.toISOString() : v);
   const rows = await db.selectFrom("task").selectAll().where("user_id", "=", userId).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    description: r.description,
-    completed: Boolean(r.completed),
-    priority: r.priority,
-    dueAt: iso(r.due_at),
-    completedAt: iso(r.completed_at),
-    createdAt: iso(r.created_at) as string,
-    updatedAt: iso(r.updated_at) as string,
-  }));
+  return rows.map(rowAsTask);
 }
 
 describe.each(targets())("task list pagination ($label)", (target) => {

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { expected, random } from "./support/ordering.ts";
 import { type Api, useApi } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
-import { createTask } from "./support/tasks.ts";
+import { createTask, rowAsTask } from "./support/tasks.ts";
 import { createTeam, join, teamPage, teamStats } from "./support/teams.ts";
 
 // The team list pages as the personal one does (decision 016, 5): 250 team tasks seeded straight
@@ -64,22 +64,8 @@ async function seed(h: Api, teamId: string, people: (string | null)[], count: nu
 
 /** The team's tasks as the database holds them, in the API's shape. */
 async function truth(h: Api, teamId: string): Promise<TeamTask[]> {
-  const iso = (v: Date | string | null) => (v instanceof Date ? v.toISOString() : v);
   const rows = await h.database.db.selectFrom("task").selectAll().where("team_id", "=", teamId).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    description: r.description,
-    completed: Boolean(r.completed),
-    priority: r.priority,
-    dueAt: iso(r.due_at),
-    completedAt: iso(r.completed_at),
-    createdAt: iso(r.created_at) as string,
-    updatedAt: iso(r.updated_at) as string,
-    teamId,
-    createdBy: r.created_by,
-    assigneeId: r.assignee_id,
-  }));
+  return rows.map((r) => ({ ...rowAsTask(r), teamId, createdBy: r.created_by, assigneeId: r.assignee_id }));
 }
 
 describe.each(targets())("team list pagination ($label)", (target) => {

@@ -1,6 +1,8 @@
 // Task helpers for the contract tests: create, read and list through the API under test, and read
 // the database behind it directly for "nothing changed" checks.
 import { type Task, TaskPageSchema, TaskSchema, type TaskStats, TaskStatsSchema } from "@tandem/contracts";
+import type { Database } from "@tandem/db";
+import type { Selectable } from "kysely";
 import { expect } from "vitest";
 import type { Api } from "./server.ts";
 
@@ -87,4 +89,20 @@ export function writeTargets(userId: string, taskId: string): WriteTarget[] {
     { method: "PUT", path: `/api/tasks/${taskId}` },
     { method: "PUT", path: `/api/${userId}/tasks/${taskId}` },
   ];
+}
+
+/** A `task` row as the API's Task, for comparing pages with what the database holds. */
+export function rowAsTask(r: Selectable<Database["task"]>): Task {
+  const iso = (v: Date | string | null) => (v instanceof Date ? v.toISOString() : v);
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    completed: Boolean(r.completed),
+    priority: r.priority,
+    dueAt: iso(r.due_at),
+    completedAt: iso(r.completed_at),
+    createdAt: iso(r.created_at) as string,
+    updatedAt: iso(r.updated_at) as string,
+  };
 }

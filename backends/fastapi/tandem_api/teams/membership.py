@@ -36,7 +36,6 @@ class Membership:
 
     member: bool
     role: Optional[str]
-    checked_at: float  # ms
 
 
 class MembershipCheck:
@@ -57,13 +56,11 @@ class MembershipCheck:
         return self._cache.get(f"{user_id}\u0000{team_id}", lambda: self._look_up(user_id, team_id))
 
     def _look_up(self, user_id: str, team_id: str) -> Membership:
-        # Stamped before the query: the answer is never older than its stamp says.
-        checked_at = self._now()
         try:
             with self._database.engine.connect() as connection:
                 row = connection.execute(sql(_LOOKUP), {"team": team_id, "uid": user_id}).first()
         except Exception as error:  # noqa: BLE001 - any failure to read is "unavailable"
             raise MembershipStoreUnavailableError(f"the member table cannot be read: {error}") from error
         if row is None:
-            return Membership(member=False, role=None, checked_at=checked_at)
-        return Membership(member=True, role=parse_team_role(row[0]), checked_at=checked_at)
+            return Membership(member=False, role=None)
+        return Membership(member=True, role=parse_team_role(row[0]))

@@ -1,7 +1,9 @@
 import type { TandemDb } from "@tandem/db";
 import { type BetterAuthOptions, betterAuth } from "better-auth";
 import { getIP } from "better-auth/api";
-import { jwt, organization } from "better-auth/plugins";
+import { passkey } from "@better-auth/passkey";
+import { jwt, organization, twoFactor } from "better-auth/plugins";
+import { accessTokensPlugin } from "./access-tokens/access-tokens.plugin.ts";
 import { type AccountEmailContext, accountEmailOptions, type EmailConfig } from "./email/account-email.ts";
 import { accountEmailPlugin } from "./email/account-email.plugin.ts";
 import { emailChangeNotice } from "./email/notices.ts";
@@ -11,7 +13,12 @@ import { MIN_SECRET_LENGTH } from "./secret.ts";
 import { securityHooks } from "./security/hooks.ts";
 import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
 import { teamEvents } from "./teams/team-events.ts";
+import { type FederationConfig, tandemFederation } from "./federation/federation.ts";
+import { tandemPasskey } from "./passkeys/passkeys.ts";
+import { amrFor, formatAmr, parseAmr, type AmrValue } from "./sign-in-methods/amr.ts";
+import { freshSignInPlugin } from "./sign-in-methods/fresh-sign-in.ts";
 import { tandemOrganization } from "./teams/teams.ts";
+import { tandemTwoFactor } from "./two-factor/two-factor.ts";
 import { releaseOwnedTeams, teamsPlugin } from "./teams/teams.plugin.ts";
 
 export const DEFAULT_AUDIENCE = "tandem-api";
@@ -62,6 +69,8 @@ export interface AuthConfig {
    * applies at once).
    */
   email?: EmailConfig;
+  /** OpenID Connect providers offered on the sign-in page (none by default). */
+  federation?: FederationConfig;
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -73,6 +82,10 @@ export interface TandemTokenClaims {
   /** The session's id — never its secret token — so a backend can check revocation. */
   sid: string;
   name: string;
+  /** How the user signed in: RFC 8176 method references (`pwd`, `otp`, `hwk`, `swk`, `fed`, `mfa`). */
+  amr: AmrValue[];
+  /** When the user signed in (seconds since the epoch): the session's creation, not its last refresh. */
+  auth_time: number;
 }
 
 /** Plugins and features that shape the schema; shared by the runtime and the migrations. */
@@ -83,6 +96,8 @@ function schemaOptions(database: TandemDb) {
     telemetry: { enabled: false },
     // Database storage adds the `rateLimit` table, so the migrations must see it too.
     rateLimit: { storage: "database" },
+    // How the session was signed in (RFC 8176 values, space-separated); set when it is created.
+    session: { additionalFields: { amr: { type: "string", required: false, input: false } } },
   } satisfies BetterAuthOptions;
 }
 
@@ -99,7 +114,12 @@ function tandemJwt(config: AuthConfig) {
       audience: config.audience ?? DEFAULT_AUDIENCE,
       expirationTime: `${config.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS}s`,
       // Minimal claims: the default payload is the whole user record (email, timestamps…).
-      definePayload: ({ user, session }): TandemTokenClaims => ({ sid: session.id, name: user.name }),
+      definePayload: ({ user, session }): TandemTokenClaims => ({
+        sid: session.id,
+        name: user.name,
+        amr: parseAmr((session as { amr?: unknown }).amr),
+        auth_time: Math.floor(new Date(session.createdAt).getTime() / 1000),
+      }),
     },
   });
 }
@@ -121,6 +141,13 @@ export function createAuthOptions(config: AuthConfig) {
         };
   const emailOptions = accountEmailOptions(emailContext);
   const events = teamEvents(config.database, (line) => console.error(line));
+  const federation = tandemFederation(config.federation);
+  const security = securityHooks({
+    database: config.database,
+    secret: config.secret,
+    lockout: resolveLockout(config.lockout),
+    onEmailChanged: emailContext === null ? undefined : emailChangeNotice(emailContext),
+  });
   return {
     ...schemaOptions(config.database),
     ...emailOptions,
@@ -135,15 +162,35 @@ export function createAuthOptions(config: AuthConfig) {
       tandemOrganization({ email: emailContext, events }),
       teamsPlugin({ database: config.database, events }),
       ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
+      // Stronger sign-in (decision 017).
+      tandemTwoFactor(),
+      tandemPasskey(config.baseURL),
+      ...federation.plugins,
+      accessTokensPlugin(),
+      freshSignInPlugin(),
     ],
+    socialProviders: federation.socialProviders,
     disabledPaths: TOKEN_REVOCATION_PATHS,
     // Account lockout and the security history (packages/auth/src/security).
-    ...securityHooks({
-      database: config.database,
-      secret: config.secret,
-      lockout: resolveLockout(config.lockout),
-      onEmailChanged: emailContext === null ? undefined : emailChangeNotice(emailContext),
-    }),
+    hooks: security.hooks,
+    databaseHooks: {
+      ...security.databaseHooks,
+      session: {
+        create: {
+          // Records how this session was signed in, for the tokens' `amr` and for step-up.
+          before: async (session, ctx) => {
+            const amr = await amrFor(ctx, async (credentialID) => {
+              const found = await ctx?.context.adapter.findOne<{ backedUp: boolean }>({
+                model: "passkey",
+                where: [{ field: "credentialID", value: credentialID }],
+              });
+              return found == null ? null : Boolean(found.backedUp);
+            });
+            return { data: { ...session, amr: amr === null ? null : formatAmr(amr) } };
+          },
+        },
+      },
+    },
     user: {
       // Reached only through the web app's server action, which checks the current password first
       // (the web app's route handler refuses `/change-email` from browsers). With email on, the
@@ -201,7 +248,8 @@ export function authSchemaOptions(database: TandemDb) {
   return {
     ...schemaOptions(database),
     // The organization plugin's tables (organization, member, invitation) and the session's
-    // active-organization column; roles and hooks do not change the schema.
-    plugins: [jwt(), organization()],
+    // active-organization column; two-factor's table and the user's flag; passkeys. Options and
+    // hooks do not change the schema.
+    plugins: [jwt(), organization(), twoFactor(), passkey()],
   } satisfies BetterAuthOptions;
 }

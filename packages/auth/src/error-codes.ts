@@ -37,6 +37,11 @@ export const AUTH_ERROR_CODES = {
   RESET_PASSWORD_DISABLED: "RESET_PASSWORD_DISABLED",
   /** An email-verification link that has been used already. */
   LINK_ALREADY_USED: "LINK_ALREADY_USED",
+  /**
+   * 403: a sensitive change (disable two-factor, remove a passkey, change email or password,
+   * create an access token, delete the account) needs a sign-in less than 10 minutes old.
+   */
+  FRESH_SIGN_IN_REQUIRED: "FRESH_SIGN_IN_REQUIRED",
 } as const;
 
 export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES;

@@ -88,6 +88,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       "0002_security_events",
       "0003_account_email_events",
       "0004_teams",
+      "0005_sign_in_methods",
     ]);
     await migrateDatabase(database);
     expect(await pendingMigrations(database.db)).toEqual([]);
@@ -103,6 +104,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       { name: "0002_security_events" },
       { name: "0003_account_email_events" },
       { name: "0004_teams" },
+      { name: "0005_sign_in_methods" },
     ]);
   });
 

@@ -57,6 +57,17 @@ export const SECURITY_EVENT_TYPES = [
   "team_invitation_declined",
   "team_ownership_transferred",
   "team_deleted",
+  "two_factor_enabled",
+  "two_factor_disabled",
+  "backup_code_used",
+  "backup_codes_regenerated",
+  "passkey_added",
+  "passkey_removed",
+  "provider_linked",
+  "provider_unlinked",
+  "access_token_created",
+  "access_token_first_used",
+  "access_token_revoked",
 ] as const;
 
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
@@ -93,6 +104,23 @@ export interface SessionTable {
   userId: string;
   expiresAt: Instant;
   token: string;
+  createdAt: Instant;
+  /** How the session was signed in: RFC 8176 values, space-separated (decision 017). */
+  amr: string | null;
+}
+
+/** A personal access token for scripts (decision 017); only the SHA-256 of the token is kept. */
+export interface AccessTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_hint: string;
+  scope: "read" | "write";
+  created_at: Instant;
+  expires_at: Instant;
+  last_used_at: NullableInstant;
+  revoked_at: NullableInstant;
 }
 
 /** Better Auth's organization plugin: Tandem's teams (decision 016). */
@@ -133,6 +161,7 @@ export interface JwksTable {
 export interface Database {
   task: TaskTable;
   security_event: SecurityEventTable;
+  access_token: AccessTokenTable;
   sign_in_failure: SignInFailureTable;
   user: UserTable;
   session: SessionTable;

@@ -1,0 +1,11 @@
+/**
+ * Sign-in with OpenID Connect providers (decision 017). Filled in by the federation work; empty
+ * configuration means no provider and no button.
+ */
+export interface FederationConfig {
+  placeholder?: never;
+}
+
+export function tandemFederation(_config: FederationConfig | undefined) {
+  return { plugins: [] as const, socialProviders: {} };
+}

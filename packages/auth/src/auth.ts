@@ -16,6 +16,7 @@ import { teamEvents } from "./teams/team-events.ts";
 import { type FederationConfig, tandemFederation } from "./federation/federation.ts";
 import { tandemPasskey } from "./passkeys/passkeys.ts";
 import { amrFor, formatAmr, parseAmr, type AmrValue } from "./sign-in-methods/amr.ts";
+import { signInMethodChanges } from "./sign-in-methods/changes.ts";
 import { freshSignInPlugin } from "./sign-in-methods/fresh-sign-in.ts";
 import { tandemOrganization } from "./teams/teams.ts";
 import { tandemTwoFactor } from "./two-factor/two-factor.ts";
@@ -141,7 +142,9 @@ export function createAuthOptions(config: AuthConfig) {
         };
   const emailOptions = accountEmailOptions(emailContext);
   const events = teamEvents(config.database, (line) => console.error(line));
-  const federation = tandemFederation(config.federation);
+  // History entries and notices for changes to how the account signs in (decision 017).
+  const changes = signInMethodChanges(config.database, emailContext);
+  const federation = tandemFederation(config.federation, changes);
   const security = securityHooks({
     database: config.database,
     secret: config.secret,
@@ -163,10 +166,10 @@ export function createAuthOptions(config: AuthConfig) {
       teamsPlugin({ database: config.database, events }),
       ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
       // Stronger sign-in (decision 017).
-      tandemTwoFactor(),
-      tandemPasskey(config.baseURL),
+      tandemTwoFactor(changes),
+      tandemPasskey(config.baseURL, changes),
       ...federation.plugins,
-      accessTokensPlugin(),
+      accessTokensPlugin({ database: config.database, changes }),
       freshSignInPlugin(),
     ],
     socialProviders: federation.socialProviders,

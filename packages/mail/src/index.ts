@@ -14,6 +14,7 @@ export {
   formatWhen,
   newSignIn,
   passwordChanged,
+  signInMethodChanged,
   passwordReset,
   resetPassword,
   teamInvitation,

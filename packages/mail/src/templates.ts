@@ -10,7 +10,8 @@ export type TemplateName =
   | "password-changed"
   | "password-reset"
   | "new-sign-in"
-  | "team-invitation";
+  | "team-invitation"
+  | "sign-in-method-changed";
 
 /** A rendered message without its recipient; `template` names it in logs (never the content). */
 export interface Rendered {
@@ -183,6 +184,38 @@ export function emailChanged(data: {
           `The email address of your Tandem account was changed from ${data.oldEmail} to ${data.newEmail} on ` +
             `${formatWhen(data.when)}. This address will no longer receive mail about the account.`,
         ),
+        ...notYou(data.resetUrl),
+      ],
+    }),
+  };
+}
+
+/**
+ * Sent when a way to sign in or to reach the API changes (two-factor, backup codes, passkeys,
+ * linked providers, access tokens). `change` is one sentence, e.g. "Two-factor authentication was
+ * turned off"; `detail` names the thing (a passkey's or token's name), never a secret.
+ *
+ * @example
+ * signInMethodChanged({ name: "Ada", change: "A passkey was added", detail: "Laptop", when: new Date(), settingsUrl, resetUrl })
+ */
+export function signInMethodChanged(data: {
+  name: string;
+  change: string;
+  detail?: string | null;
+  when: Date;
+  settingsUrl: string;
+  resetUrl: string;
+}): Rendered {
+  const what = data.detail ? `${data.change} (${data.detail})` : data.change;
+  return {
+    template: "sign-in-method-changed",
+    ...compose({
+      subject: `Tandem security notice: ${data.change.charAt(0).toLowerCase()}${data.change.slice(1)}`,
+      preheader: what,
+      blocks: [
+        hi(data.name),
+        paragraph(`${what} on your Tandem account on ${formatWhen(data.when)}.`),
+        paragraph(`You can review your sign-in methods in your settings: ${data.settingsUrl}`),
         ...notYou(data.resetUrl),
       ],
     }),

@@ -1,3 +1,5 @@
+import type { RecordSignInMethodChange } from "../sign-in-methods/changes.ts";
+
 /**
  * Sign-in with OpenID Connect providers (decision 017). Filled in by the federation work; empty
  * configuration means no provider and no button.
@@ -6,6 +8,6 @@ export interface FederationConfig {
   placeholder?: never;
 }
 
-export function tandemFederation(_config: FederationConfig | undefined) {
+export function tandemFederation(_config: FederationConfig | undefined, _changes: RecordSignInMethodChange) {
   return { plugins: [] as const, socialProviders: {} };
 }

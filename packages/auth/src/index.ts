@@ -23,4 +23,7 @@ export type { SecurityEvent, SecurityEventType } from "./security/events.ts";
 export type { LockoutConfig } from "./security/lockout.ts";
 export { ACCOUNT_LOCKED_CODE, PASSWORD_CHECKS_LOCKED_CODE } from "./security/hooks.ts";
 export { AUTH_ERROR_CODES } from "./error-codes.ts";
+export { FRESH_SIGN_IN_SECONDS, isFresh } from "./sign-in-methods/fresh-sign-in.ts";
+export { AMR_VALUES, parseAmr } from "./sign-in-methods/amr.ts";
+export type { AmrValue } from "./sign-in-methods/amr.ts";
 export type { AuthErrorCode } from "./error-codes.ts";

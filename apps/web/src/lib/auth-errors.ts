@@ -84,6 +84,8 @@ const MESSAGES: Record<FailureContext, Messages> = {
       [CODES.SESSION_EXPIRED]: SESSION_ENDED,
       [CODES.TOO_MANY_EMAILS]:
         "We've sent several emails to this address already. Please try again in an hour.",
+      [CODES.FRESH_SIGN_IN_REQUIRED]:
+        "For your security, this change needs a recent sign-in. Use “Sign in again” at the top of this page, then retry.",
     },
     unauthorized: SESSION_ENDED,
   },

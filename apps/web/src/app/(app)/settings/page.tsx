@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { listSecurityEvents } from "@tandem/auth";
+import { FRESH_SIGN_IN_SECONDS, listSecurityEvents } from "@tandem/auth";
 import { emailEnabled, getAuth, getDatabase } from "@/lib/auth.server";
 import { requireSession } from "@/lib/session.server";
 import { ChangeEmailForm } from "./change-email-form";
 import { ChangePasswordForm } from "./change-password-form";
 import { DeleteAccountForm } from "./delete-account-form";
 import { ProfileForm } from "./profile-form";
+import { FreshSignInNotice } from "./fresh-sign-in-notice";
 import { ResendVerificationButton } from "./resend-verification-button";
 import { type SessionView, SessionsList } from "./sessions-list";
 import styles from "./settings.module.css";
@@ -39,6 +40,11 @@ async function activeSessions(currentId: string): Promise<SessionView[]> {
     .sort((a, b) => Number(b.current) - Number(a.current) || b.lastActiveAt.localeCompare(a.lastActiveAt));
 }
 
+/** When this session stops counting as a recent sign-in (packages/auth fresh-sign-in rule). */
+function freshUntil(createdAt: Date | string): string {
+  return new Date(new Date(createdAt).getTime() + FRESH_SIGN_IN_SECONDS * 1000).toISOString();
+}
+
 export default async function SettingsPage() {
   const { user, session } = await requireSession("/settings");
   const [sessions, events] = await Promise.all([
@@ -50,6 +56,7 @@ export default async function SettingsPage() {
     <main className="container">
       <h1>Settings</h1>
       <div className={styles.sections}>
+        <FreshSignInNotice freshUntil={freshUntil(session.createdAt)} />
         <section className="card" aria-labelledby="profile-heading">
           <h2 id="profile-heading">Profile</h2>
           <dl className={styles.details}>

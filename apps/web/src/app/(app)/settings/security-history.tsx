@@ -30,6 +30,17 @@ const LABELS: Record<SecurityEventType, string> = {
   team_invitation_declined: "Team invitation declined",
   team_ownership_transferred: "Team ownership transferred",
   team_deleted: "Team deleted",
+  two_factor_enabled: "Two-factor authentication turned on",
+  two_factor_disabled: "Two-factor authentication turned off",
+  backup_code_used: "Signed in with a backup code",
+  backup_codes_regenerated: "New backup codes generated",
+  passkey_added: "Passkey added",
+  passkey_removed: "Passkey removed",
+  provider_linked: "Sign-in provider linked",
+  provider_unlinked: "Sign-in provider unlinked",
+  access_token_created: "Access token created",
+  access_token_first_used: "Access token used for the first time",
+  access_token_revoked: "Access token revoked",
 };
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });

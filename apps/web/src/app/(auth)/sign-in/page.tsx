@@ -16,6 +16,8 @@ export default async function SignInPage({
       ? "Your session has ended — please sign in again"
       : params.reason === "password-reset"
         ? "Your password has been reset and every device signed out. Sign in with your new password."
-        : null;
+        : params.reason === "confirm"
+          ? "Confirm it's you: sign in again to make that change."
+          : null;
   return <SignInForm next={next} notice={notice} />;
 }

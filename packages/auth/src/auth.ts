@@ -11,6 +11,7 @@ import { sessionTokensStayInCookies, TOKEN_REVOCATION_PATHS } from "./session-to
 import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.ts";
 import { MIN_SECRET_LENGTH } from "./secret.ts";
 import { securityHooks } from "./security/hooks.ts";
+import { signInRecordsPlugin } from "./security/sign-in-records.plugin.ts";
 import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
 import { teamEvents } from "./teams/team-events.ts";
 import { type FederationConfig, tandemFederation } from "./federation/federation.ts";
@@ -164,11 +165,13 @@ export function createAuthOptions(config: AuthConfig) {
       // Teams (decision 016): Better Auth's organizations, with Tandem's roles and rules.
       tandemOrganization({ email: emailContext, events }),
       teamsPlugin({ database: config.database, events }),
-      ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
-      // Stronger sign-in (decision 017).
+      // Stronger sign-in (decision 017). Two-factor comes before the plugins whose after-hooks
+      // react to a completed sign-in: it turns a right password into a pending second step.
       tandemTwoFactor(changes),
       tandemPasskey(config.baseURL, changes),
       ...federation.plugins,
+      ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
+      signInRecordsPlugin({ database: config.database, secret: config.secret }),
       accessTokensPlugin({ database: config.database, changes }),
       freshSignInPlugin(),
     ],

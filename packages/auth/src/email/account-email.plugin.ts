@@ -4,6 +4,7 @@ import type { BetterAuthPlugin, GenericEndpointContext, HookEndpointContext } fr
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { AUTH_ERROR_CODES } from "../error-codes.ts";
 import { bodyString, requestOrigin } from "../request-parts.ts";
+import { completedSignIn, endsSignIn } from "../sign-in-methods/completed.ts";
 import { describeDevice } from "../device.ts";
 import {
   type AccountEmailContext,
@@ -205,10 +206,11 @@ export function accountEmailPlugin(context: AccountEmailContext & { secret: stri
           }),
         },
         {
-          matcher: (ctx) => ctx.path === "/sign-in/email",
+          // Every way of signing in, once complete (not the password step of a two-factor sign-in).
+          matcher: (ctx) => endsSignIn(ctx.path),
           handler: createAuthMiddleware(async (ctx) => {
-            const user = ctx.context.newSession?.user;
-            if (isAPIError(ctx.context.returned) || user === undefined) return;
+            const user = completedSignIn(ctx);
+            if (user === null) return;
             // Read before the mark is (re)set: the request's cookie says whether this browser is known.
             const known = isKnownDevice(context.secret, user.id, cookieHeader(ctx));
             markDevice(ctx, user.id);

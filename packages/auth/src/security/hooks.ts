@@ -118,13 +118,9 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       const email = bodyString(ctx.body, "email");
       if (email === undefined) return;
       const key = emailKey(secret, email);
-      if (!failed) {
-        const userId = ctx.context.newSession?.user.id;
-        await clearFailures(db, key);
-        if (userId !== undefined) await record(ctx, { userId, type: "sign_in", ...requestOrigin(ctx) });
-        return;
-      }
-      if (returned.body?.code !== INVALID_CREDENTIALS_CODE) return;
+      // A success is recorded once the sign-in is complete (sign-in-records.plugin.ts): with
+      // two-factor on, the right password alone is only its first step.
+      if (!failed || returned.body?.code !== INVALID_CREDENTIALS_CODE) return;
       const now = new Date();
       const lockedNow = await recordFailure(db, key, now, lockout);
       // Events belong to accounts: failures on unknown emails are counted, never recorded.

@@ -12,6 +12,7 @@ import {
   freePort,
   mailbox as mailboxClient,
 } from "@tandem/stack";
+import { createDb } from "@tandem/db";
 import { createTestDatabase, e2eStack, type TestStack } from "./servers";
 
 export { expect };
@@ -26,6 +27,28 @@ function required(name: string): string {
 export const WEB_URL = (): string => required("TANDEM_E2E_WEB_URL");
 export const API_URL = (): string => required("TANDEM_E2E_API_URL");
 export const MAILBOX_URL = (): string => required("TANDEM_E2E_MAILBOX_URL");
+
+/**
+ * Dates every session of `email` as signed in `seconds` ago (their last use stays as it is): how a
+ * test reaches the state of a user who signed in long ago, without waiting.
+ */
+export async function ageSignIns(email: string, seconds: number): Promise<void> {
+  const database = createDb(required("TANDEM_E2E_DATABASE_URL"));
+  try {
+    const user = await database.db
+      .selectFrom("user")
+      .select("id")
+      .where("email", "=", email)
+      .executeTakeFirstOrThrow();
+    await database.db
+      .updateTable("session")
+      .set({ createdAt: new Date(Date.now() - seconds * 1000).toISOString() })
+      .where("userId", "=", user.id)
+      .execute();
+  } finally {
+    await database.destroy();
+  }
+}
 
 /** The mail the web app sent, read from a stack's mail catcher (default: the main stack's). */
 export function mailbox(url: string = MAILBOX_URL()) {

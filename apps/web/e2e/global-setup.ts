@@ -31,6 +31,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.TANDEM_E2E_WEB_URL = stack.webUrl;
   process.env.TANDEM_E2E_API_URL = stack.apiUrl;
   process.env.TANDEM_E2E_MAILBOX_URL = stack.mail.mailboxUrl;
+  // For the few tests that must set up a state no browser can reach quickly (an old sign-in).
+  process.env.TANDEM_E2E_DATABASE_URL = database.url;
   console.log(
     `e2e: web ${stack.webUrl}, API ${stack.apiUrl} (builds ${((built - started) / 1000).toFixed(1)} s, ` +
       `servers ${((Date.now() - built) / 1000).toFixed(1)} s)`,

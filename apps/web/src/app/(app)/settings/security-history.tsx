@@ -43,6 +43,12 @@ const LABELS: Record<SecurityEventType, string> = {
   access_token_revoked: "Access token revoked",
 };
 
+/** A failed code step names what was wrong in its detail; a failed password step has none. */
+function label(event: SecurityEvent): string {
+  if (event.type === "sign_in_failed" && event.detail) return "Failed sign-in";
+  return LABELS[event.type];
+}
+
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 
 /** The user's last security events, newest first (server-rendered: nothing here is editable). */
@@ -53,7 +59,7 @@ export function SecurityHistory({ events }: { events: SecurityEvent[] }) {
       {events.map((event) => (
         <li key={event.id}>
           <strong>
-            {LABELS[event.type]}
+            {label(event)}
             {/* What the event was about (a team's name and what changed): plain text, React escapes it. */}
             {event.detail ? <span className={styles.detail}>: {event.detail}</span> : null}
           </strong>

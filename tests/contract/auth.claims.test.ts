@@ -9,6 +9,8 @@ import { mintReal, nowSeconds } from "./support/tokens.ts";
 const SKEW = 30;
 const WITHIN = SKEW - 20;
 const BEYOND = SKEW + 60;
+/** When the minted tokens say Alice signed in (a minute before the file runs). */
+const SIGNED_IN = nowSeconds() - 60;
 
 // Claims (requirements group 3): tokens signed by the REAL Better Auth key (its server-only signJWT
 // endpoint) with chosen claims, so only the claim checks stand between them and a 200.
@@ -23,19 +25,47 @@ describe.each(targets())("token claims ($label)", (target) => {
     bob = await h.signUp("Bob");
   });
 
-  /** What Better Auth puts in Alice's tokens: sub, sid, name, iat (iss, aud, exp are added by signJWT). */
+  /**
+   * What Better Auth puts in Alice's tokens: sub, sid, name, amr, auth_time, iat (iss, aud, exp are
+   * added by signJWT).
+   */
   const aliceClaims = (extra: Record<string, unknown> = {}) => ({
     sub: alice.id,
     sid: alice.sessionId,
     name: "Alice",
+    amr: ["pwd"],
+    auth_time: SIGNED_IN,
     iat: nowSeconds(),
     ...extra,
   });
   const me = (token: string) => h.request("GET", "/api/me", { token });
   const expectAlice = async (response: Response) => {
     expect(response.status, await response.clone().text()).toBe(200);
-    expect(await response.json()).toEqual({ id: alice.id, name: "Alice" });
+    expect(await response.json()).toEqual({
+      id: alice.id,
+      name: "Alice",
+      via: "session",
+      scope: null,
+      amr: ["pwd"],
+      authTime: new Date(SIGNED_IN * 1000).toISOString(),
+    });
   };
+
+  it("a real token's claims are exactly sub, sid, name, amr, auth_time and the registered ones", () => {
+    const { payload } = decodeToken(alice.token);
+    expect(Object.keys(payload).sort()).toEqual([
+      "amr",
+      "aud",
+      "auth_time",
+      "exp",
+      "iat",
+      "iss",
+      "name",
+      "sid",
+      "sub",
+    ]);
+    expect(payload).toMatchObject({ sub: alice.id, sid: alice.sessionId, name: "Alice", amr: ["pwd"] });
+  });
 
   it("control: a signJWT token with Tandem's issuer and audience → 200 as its sub", async () => {
     await expectAlice(await me(await mintReal(h, aliceClaims())));

@@ -174,6 +174,6 @@ describe.each(targets())("task isolation between users ($label)", (target) => {
     const get = await h.request("GET", `/api/tasks/${first(bobTasks).id}`, { token: alice.token, headers });
     await expectProblem(get, 404, "TASK_NOT_FOUND");
     const me = await h.request("GET", "/api/me", { token: alice.token, headers });
-    expect(await me.json()).toEqual({ id: alice.id, name: "Alice" });
+    expect(await me.json()).toMatchObject({ id: alice.id, name: "Alice" });
   });
 });

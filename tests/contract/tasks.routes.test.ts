@@ -39,7 +39,7 @@ describe.each(targets())("task routes ($label)", (target) => {
   }
 
   it("tells the caller who they are", async () => {
-    expect((await call("GET", "/api/me")).body).toEqual({ id: user.id, name: "Ada" });
+    expect((await call("GET", "/api/me")).body).toMatchObject({ id: user.id, name: "Ada" });
   });
 
   it("creates a task with defaults, a UUIDv7 id, equal ISO timestamps and a Location", async () => {

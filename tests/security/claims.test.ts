@@ -20,11 +20,16 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
     bob = await s().signUp({ name: "Bob" });
   });
   const me = (token: string) => s().api("/api/me", { token });
-  /** The token was accepted as `account` (and no one else). */
+  /** The token was accepted as `account` (and no one else), as a session's token. */
   async function expectAcceptedAs(token: string, account: Account) {
     const response = await me(token);
     expect(response.status).toBe(200);
-    expect(response.json()).toEqual({ id: account.id, name: account.name });
+    expect(response.json()).toMatchObject({
+      id: account.id,
+      name: account.name,
+      via: "session",
+      scope: null,
+    });
   }
 
   const mint = (overrides: Record<string, unknown>) => s().mint(s().claimsFor(alice, overrides));
@@ -36,6 +41,41 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
       const token = await mint({});
       expect(decodeToken(token).header).toEqual(decodeToken(alice.token).header);
       await expectAcceptedAs(token, alice);
+    },
+  );
+
+  attack(
+    "read a real token's claims",
+    "exactly sub, sid, name, amr, auth_time, iat, exp, iss, aud; /api/me answers amr and auth_time",
+    async () => {
+      const { payload } = decodeToken(alice.token);
+      expect(Object.keys(payload).sort()).toEqual([
+        "amr",
+        "aud",
+        "auth_time",
+        "exp",
+        "iat",
+        "iss",
+        "name",
+        "sid",
+        "sub",
+      ]);
+      const response = await me(alice.token);
+      expect(response.json()).toMatchObject({
+        amr: ["pwd"],
+        authTime: new Date((payload.auth_time as number) * 1000).toISOString(),
+      });
+    },
+  );
+
+  attack(
+    "a session's token that claims a scope, or to be an access token",
+    "ignored: via session, scope null, full access",
+    async () => {
+      const token = await mint({ scope: "read", via: "access_token", amr: ["pwd", "otp", "mfa"] });
+      await expectAcceptedAs(token, alice);
+      const created = await s().api("/api/tasks", { token, json: { title: "written despite scope: read" } });
+      expect(created.status).toBe(201);
     },
   );
 
@@ -71,7 +111,7 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
   });
 
   attack(
-    "mistyped claims (exp/iat as strings, sub as a number, empty sub, aud as an object)",
+    "mistyped claims (exp/iat as strings, sub as a number, empty sub, aud as an object, amr not a list of words, auth_time not whole seconds)",
     "401 invalid_token",
     async () => {
       for (const overrides of [
@@ -88,6 +128,11 @@ describe.each(targets())("3. claims ($label)", ({ backend, dialect }) => {
         { sub: [alice.id] },
         { aud: { tandem: true } },
         { sid: 7 },
+        { amr: "pwd" },
+        { amr: ["pwd", 7] },
+        { amr: null },
+        { auth_time: String(now()) },
+        { auth_time: now() + 0.5 },
       ]) {
         expectInvalidToken(await me(await mint(overrides)));
       }

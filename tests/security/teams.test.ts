@@ -30,7 +30,7 @@ interface TeamTask {
 const VIEWER_DETAIL = "Viewers can read this team's tasks but not change them";
 /** How far apart the median answer times of two kinds of guesses may be (a busy 2-core machine). */
 const TIMING_MS = 75;
-const TOKEN_CLAIMS = ["aud", "exp", "iat", "iss", "name", "sid", "sub"];
+const TOKEN_CLAIMS = ["amr", "aud", "auth_time", "exp", "iat", "iss", "name", "sid", "sub"];
 
 /** A problem body without the members that differ per request. */
 function shape(body: Record<string, unknown>) {
@@ -535,7 +535,7 @@ describe.each(targets())("4. teams ($label)", ({ backend, dialect }) => {
 
   attack(
     "read the tokens of the owner, an admin and a viewer (with a team set active) for membership",
-    "only sid, name, sub, iat, exp, iss, aud: no role, membership, organization or team claim",
+    "only sid, name, amr, auth_time, sub, iat, exp, iss, aud: no role, membership, organization or team claim",
     async () => {
       for (const user of [owner, admin, viewer]) {
         const active = await asUser(s(), user, "/organization/set-active", { organizationId: teamA });

@@ -1,8 +1,10 @@
 import type { TandemDb } from "@tandem/db";
 import { sql } from "kysely";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
+import { createAccessTokenCheck } from "./auth/access-token.ts";
+import { createAccessTokenUsage } from "./auth/access-token-usage.ts";
+import { toMe } from "./auth/me.ts";
 import { requireAuth } from "./auth/middleware.ts";
 import { createSessionCheck } from "./auth/session-check.ts";
 import type { Verifier } from "./auth/verifier.ts";
@@ -11,7 +13,7 @@ import { ApiError, problemResponse } from "./errors.ts";
 import { bodyLimit } from "./http/body-limit.ts";
 import { corsAllowlist } from "./http/cors.ts";
 import { onError } from "./http/error-handler.ts";
-import { requestLogging, securityHeaders } from "./http/middleware.ts";
+import { requestIds, requestLogging, securityHeaders } from "./http/middleware.ts";
 import { routerOf } from "./http/route-table.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
 import { MOUNTS } from "./routes.ts";
@@ -24,11 +26,12 @@ export interface AppConfig {
   /** Exact origins allowed to call the API from a browser (CORS). */
   webOrigins: string[];
   /**
-   * Seconds a session check or a team membership is cached: the bound on how late a revoked
-   * session, or a removed or downgraded team member, is refused (default 5; 0 = check every request).
+   * Seconds a session check, a personal access token or a team membership is cached: the bound on
+   * how late a revoked session or token, or a removed or downgraded team member, is refused
+   * (default 5; 0 = check every request).
    */
   revocationCheckSeconds?: number;
-  /** Clock for the session-check and team-membership caches (tests). */
+  /** Clock for the session-check, team-membership and access-token caches and usage record (tests). */
   now?: () => number;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   bodyLimitBytes?: number;
@@ -57,7 +60,7 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
   const app = new Hono<AppEnv>();
   const origins = new Set(config.webOrigins);
 
-  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(requestIds());
   app.use(requestLogging(logger));
   app.use(securityHeaders());
   app.use(
@@ -106,7 +109,14 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     ...(config.now === undefined ? {} : { now: config.now }),
   };
   const sessions = createSessionCheck({ database, ...bound });
-  app.use("/api/*", requireAuth(verifier, sessions));
+  // Personal access tokens share the bound: a revoked token, or one whose owner is gone, is
+  // refused within it.
+  const accessTokens = createAccessTokenCheck({
+    database,
+    ...bound,
+    usage: createAccessTokenUsage({ database, ...(config.now === undefined ? {} : { now: config.now }) }),
+  });
+  app.use("/api/*", requireAuth(verifier, sessions, accessTokens));
   app.use("/api/*", requestQuota(config.quota));
 
   app.route(
@@ -114,7 +124,7 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     routerOf(
       MOUNTS.identity.table,
       {
-        me: (c) => c.json({ id: c.get("identity").userId, name: c.get("identity").name }),
+        me: (c) => c.json(toMe(c.get("identity"))),
       },
       { methodNotAllowed: true },
     ),

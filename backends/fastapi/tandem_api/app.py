@@ -4,8 +4,9 @@ verifier pointed at a local key set).
 >>> deps = Deps(database, verifier, SessionCheck(database), Logger())
 >>> app = create_app(deps, web_origins=("http://localhost:3000",))
 
-Without ``memberships``, the team membership check gets the session check's bound
-(AUTH_REVOCATION_CHECK_SECONDS), as decision 016 asks.
+Without ``memberships`` or ``access_tokens``, the team membership check and the personal access
+token check get the session check's bound (AUTH_REVOCATION_CHECK_SECONDS), as decisions 016 and
+017 ask.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .auth.access_token import AccessTokenCheck
 from .auth.dependency import current_user
 from .auth.session_check import SessionCheck
 from .auth.verifier import Identity, Verifier
 from .db import Database
 from .errors import ApiError
 from .http_layer import HttpLayer
+from .instants import to_iso
 from .logs import Logger
 from .paths import is_api_path
 from .quota import MemoryQuotaStore
@@ -44,6 +47,19 @@ class Deps:
     logger: Logger
     quota: Optional[MemoryQuotaStore] = None
     memberships: Optional[MembershipCheck] = None
+    access_tokens: Optional[AccessTokenCheck] = None
+
+
+def me_body(user: Identity) -> dict:
+    """``GET /api/me`` (apps/api/src/auth/me.ts): who the caller is and how they proved it."""
+    return {
+        "id": user.user_id,
+        "name": user.name,
+        "via": user.via,
+        "scope": user.scope,
+        "amr": list(user.amr),
+        "authTime": None if user.auth_time is None else to_iso(user.auth_time * 1000),
+    }
 
 
 def _fallback(request: Request, user: Identity) -> ApiError:
@@ -59,12 +75,14 @@ def create_app(
     app = FastAPI(title="Tandem API", openapi_url=None, docs_url=None, redoc_url=None)
     if deps.memberships is None:
         deps.memberships = MembershipCheck(deps.database, cache_seconds=deps.sessions.cache_seconds)
+    if deps.access_tokens is None:
+        deps.access_tokens = AccessTokenCheck(deps.database, cache_seconds=deps.sessions.cache_seconds)
     app.state.deps = deps
     app.include_router(system_router)
 
     @app.get("/api/me", include_in_schema=False)
     def me(user: Identity = Depends(current_user)) -> Response:
-        return json_response({"id": user.user_id, "name": user.name})
+        return json_response(me_body(user))
 
     app.include_router(task_router("/api/tasks", owner_check=False))
     # Before the compatibility mount, whose /api/{user_id}/tasks/{id} also matches

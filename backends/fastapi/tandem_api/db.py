@@ -25,8 +25,8 @@ from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.elements import TextClause
 
 # The Tandem migrations (packages/db/src/migrate.ts) this backend's queries rely on (0004: team
-# tasks, and Better Auth's organization tables before it).
-REQUIRED_MIGRATIONS = ("0001_create_task", "0002_security_events", "0004_teams")
+# tasks, and Better Auth's organization tables before it; 0005: personal access tokens).
+REQUIRED_MIGRATIONS = ("0001_create_task", "0002_security_events", "0004_teams", "0005_sign_in_methods")
 
 
 def find_repo_root(start: Path) -> Path:

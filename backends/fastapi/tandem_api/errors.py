@@ -13,6 +13,8 @@ ERROR_CODES: Dict[str, tuple] = {
     "INVALID_TOKEN": (401, "Invalid access token"),
     "AUTH_UNAVAILABLE": (503, "Token verification temporarily unavailable"),
     "FORBIDDEN": (403, "Forbidden"),
+    "INSUFFICIENT_SCOPE": (403, "Access token scope too narrow"),
+    "STEP_UP_REQUIRED": (403, "A recent sign-in is required"),
     "NOT_FOUND": (404, "Not found"),
     "TASK_NOT_FOUND": (404, "Task not found"),
     "TEAM_NOT_FOUND": (404, "Team not found"),

@@ -18,7 +18,7 @@ from .header_limit import HEADER_LIMIT_BYTES, header_block_size, headers_too_lar
 from .logs import Logger
 from .paths import hono_path, is_api_path
 from .problems import send_problem, send_unexpected_error
-from .request_context import ASGIApp, Message, Receive, Scope, Send, header, request_id_of
+from .request_context import ASGIApp, Message, Receive, Scope, Send, header, request_id_of, without_access_tokens
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 NO_BODY_METHODS = ("GET", "HEAD")
@@ -108,7 +108,8 @@ class HttpLayer:
             identity = state.get("identity")
             entry = {
                 "method": method,
-                "path": path,
+                # A token pasted into the path (/api/<token>/tasks) is redacted.
+                "path": without_access_tokens(path),
                 "status": status_box[0],
                 "ms": round((time.perf_counter() - started) * 1000, 1),
                 "userId": identity.user_id if identity is not None else None,

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from .app import Deps, create_app
+from .auth.access_token import AccessTokenCheck
 from .auth.key_set import RemoteKeySet
 from .auth.session_check import SessionCheck
 from .auth.verifier import Verifier
@@ -80,6 +81,8 @@ def build(settings: Settings) -> Any:
         sessions=SessionCheck(database, cache_seconds=settings.revocation_check_seconds),
         # Team membership is bounded by the same setting as the session check (decision 016).
         memberships=MembershipCheck(database, cache_seconds=settings.revocation_check_seconds),
+        # So are personal access tokens: a revoked one is refused within the bound (decision 017).
+        access_tokens=AccessTokenCheck(database, cache_seconds=settings.revocation_check_seconds),
         logger=logger,
         quota=quota,
     )
@@ -95,6 +98,9 @@ def build(settings: Settings) -> Any:
 
     @application.on_event("shutdown")
     def stop() -> None:
+        # The last uses are written before the database goes.
+        if deps.access_tokens is not None:
+            deps.access_tokens.usage.close()
         database.dispose()
         logger.info("stopped")
 

@@ -15,6 +15,14 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_=-]+$")
+# Anything shaped like a personal access token (docs/decisions/017), wherever a client put it.
+ACCESS_TOKEN_PREFIX = "tandem_pat_"
+_ACCESS_TOKEN_LIKE = re.compile(r"tandem_pat_[A-Za-z0-9_-]*")
+
+
+def without_access_tokens(text: str) -> str:
+    """``text`` with every access-token-shaped part replaced, for the logs."""
+    return _ACCESS_TOKEN_LIKE.sub(ACCESS_TOKEN_PREFIX + "[redacted]", text)
 
 
 def header(scope: Scope, name: bytes) -> Optional[str]:
@@ -25,7 +33,8 @@ def header(scope: Scope, name: bytes) -> Optional[str]:
 
 def request_id_of(scope: Scope) -> str:
     incoming = header(scope, b"x-request-id")
-    if incoming and len(incoming) <= 255 and REQUEST_ID.match(incoming):
+    # Echoed and logged: one that carries a personal access token is replaced.
+    if incoming and len(incoming) <= 255 and REQUEST_ID.match(incoming) and ACCESS_TOKEN_PREFIX not in incoming:
         return incoming
     return str(uuid.uuid4())
 

@@ -191,3 +191,40 @@ def insert_member(database: Database, team_id: str, user_id: str, role: str) -> 
             {"id": member_id, "team": team_id, "uid": user_id, "role": role, "now": iso(datetime.now(timezone.utc))},
         )
     return member_id
+
+
+def insert_access_token(
+    database: Database,
+    user_id: str,
+    scope: str = "write",
+    name: str = "test token",
+    expires_in: timedelta = timedelta(days=30),
+    revoked: bool = False,
+) -> "tuple[str, str]":
+    """A personal access token row as the auth server writes one (packages/testing seedAccessToken):
+    returns its id and the token, of which only the SHA-256 is stored."""
+    from tandem_api.auth.access_token import access_token_hash
+
+    token = "tandem_pat_" + b64url(secrets.token_bytes(32))
+    token_id = secrets.token_urlsafe(16)
+    now = datetime.now(timezone.utc)
+    with database.engine.begin() as connection:
+        connection.execute(
+            sql(
+                'insert into "access_token" ("id", "user_id", "name", "token_hash", "token_hint", "scope", '
+                '"created_at", "expires_at", "last_used_at", "revoked_at") '
+                "values (:id, :uid, :name, :hash, :hint, :scope, :now, :expires, null, :revoked)"
+            ),
+            {
+                "id": token_id,
+                "uid": user_id,
+                "name": name,
+                "hash": access_token_hash(token),
+                "hint": token[:15],
+                "scope": scope,
+                "now": iso(now),
+                "expires": iso(now + expires_in),
+                "revoked": iso(now) if revoked else None,
+            },
+        )
+    return token_id, token

@@ -74,7 +74,14 @@ def problem(response: Any, status: int, code: str) -> Dict[str, Any]:
 
 def test_a_task_round_trip_on_both_url_schemes(api: Api) -> None:
     user_id, token = api.sign_up("Ada")
-    assert api.call("GET", "/api/me", token).json() == {"id": user_id, "name": "Ada"}
+    assert api.call("GET", "/api/me", token).json() == {
+        "id": user_id,
+        "name": "Ada",
+        "via": "session",
+        "scope": None,
+        "amr": [],
+        "authTime": None,
+    }
     created = api.call("POST", "/api/tasks", token, {"title": "  Buy milk  ", "dueAt": "2030-01-01T10:00:00+02:00"})
     assert created.status_code == 201
     task = created.json()

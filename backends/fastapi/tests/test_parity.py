@@ -8,6 +8,7 @@ import re
 import subprocess
 from typing import Any, Dict, List, Tuple
 
+from tandem_api.auth.access_token import ACCESS_TOKEN_PATTERN, ACCESS_TOKEN_PREFIX, ACCESS_TOKEN_SCOPES
 from tandem_api.db import REPO_ROOT
 from tandem_api.errors import ERROR_CODES
 from tandem_api.json_body import parse_json_text
@@ -21,6 +22,13 @@ def test_the_error_catalogue_is_the_contracts_one() -> None:
     source = (REPO_ROOT / "packages" / "contracts" / "src" / "rules.ts").read_text("utf-8")
     entries = re.findall(r'^\s+([A-Z_]+): \{ status: (\d+), title: "([^"]+)" \},$', source, re.MULTILINE)
     assert {code: (int(status), title) for code, status, title in entries} == ERROR_CODES
+
+
+def test_the_access_token_format_is_the_contracts_one() -> None:
+    source = (REPO_ROOT / "packages" / "contracts" / "src" / "access-tokens.ts").read_text("utf-8")
+    assert f'export const ACCESS_TOKEN_PREFIX = "{ACCESS_TOKEN_PREFIX}";' in source
+    assert f"export const ACCESS_TOKEN_PATTERN = /^{ACCESS_TOKEN_PATTERN.pattern}$/;" in source
+    assert f"export const ACCESS_TOKEN_SCOPES = {json.dumps(list(ACCESS_TOKEN_SCOPES))} as const;" in source
 
 
 def test_the_openapi_document_is_the_typescript_apis() -> None:

@@ -104,6 +104,8 @@ export const ERROR_CODES = {
   INVALID_TOKEN: { status: 401, title: "Invalid access token" },
   AUTH_UNAVAILABLE: { status: 503, title: "Token verification temporarily unavailable" },
   FORBIDDEN: { status: 403, title: "Forbidden" },
+  INSUFFICIENT_SCOPE: { status: 403, title: "Access token scope too narrow" },
+  STEP_UP_REQUIRED: { status: 403, title: "A recent sign-in is required" },
   NOT_FOUND: { status: 404, title: "Not found" },
   TASK_NOT_FOUND: { status: 404, title: "Task not found" },
   TEAM_NOT_FOUND: { status: 404, title: "Team not found" },

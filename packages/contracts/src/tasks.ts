@@ -8,6 +8,7 @@ import {
   TASK_SORTS,
   TASK_STATUSES,
 } from "./rules.ts";
+import { ACCESS_TOKEN_SCOPES } from "./access-tokens.ts";
 import { DescriptionSchema, SearchSchema, TitleSchema } from "./text.ts";
 
 export {
@@ -139,5 +140,28 @@ export const TaskStatsSchema = z
   .meta({ id: "TaskStats" });
 export type TaskStats = z.infer<typeof TaskStatsSchema>;
 
-export const MeSchema = z.object({ id: z.string(), name: z.string().nullable() }).meta({ id: "Me" });
+export const MeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    via: z
+      .enum(["session", "access_token"])
+      .describe("What the bearer token was: the web app's JWT, or a personal access token"),
+    scope: z
+      .enum(ACCESS_TOKEN_SCOPES)
+      .nullable()
+      .describe("A personal access token's scope (`read` may not write); null for a session's token"),
+    amr: z
+      .array(z.string())
+      .describe(
+        "How the user signed in (RFC 8176: `pwd`, `otp`, `hwk`, `swk`, `fed`, `mfa`); empty for a personal access token",
+      ),
+    authTime: z
+      .string()
+      .nullable()
+      .describe(
+        "When the user signed in (the token's `auth_time`), ISO 8601 UTC; null for a personal access token",
+      ),
+  })
+  .meta({ id: "Me" });
 export type Me = z.infer<typeof MeSchema>;

@@ -44,7 +44,17 @@ describe.each(testDialects())("startAuthServer (%s)", (dialect) => {
     expect(header.kid).toEqual(expect.any(String));
 
     const payload = decodeJwt(user.token);
-    expect(Object.keys(payload).sort()).toEqual(["aud", "exp", "iat", "iss", "name", "sid", "sub"]);
+    expect(Object.keys(payload).sort()).toEqual([
+      "amr",
+      "aud",
+      "auth_time",
+      "exp",
+      "iat",
+      "iss",
+      "name",
+      "sid",
+      "sub",
+    ]);
     expect(payload).toMatchObject({ sub: user.id, sid: user.sessionId, name: "Alice Example" });
     expect(JSON.stringify(payload)).not.toContain(user.email);
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(120);

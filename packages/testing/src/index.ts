@@ -20,3 +20,5 @@ export { createSigningKey, jwksOf, nowSeconds, signWith } from "./signing-keys.t
 export type { SigningKey } from "./signing-keys.ts";
 export { recordingMailer } from "./mailer.ts";
 export type { RecordingMailer } from "./mailer.ts";
+export { seedAccessToken } from "./access-tokens.ts";
+export type { SeedAccessTokenInput, SeededAccessToken } from "./access-tokens.ts";

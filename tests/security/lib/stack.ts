@@ -199,6 +199,9 @@ export class SecurityStack {
     const claims: Record<string, unknown> = {
       sid: account.sessionId,
       name: account.name,
+      // A password sign-in a minute ago (decision 017).
+      amr: ["pwd"],
+      auth_time: now - 60,
       iat: now,
       iss: this.issuer,
       aud: this.audience,

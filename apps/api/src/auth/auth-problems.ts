@@ -1,6 +1,7 @@
 import { isForeignKeyViolation } from "@tandem/db";
 import type { Logger } from "pino";
 import { ApiError } from "../errors.ts";
+import { AccessTokenStoreUnavailableError } from "./access-token.ts";
 import { SessionStoreUnavailableError } from "./session-check.ts";
 import { InvalidTokenError, KeySetUnavailableError } from "./verifier.ts";
 
@@ -27,6 +28,18 @@ function invalidToken(detail: string): ApiError {
 }
 
 /**
+ * 403 INSUFFICIENT_SCOPE with its RFC 6750 challenge: a read-only personal access token was sent
+ * with a method that writes.
+ */
+export function insufficientScope(): ApiError {
+  const detail = "This personal access token is read-only: it cannot create, change or delete";
+  return new ApiError("INSUFFICIENT_SCOPE", {
+    detail,
+    headers: { "WWW-Authenticate": challenge({ code: "insufficient_scope", description: detail }) },
+  });
+}
+
+/**
  * The one translation of an authentication failure into its problem: a refused token, an
  * unreachable key set or session store, or an account deleted while its token was still valid.
  * Undefined when `error` is not about authentication.
@@ -37,6 +50,13 @@ export function authProblem(error: unknown, logger: Logger): ApiError | undefine
     logger.error({ err: error.message }, "session store unavailable");
     return new ApiError("SERVICE_UNAVAILABLE", {
       detail: "Your session cannot be checked right now; retry shortly",
+      headers: { "Retry-After": String(KEY_SET_RETRY_AFTER_SECONDS) },
+    });
+  }
+  if (error instanceof AccessTokenStoreUnavailableError) {
+    logger.error({ err: error.message }, "access-token store unavailable");
+    return new ApiError("SERVICE_UNAVAILABLE", {
+      detail: "Your access token cannot be checked right now; retry shortly",
       headers: { "Retry-After": String(KEY_SET_RETRY_AFTER_SECONDS) },
     });
   }

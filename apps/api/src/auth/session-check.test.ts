@@ -7,6 +7,10 @@ import {
   REFRESH_AHEAD_FRACTION,
   SessionStoreUnavailableError,
 } from "./session-check.ts";
+import { SESSION_CREDENTIAL } from "./identity.ts";
+
+/** The sign-in facts of an identity, which the session check does not look at. */
+const SIGNED_IN = { amr: [], authTime: null, credential: SESSION_CREDENTIAL };
 
 // Revocation that reaches the API: the token's session (sid) must still exist, belong to its
 // subject and be unexpired. Answers are cached for at most `revocationCheckSeconds` (the bound).
@@ -69,7 +73,13 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
   it("keeps at most maxEntries answers, dropping the oldest first", async () => {
     h = await createApiHarness(dialect);
     const [a, b] = [await h.signUp("A"), await h.signUp("B")];
-    const identity = (u: typeof a) => ({ userId: u.id, sessionId: u.sessionId, name: u.name, expiresAt: 0 });
+    const identity = (u: typeof a) => ({
+      userId: u.id,
+      sessionId: u.sessionId,
+      name: u.name,
+      expiresAt: 0,
+      ...SIGNED_IN,
+    });
     const roomy = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 3600, maxEntries: 10 });
     const tight = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 3600, maxEntries: 1 });
     for (const check of [roomy, tight]) {
@@ -86,7 +96,13 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
   it("refreshes a busy session's answer ahead of expiry, serving the cached one meanwhile", async () => {
     h = await createApiHarness(dialect);
     const user = await h.signUp();
-    const identity = { userId: user.id, sessionId: user.sessionId, name: user.name, expiresAt: 0 };
+    const identity = {
+      userId: user.id,
+      sessionId: user.sessionId,
+      name: user.name,
+      expiresAt: 0,
+      ...SIGNED_IN,
+    };
     let clock = Date.now();
     const check = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 10, now: () => clock });
     expect(await check.isActive(identity)).toBe(true);
@@ -108,7 +124,13 @@ describe.each(testDialects())("session check cache (%s)", (dialect) => {
   it("after a failed refresh, fails closed once the bound has passed", async () => {
     h = await createApiHarness(dialect);
     const user = await h.signUp();
-    const identity = { userId: user.id, sessionId: user.sessionId, name: user.name, expiresAt: 0 };
+    const identity = {
+      userId: user.id,
+      sessionId: user.sessionId,
+      name: user.name,
+      expiresAt: 0,
+      ...SIGNED_IN,
+    };
     let clock = Date.now();
     const check = createSessionCheck({ database: h.apiDatabase, cacheSeconds: 10, now: () => clock });
     expect(await check.isActive(identity)).toBe(true);

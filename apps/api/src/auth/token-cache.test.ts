@@ -13,13 +13,21 @@ import {
   startJwksServer,
 } from "../../test/auth-kit.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
-import type { Identity } from "./identity.ts";
+import { type Identity, SESSION_CREDENTIAL } from "./identity.ts";
 import { createVerifier, InvalidTokenError, type Verifier } from "./verifier.ts";
 
 // A verified token is not verified again until it expires. The cache must stay bounded,
 // never outlive a token's exp, never remember a refused token, and leave revocation as it was.
 
-const identity = (userId: string): Identity => ({ userId, sessionId: "s", name: null, expiresAt: 0 });
+const identity = (userId: string): Identity => ({
+  userId,
+  sessionId: "s",
+  name: null,
+  expiresAt: 0,
+  amr: [],
+  authTime: null,
+  credential: SESSION_CREDENTIAL,
+});
 
 describe("createTokenCache", () => {
   it("keeps at most maxEntries tokens, dropping the least recently used first", () => {

@@ -57,14 +57,37 @@ describe("createVerifier with a trusted local key", () => {
     expect(String((error as Error).message)).not.toContain(token.split(".")[2] ?? token);
   };
 
-  it("control: a well-formed token → the identity from sub, sid, name and exp", async () => {
-    const c = claims();
+  it("control: a well-formed token → the identity from sub, sid, name, exp, amr and auth_time", async () => {
+    const authTime = nowSeconds() - 60;
+    const c = claims({ amr: ["pwd", "otp", "mfa"], auth_time: authTime });
     await expect(verifier.verify(await signWith(trusted, c))).resolves.toEqual({
       userId: "user-1",
       sessionId: "session-1",
       name: "Ada",
       expiresAt: c.exp,
+      amr: ["pwd", "otp", "mfa"],
+      authTime,
+      credential: { kind: "session" },
     });
+  });
+
+  it("a token without amr or auth_time (minted before decision 017) → no method, no time", async () => {
+    const identity = await verifier.verify(await signWith(trusted, claims()));
+    expect(identity).toMatchObject({ amr: [], authTime: null, credential: { kind: "session" } });
+  });
+
+  it.each([
+    ["amr as a string", { amr: "pwd" }],
+    ["amr holding a number", { amr: ["pwd", 1] }],
+    ["amr holding an empty value", { amr: [""] }],
+    ["amr holding a value with a space", { amr: ["pwd mfa"] }],
+    ["amr of 17 values", { amr: Array.from({ length: 17 }, () => "pwd") }],
+    ["auth_time as a string", { auth_time: String(nowSeconds()) }],
+    ["auth_time as a fraction", { auth_time: nowSeconds() + 0.5 }],
+    ["auth_time before 1970", { auth_time: -1 }],
+    ["auth_time after the year 9999", { auth_time: 253_402_300_800 }],
+  ])("a validly signed token with %s → refused", async (_label, extra) => {
+    await refused(await signWith(trusted, claims(extra)));
   });
 
   it.each(["exp", "iat", "sub", "iss", "aud"])(
@@ -135,7 +158,15 @@ describe("createVerifier with a trusted local key", () => {
     );
     const identity = await verifier.verify(token);
     expect(identity.userId).toBe("user-1");
-    expect(Object.keys(identity).sort()).toEqual(["expiresAt", "name", "sessionId", "userId"]);
+    expect(Object.keys(identity).sort()).toEqual([
+      "amr",
+      "authTime",
+      "credential",
+      "expiresAt",
+      "name",
+      "sessionId",
+      "userId",
+    ]);
   });
 
   it(`expiry is checked against the ${SKEW}s skew: ${SKEW - 20}s past → accepted, ${SKEW + 60}s past → refused`, async () => {

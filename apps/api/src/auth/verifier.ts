@@ -1,7 +1,7 @@
 import { errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import * as z from "zod";
 import { KeySetUnavailableError, RemoteKeySet, type RemoteKeySetOptions } from "./key-set.ts";
-import type { Identity } from "./identity.ts";
+import { type Identity, SESSION_CREDENTIAL } from "./identity.ts";
 import type { TokenCache } from "./token-cache.ts";
 
 export interface VerifierConfig {
@@ -33,6 +33,11 @@ export { KeySetUnavailableError };
 /** Upper bound on a compact JWS we are willing to parse; real Tandem tokens are ~400 bytes. */
 export const MAX_TOKEN_LENGTH = 4096;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** One `amr` value: RFC 8176 names are short ASCII words (`pwd`, `mfa`…). */
+const AMR_VALUE = /^[\x21-\x7e]{1,32}$/;
+const MAX_AMR_VALUES = 16;
+/** 9999-12-31T23:59:59Z: the last instant an ISO 8601 date-time can write with four digits. */
+export const MAX_AUTH_TIME = 253_402_300_799;
 
 const ClaimsSchema = z.object({
   sub: z.string().min(1).max(255),
@@ -40,6 +45,11 @@ const ClaimsSchema = z.object({
   iat: z.number(),
   sid: z.string().min(1).max(255).optional(),
   name: z.string().max(1000).optional(),
+  // How and when the user signed in (decision 017); absent from tokens minted before it, so
+  // optional, but a present one must be well formed. auth_time is bounded so that it is always an
+  // instant the API can write (years 1970–9999).
+  amr: z.array(z.string().regex(AMR_VALUE)).max(MAX_AMR_VALUES).optional(),
+  auth_time: z.number().int().min(0).max(MAX_AUTH_TIME).optional(),
 });
 
 /**
@@ -109,6 +119,9 @@ export function createVerifier(config: VerifierConfig): Verifier {
         sessionId: claims.data.sid ?? null,
         name: claims.data.name ?? null,
         expiresAt: claims.data.exp,
+        amr: claims.data.amr ?? [],
+        authTime: claims.data.auth_time ?? null,
+        credential: SESSION_CREDENTIAL,
       };
       // Without the clock tolerance, so a cached answer is never more lenient than verifying again.
       const validUntilMs = Math.min(claims.data.exp, claims.data.iat + maxTokenAgeSeconds) * 1000;

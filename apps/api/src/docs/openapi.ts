@@ -50,6 +50,11 @@ function openApiPath(prefix: string, path: string): string {
   return `${prefix}${path === "/" ? "" : path}`.replace(/:(\w+)/g, "{$1}");
 }
 
+/** A read-only personal access token may not write: every secured write can answer 403 INSUFFICIENT_SCOPE. */
+function scopeErrors(mount: Mount, spec: RouteSpec): ErrorCode[] {
+  return mount.secured && spec.method !== "get" ? ["INSUFFICIENT_SCOPE"] : [];
+}
+
 function operation(mount: Mount, spec: RouteSpec, path: string): Json {
   const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => PATH_PARAMS[name ?? ""] ?? {});
   const parameters = [...pathParams, ...(spec.query ?? [])];
@@ -67,7 +72,7 @@ function operation(mount: Mount, spec: RouteSpec, path: string): Json {
         schema === undefined
           ? { description }
           : { ...json(schema, description), ...(headers ? { headers } : {}) },
-      ...problems(...(spec.errors ?? []), ...(mount.errors ?? [])),
+      ...problems(...(spec.errors ?? []), ...(mount.errors ?? []), ...scopeErrors(mount, spec)),
     },
   };
 }
@@ -105,7 +110,9 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
       version: "0.1.0",
       description:
         "Each user's tasks, and the tasks their teams share. Authenticate with a short-lived EdDSA JWT from the web app's Better Auth " +
-        "(`GET /api/auth/token`), sent as `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json " +
+        "(`GET /api/auth/token`), or with a personal access token (`tandem_pat_…`, created in the web app's settings; a " +
+        "read-only one is answered 403 `INSUFFICIENT_SCOPE` on every write), sent as `Authorization: Bearer <token>`. " +
+        "Errors are RFC 9457 problem+json " +
         "with a stable `code`. Another user's task answers 404, exactly like a missing one; so does another " +
         "team's task, and a team the caller is not a member of.",
     },
@@ -125,7 +132,13 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
     paths: paths(),
     components: {
       schemas,
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT (EdDSA)" } },
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT (EdDSA) or personal access token (tandem_pat_…)",
+        },
+      },
     },
   };
 }

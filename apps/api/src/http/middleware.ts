@@ -1,10 +1,39 @@
+import { ACCESS_TOKEN_PREFIX } from "@tandem/contracts";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
 import type { AppEnv } from "../types.ts";
 
+const REQUEST_ID = /^[\w=-]{1,255}$/;
+/** Anything shaped like a personal access token (decision 017), wherever a client put it. */
+const ACCESS_TOKEN_LIKE = new RegExp(`${ACCESS_TOKEN_PREFIX}[A-Za-z0-9_-]*`, "g");
+
+/** `text` with every access-token-shaped part replaced, for the logs. */
+export function withoutAccessTokens(text: string): string {
+  return text.replace(ACCESS_TOKEN_LIKE, `${ACCESS_TOKEN_PREFIX}[redacted]`);
+}
+
+/**
+ * The request's id: the client's `X-Request-Id` when it is safe to echo and log (word characters,
+ * `-` and `=`, at most 255, and no personal access token pasted into it), else a fresh UUID. It
+ * is answered in `X-Request-Id` and tags every log line of the request.
+ */
+export function requestIds() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const id =
+      incoming !== undefined && REQUEST_ID.test(incoming) && !incoming.includes(ACCESS_TOKEN_PREFIX)
+        ? incoming
+        : crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
+    await next();
+  });
+}
+
 /**
  * One structured log line per request with its id. The query string is left out (it is the
- * client's business) and no header is logged, so a token can never reach the logs.
+ * client's business), no header is logged, and a personal access token pasted into the path
+ * (`/api/<token>/tasks` for `/api/<user id>/tasks`) is redacted, so a token can never reach the logs.
  */
 export function requestLogging(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -15,7 +44,7 @@ export function requestLogging(logger: Logger) {
     const status = c.res.status;
     const entry = {
       method: c.req.method,
-      path: c.req.path,
+      path: withoutAccessTokens(c.req.path),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       userId: c.get("identity")?.userId,

@@ -1,9 +1,11 @@
-"""``current_user``: the FastAPI dependency that requires ``Authorization: Bearer <jwt>``.
+"""``current_user``: the FastAPI dependency that requires ``Authorization: Bearer <token>``.
 
-A token anywhere else (query string, cookie, body) is not looked at. The token must verify
-(verifier.py) and its session must still be live (session_check.py). Refusals are 401 with an
-RFC 6750 challenge; a key set or session store that cannot be read is 503 with Retry-After
-(fail closed), exactly as apps/api/src/auth/middleware.ts answers.
+A token anywhere else (query string, cookie, body) is not looked at. The token is either the web
+app's JWT, which must verify (verifier.py) and whose session must still be live
+(session_check.py), or a personal access token (``tandem_pat_...``, access_token.py). Refusals are
+401 with an RFC 6750 challenge; a read-only token's write is 403 INSUFFICIENT_SCOPE; a key set,
+session store or access-token store that cannot be read is 503 with Retry-After (fail closed),
+exactly as apps/api/src/auth/middleware.ts answers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.requests import Request
 from ..errors import ApiError
 from ..request_context import header
 from ..validation import JS_WHITESPACE
+from .access_token import AccessTokenStoreUnavailableError, is_personal_access_token
 from .key_set import KeySetUnavailableError
 from .session_check import SessionStoreUnavailableError
 from .verifier import Identity, InvalidTokenError
@@ -41,10 +44,27 @@ def invalid_token_error(detail: str) -> ApiError:
     )
 
 
+# The methods a read-only personal access token may use; anything else is a write, whatever a
+# method-override header or parameter says (the API honours none). HEAD arrives here as GET.
+READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+INSUFFICIENT_SCOPE_DETAIL = "This personal access token is read-only: it cannot create, change or delete"
+
+
+def check_scope(identity: Identity, method: str) -> None:
+    """A read-only token may only read: 403 INSUFFICIENT_SCOPE with its RFC 6750 challenge."""
+    if identity.via == "access_token" and identity.scope == "read" and method not in READ_METHODS:
+        raise ApiError(
+            "INSUFFICIENT_SCOPE",
+            detail=INSUFFICIENT_SCOPE_DETAIL,
+            headers={"WWW-Authenticate": challenge("insufficient_scope", INSUFFICIENT_SCOPE_DETAIL)},
+        )
+
+
 def authenticate(request: Request) -> Identity:
-    """Verifies the request's bearer token and session; the identity is kept on the request."""
+    """Verifies the request's bearer token (and a JWT's session); the identity is kept on the request."""
     cached = request.state.identity
     if cached is not None:
+        check_scope(cached, request.method)
         return cached
     deps = request.app.state.deps
     value = header(request.scope, b"authorization")
@@ -63,12 +83,21 @@ def authenticate(request: Request) -> Identity:
         )
     log = request.state.logger
     retry = {"Retry-After": str(KEY_SET_RETRY_AFTER_SECONDS)}
+    token = match.group(1)
     try:
-        identity = deps.verifier.verify(match.group(1))
-        # A valid signature is not enough: the session behind the token must still be live, so a
-        # sign-out, revocation or account deletion reaches the API within the cache bound.
-        if not deps.sessions.is_active(identity):
-            raise InvalidTokenError("The session behind this access token has ended")
+        if is_personal_access_token(token):
+            identity = deps.access_tokens.verify(token, header(request.scope, b"user-agent"), log)
+        else:
+            identity = deps.verifier.verify(token)
+            # A valid signature is not enough: the session behind the token must still be live, so a
+            # sign-out, revocation or account deletion reaches the API within the cache bound.
+            if not deps.sessions.is_active(identity):
+                raise InvalidTokenError("The session behind this access token has ended")
+    except AccessTokenStoreUnavailableError as error:
+        log.error("access-token store unavailable", err=str(error))
+        raise ApiError(
+            "SERVICE_UNAVAILABLE", detail="Your access token cannot be checked right now; retry shortly", headers=retry
+        ) from None
     except SessionStoreUnavailableError as error:
         log.error("session store unavailable", err=str(error))
         raise ApiError(
@@ -82,6 +111,7 @@ def authenticate(request: Request) -> Identity:
     except InvalidTokenError as error:
         raise invalid_token_error(str(error)) from None
     request.state.identity = identity
+    check_scope(identity, request.method)
     return identity
 
 

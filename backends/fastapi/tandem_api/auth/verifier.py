@@ -16,7 +16,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Tuple
 
 import jwt
 from cryptography.exceptions import InvalidSignature
@@ -28,16 +28,28 @@ from .key_set import KeySetUnavailableError, RemoteKeySet
 # Upper bound on a compact JWS we are willing to parse; real Tandem tokens are ~400 bytes.
 MAX_TOKEN_LENGTH = 4096
 COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+# One amr value (RFC 8176 names are short ASCII words), at most 16 of them; auth_time in the years
+# 1970-9999, so it is always an instant the API can write. As apps/api/src/auth/verifier.ts.
+AMR_VALUE = re.compile(r"[\x21-\x7e]{1,32}")
+MAX_AMR_VALUES = 16
+MAX_AUTH_TIME = 253_402_300_799
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who is calling, as proven by a verified access token."""
+    """Who is calling, as proven by a verified access token (apps/api/src/auth/identity.ts)."""
 
     user_id: str
-    session_id: Optional[str]  # Better Auth session id, for the revocation check
+    session_id: Optional[str]  # Better Auth session id, for the revocation check; None for a PAT
     name: Optional[str]
     expires_at: float
+    # How the user signed in (RFC 8176 values, the JWT's amr): empty when the token says nothing,
+    # and always for a personal access token, which proves no sign-in.
+    amr: Tuple[str, ...] = ()
+    auth_time: Optional[int] = None  # when the user signed in, epoch seconds (auth_time)
+    via: str = "session"  # "session" (the web app's JWT) or "access_token" (a PAT)
+    scope: Optional[str] = None  # a PAT's scope, "read" or "write"; None for a session
+    token_id: Optional[str] = None  # a PAT's row id
 
 
 class InvalidTokenError(Exception):
@@ -193,9 +205,23 @@ def _check_crit(header: dict) -> bool:
     return header["b64"]
 
 
+def _amr_ok(amr: Any) -> bool:
+    return (
+        isinstance(amr, list)
+        and len(amr) <= MAX_AMR_VALUES
+        and all(isinstance(v, str) and AMR_VALUE.fullmatch(v) is not None for v in amr)
+    )
+
+
+def _auth_time_ok(value: Any) -> bool:
+    # zod's .int(): a number with no fraction (5.0 is 5), within the safe range.
+    return _is_number(value) and math.isfinite(value) and float(value).is_integer() and 0 <= value <= MAX_AUTH_TIME
+
+
 def _identity(claims: dict) -> Identity:
     sub, exp = claims["sub"], claims["exp"]
     sid, name = claims.get("sid"), claims.get("name")
+    amr, auth_time = claims.get("amr"), claims.get("auth_time")
     # The TypeScript API's zod ClaimsSchema, which measures strings in code points.
     well_formed = (
         isinstance(sub, str)
@@ -204,10 +230,19 @@ def _identity(claims: dict) -> Identity:
         and math.isfinite(exp)
         and ("sid" not in claims or (isinstance(sid, str) and 1 <= len(sid) <= 255))
         and ("name" not in claims or (isinstance(name, str) and len(name) <= 1000))
+        and ("amr" not in claims or _amr_ok(amr))
+        and ("auth_time" not in claims or _auth_time_ok(auth_time))
     )
     if not well_formed:
         raise InvalidTokenError("The access token's claims are malformed")
-    return Identity(user_id=sub, session_id=sid, name=name, expires_at=exp)
+    return Identity(
+        user_id=sub,
+        session_id=sid,
+        name=name,
+        expires_at=exp,
+        amr=tuple(amr) if "amr" in claims else (),
+        auth_time=int(auth_time) if "auth_time" in claims else None,
+    )
 
 
 __all__ = ["Identity", "InvalidTokenError", "KeySetUnavailableError", "Verifier"]

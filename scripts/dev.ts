@@ -1,5 +1,6 @@
 // `npm run dev`: migrate, then the web app (`next dev`, :3000) and the API (`tsx watch`, :8000)
-// with reload, same configuration rules as `npm start`. Ctrl-C stops both.
+// with reload, same configuration rules as `npm start`, beside the mail catcher and a development
+// OpenID Connect provider. Ctrl-C stops everything.
 import {
   fail,
   loadDotEnv,
@@ -8,7 +9,9 @@ import {
   requireFreePorts,
   resolveStack,
   runSupervised,
+  signInLine,
   startMailCatcher,
+  startOidcProvider,
 } from "@tandem/stack";
 
 try {
@@ -19,6 +22,7 @@ try {
 
   // In this process: it stops with it, like the services.
   await startMailCatcher(stack);
+  await startOidcProvider(stack);
   await runSupervised(stack.services);
   console.log(
     [
@@ -28,6 +32,7 @@ try {
       `  API      ${stack.apiUrl}   (docs: ${stack.apiUrl}/docs)`,
       `  Secret   ${stack.secretSource}`,
       mailLine(stack),
+      signInLine(stack),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -10,6 +10,7 @@ import {
   requireFreePorts,
   resolveStack,
   runSupervised,
+  signInLine,
   startMailCatcher,
 } from "@tandem/stack";
 
@@ -36,6 +37,7 @@ try {
       `  API      ${stack.apiUrl}   (docs: ${stack.apiUrl}/docs)`,
       `  Secret   ${stack.secretSource}`,
       mailLine(stack),
+      signInLine(stack),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

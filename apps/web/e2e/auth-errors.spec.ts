@@ -15,7 +15,7 @@ test("a wrong password says so and keeps the email", async ({ page }) => {
 
   // The right one still works afterwards.
   await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/tasks/);
 });
 

@@ -202,7 +202,7 @@ export async function submitSignUp(page: Page, user: TestUser): Promise<void> {
 export async function signInViaUi(page: Page, user: Pick<TestUser, "email" | "password">): Promise<void> {
   await page.getByLabel("Email", { exact: true }).fill(user.email);
   await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 export interface SeedTask {

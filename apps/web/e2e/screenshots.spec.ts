@@ -31,7 +31,7 @@ test.describe("light theme", () => {
 
   test("sign-in page", async ({ page }, testInfo) => {
     await page.goto("/sign-in");
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     expect(await backgroundLuminance(page)).toBeGreaterThan(0.5);
     await screenshot(page, testInfo, "sign-in");
   });
@@ -105,7 +105,7 @@ test.describe("dark theme", () => {
 
     await page.context().clearCookies();
     await page.goto("/sign-in");
-    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     expect(await backgroundLuminance(page)).toBeLessThan(0.2);
     await screenshot(page, testInfo, "sign-in-dark");
   });

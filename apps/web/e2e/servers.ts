@@ -20,6 +20,8 @@ export function e2eStack(options: {
   backend?: Backend;
   /** Extra settings for the web app, over the ones below. */
   web?: Env;
+  /** A development OpenID Connect provider the web app offers ("Continue with Dev ID"). */
+  oidc?: boolean;
 }): TestStack {
   return new TestStack({
     ...options,

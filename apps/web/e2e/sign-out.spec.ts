@@ -20,7 +20,7 @@ test("after signing out, /tasks redirects to sign-in and Back shows no tasks", a
 
   await page.goto("/tasks");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Ftasks/);
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   await expect(page.getByText("Private plans for Tuesday")).toHaveCount(0);
 
   // The session is really gone on the server, not just the cookie in this tab.

@@ -10,6 +10,8 @@ import { DEFAULT_SQLITE_PATH } from "@tandem/db";
 import * as z from "zod";
 import { clientAddressHeaders, parseTrustProxy, SOCKET_STAMP_ENV } from "./lib/client-address";
 import { EmailConfigError, type EmailSetting, resolveEmailSetting } from "./lib/email-setting";
+import { FederationConfigError, resolveFederation } from "./lib/federation-setting.server";
+import type { FederationConfig } from "@tandem/auth";
 
 /** TRUST_PROXY: see parseTrustProxy. */
 const TrustProxySchema = z
@@ -75,6 +77,18 @@ const EnvSchema = z.object({
   /** `off` runs without email: no password reset, no verification, email changes apply at once. */
   EMAIL: z.enum(["on", "off"]).default("on"),
   AUTH_REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false"]).default("false"),
+  /**
+   * Sign-in providers (lib/federation-setting.server.ts, docs/configuration.md): each group all or none.
+   * OpenID Connect: the issuer URL, the client registered there, and the button's name.
+   */
+  OIDC_ISSUER: z.string().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
   /** How long one email may take to hand to the SMTP server (ms). */
   MAIL_TIMEOUT_MS: z
     .string()
@@ -90,6 +104,8 @@ export type WebEnv = z.output<typeof EnvSchema> & {
   /** Where Better Auth reads the client's address (see clientAddressHeaders). */
   CLIENT_ADDRESS_HEADERS: string[];
   EMAIL_SETTING: EmailSetting;
+  /** The sign-in providers offered besides passwords and passkeys (none by default). */
+  FEDERATION: FederationConfig;
 };
 
 function invalid(line: string): Error {
@@ -101,6 +117,15 @@ function emailSetting(env: z.output<typeof EnvSchema>): EmailSetting {
     return resolveEmailSetting(env);
   } catch (error) {
     if (error instanceof EmailConfigError) throw invalid(error.message);
+    throw error;
+  }
+}
+
+function federation(env: z.output<typeof EnvSchema>): FederationConfig {
+  try {
+    return resolveFederation(env);
+  } catch (error) {
+    if (error instanceof FederationConfigError) throw invalid(error.message);
     throw error;
   }
 }
@@ -139,6 +164,7 @@ function load(): WebEnv {
     API_INTERNAL_URL: env.API_INTERNAL_URL ?? env.NEXT_PUBLIC_API_URL,
     CLIENT_ADDRESS_HEADERS: clientAddressHeaders(env.TRUST_PROXY, env[SOCKET_STAMP_ENV] === "1"),
     EMAIL_SETTING: emailSetting(env),
+    FEDERATION: federation(env),
   };
 }
 

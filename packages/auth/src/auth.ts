@@ -71,8 +71,8 @@ export interface AuthConfig {
    * applies at once).
    */
   email?: EmailConfig;
-  /** OpenID Connect providers offered on the sign-in page (none by default). */
-  federation?: FederationConfig;
+  /** OpenID Connect providers, Google and GitHub, offered on the sign-in page (none by default). */
+  federation?: FederationConfig | undefined;
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -145,7 +145,7 @@ export function createAuthOptions(config: AuthConfig) {
   const events = teamEvents(config.database, (line) => console.error(line));
   // History entries and notices for changes to how the account signs in (decision 017).
   const changes = signInMethodChanges(config.database, emailContext);
-  const federation = tandemFederation(config.federation, changes);
+  const federation = tandemFederation(config.federation, changes, config.baseURL);
   const security = securityHooks({
     database: config.database,
     secret: config.secret,
@@ -167,7 +167,12 @@ export function createAuthOptions(config: AuthConfig) {
       teamsPlugin({ database: config.database, events }),
       // Stronger sign-in (decision 017). Two-factor comes before the plugins whose after-hooks
       // react to a completed sign-in: it turns a right password into a pending second step.
-      tandemTwoFactor(changes),
+      ...tandemTwoFactor({
+        database: config.database,
+        secret: config.secret,
+        lockout: resolveLockout(config.lockout),
+        changes,
+      }),
       tandemPasskey(config.baseURL, changes),
       ...federation.plugins,
       ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
@@ -176,7 +181,9 @@ export function createAuthOptions(config: AuthConfig) {
       freshSignInPlugin(),
     ],
     socialProviders: federation.socialProviders,
-    disabledPaths: TOKEN_REVOCATION_PATHS,
+    account: federation.account,
+    onAPIError: { errorURL: federation.errorURL },
+    disabledPaths: [...TOKEN_REVOCATION_PATHS, ...federation.disabledPaths],
     // Account lockout and the security history (packages/auth/src/security).
     hooks: security.hooks,
     databaseHooks: {
@@ -230,6 +237,8 @@ export function createAuthOptions(config: AuthConfig) {
         "/request-password-reset": { window: 60, max: 5 },
         "/send-verification-email": { window: 60, max: 5 },
         "/reset-password": { window: 60, max: 10 },
+        // Each creation sends a security notice; no script needs to make tokens faster than this.
+        "/access-tokens/create": { window: 60, max: 10 },
       },
     },
   } satisfies BetterAuthOptions;

@@ -60,3 +60,39 @@ export const TEAM_ERROR_CODES = {
   /** Account deletion while owning a team with other members. */
   TEAM_OWNERSHIP_HELD: "TEAM_OWNERSHIP_HELD",
 } as const;
+
+/** Codes of the personal access token endpoints (`/access-tokens/*`, decision 017). */
+export const ACCESS_TOKEN_ERROR_CODES = {
+  /** 400: a name that is empty, longer than 60 characters or holds control characters. */
+  INVALID_ACCESS_TOKEN_NAME: "INVALID_ACCESS_TOKEN_NAME",
+  /** 400: a scope other than `read` or `write`. */
+  INVALID_ACCESS_TOKEN_SCOPE: "INVALID_ACCESS_TOKEN_SCOPE",
+  /** 400: no expiry, one in the past, or one more than 365 days ahead. */
+  INVALID_ACCESS_TOKEN_EXPIRY: "INVALID_ACCESS_TOKEN_EXPIRY",
+  /** 400: the user already holds 50 unrevoked, unexpired tokens. */
+  TOO_MANY_ACCESS_TOKENS: "TOO_MANY_ACCESS_TOKENS",
+  /** 404: no such token among the caller's own (another user's is answered the same). */
+  ACCESS_TOKEN_NOT_FOUND: "ACCESS_TOKEN_NOT_FOUND",
+} as const;
+
+export type AccessTokenErrorCode = keyof typeof ACCESS_TOKEN_ERROR_CODES;
+
+/**
+ * Codes of sign-in with other providers (decision 017). The upper-case ones answer API calls as
+ * `{ code, message }`; the callback's failures come back to the page as `?error=<code>`, with
+ * Better Auth's own lower-case codes besides these.
+ */
+export const FEDERATION_ERROR_CODES = {
+  /** 400: unlinking would leave the account with no way to sign in (no password, passkey or other provider). */
+  LAST_SIGN_IN_METHOD: "LAST_SIGN_IN_METHOD",
+  /** 400: the password is not a linked provider; `/unlink-account` refuses the credential row. */
+  PASSWORD_NOT_UNLINKABLE: "PASSWORD_NOT_UNLINKABLE",
+  /** 400: an ID token posted by the client; only the redirect flow (PKCE, state, nonce) signs in or links. */
+  ID_TOKEN_SIGN_IN_DISABLED: "ID_TOKEN_SIGN_IN_DISABLED",
+  /** 502: the provider's discovery document names another issuer than the one configured. */
+  PROVIDER_ISSUER_MISMATCH: "PROVIDER_ISSUER_MISMATCH",
+  /** Callback `?error=`: a first sign-in whose email the provider does not assert as verified. */
+  PROVIDER_EMAIL_NOT_VERIFIED: "PROVIDER_EMAIL_NOT_VERIFIED",
+} as const;
+
+export type FederationErrorCode = keyof typeof FEDERATION_ERROR_CODES;

@@ -25,5 +25,13 @@ export { ACCOUNT_LOCKED_CODE, PASSWORD_CHECKS_LOCKED_CODE } from "./security/hoo
 export { AUTH_ERROR_CODES } from "./error-codes.ts";
 export { FRESH_SIGN_IN_SECONDS, isFresh } from "./sign-in-methods/fresh-sign-in.ts";
 export { AMR_VALUES, parseAmr } from "./sign-in-methods/amr.ts";
+export { PASSKEY_NAME_MAX } from "./passkeys/passkey-name.ts";
 export type { AmrValue } from "./sign-in-methods/amr.ts";
 export type { AuthErrorCode } from "./error-codes.ts";
+export { configuredProviders, PROVIDER_IDS } from "./federation/federation.ts";
+export type {
+  FederatedProvider,
+  FederationConfig,
+  OAuthAppSettings,
+  OidcSettings,
+} from "./federation/federation.ts";

@@ -223,4 +223,20 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
     for (const type of SECURITY_EVENT_TYPES) await insert(type);
     await expect(insert("sign_out")).rejects.toThrow(/check constraint/i);
   });
+
+  it("gives Better Auth's passkey table a last-used time, empty until a sign-in sets it", async () => {
+    const { db } = await migrated();
+    await addUser(db, "u");
+    // 1 is true on Postgres and SQLite alike; Better Auth's own columns stay as it made them.
+    await sql`INSERT INTO passkey (id, "publicKey", "userId", "credentialID", counter, "deviceType", "backedUp")
+      VALUES (${"pk"}, ${"key"}, ${"u"}, ${"cred"}, ${0}, ${"singleDevice"}, ${dialect === "postgres" ? true : 1})`.execute(
+      db,
+    );
+    const read = () => sql<{ lastUsedAt: unknown }>`SELECT "lastUsedAt" FROM passkey`.execute(db);
+    expect((await read()).rows).toEqual([{ lastUsedAt: null }]);
+    const at = "2026-03-01T12:00:00.000Z";
+    await sql`UPDATE passkey SET "lastUsedAt" = ${at}`.execute(db);
+    const [row] = (await read()).rows;
+    expect(new Date(String(row?.lastUsedAt)).toISOString()).toBe(at);
+  });
 });

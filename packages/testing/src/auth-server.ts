@@ -28,6 +28,8 @@ export interface StartAuthServerOptions {
   lockout?: LockoutConfig;
   /** Email for the account flows (AuthConfig.email; default off). */
   email?: AuthConfig["email"];
+  /** Sign-in providers (AuthConfig.federation; default none). */
+  federation?: AuthConfig["federation"];
 }
 
 export interface TestUser {
@@ -109,6 +111,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
     ...(options.email === undefined ? {} : { email: options.email }),
+    ...(options.federation === undefined ? {} : { federation: options.federation }),
   });
   pending.auth = auth;
 

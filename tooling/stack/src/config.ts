@@ -1,10 +1,19 @@
 // One configuration → every service's environment, for `npm start` and `npm run dev`: the
 // variables a user sets (or none) become the web app's and the API's settings, which always agree.
+import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { resolveAuthSecret } from "@tandem/auth";
 import { ROOT } from "./paths.ts";
 import type { Env } from "./processes.ts";
-import { apiAuthEnv, apiCommand, type ServiceDefinition, webAppEnv, webCommand } from "./services.ts";
+import {
+  apiAuthEnv,
+  apiCommand,
+  oidcRedirectUri,
+  oidcWebEnv,
+  type ServiceDefinition,
+  webAppEnv,
+  webCommand,
+} from "./services.ts";
 
 /** A configuration problem, reported as one line before anything starts. */
 export class StackError extends Error {}
@@ -28,6 +37,22 @@ export interface Stack {
    */
   mailCatcher: { smtpPort: number; httpPort: number } | null;
   email: string;
+  /**
+   * The development OpenID Connect provider to run beside them (`npm run dev` without OIDC_ISSUER,
+   * not production, OIDC_DEV_PROVIDER not off), or null; `signInProviders` describes the
+   * configured providers for the banner.
+   */
+  oidcProvider: DevOidcProvider | null;
+  signInProviders: string;
+}
+
+/** The development provider's port, and the one client it knows: the web app. */
+export interface DevOidcProvider {
+  port: number;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
 }
 
 function port(source: Env, name: string, fallback: number): number {
@@ -83,6 +108,7 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
   const apiUrl = httpUrl(source, "NEXT_PUBLIC_API_URL", `http://localhost:${apiPort}`);
   const { secret, from } = authSecret(source);
   const mail = mailSettings(source, [webPort, apiPort]);
+  const oidc = oidcSettings(source, mode, webUrl, [webPort, apiPort, ...mailPorts(mail.catcher)]);
 
   // `file:` paths are relative to the working directory; both children run elsewhere.
   let databaseUrl = source.DATABASE_URL || undefined;
@@ -97,6 +123,7 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
   const webEnv: Env = {
     ...shared,
     ...mail.webEnv,
+    ...oidc.webEnv,
     ...webAppEnv({
       publicUrl: webUrl,
       secret,
@@ -152,6 +179,62 @@ export function resolveStack(source: Env, mode: "start" | "dev"): Stack {
     services,
     mailCatcher: mail.catcher,
     email: mail.description,
+    oidcProvider: oidc.provider,
+    signInProviders: oidc.description,
+  };
+}
+
+function mailPorts(catcher: Stack["mailCatcher"]): number[] {
+  return catcher === null ? [] : [catcher.smtpPort, catcher.httpPort];
+}
+
+/** The providers the sign-in page offers, as the banner says it (names only, never secrets). */
+function providersLine(source: Env): string {
+  const names = [
+    ...(source.OIDC_ISSUER ? [`${source.OIDC_NAME || "OIDC"} (${source.OIDC_ISSUER})`] : []),
+    ...(source.GOOGLE_CLIENT_ID ? ["Google"] : []),
+    ...(source.GITHUB_CLIENT_ID ? ["GitHub"] : []),
+  ];
+  return names.length === 0 ? "password and passkeys only" : names.join(", ");
+}
+
+/**
+ * The OpenID Connect provider of `npm run dev`: the one configured (OIDC_ISSUER…), or — outside
+ * production, unless OIDC_DEV_PROVIDER=off — a development provider on loopback that the stack
+ * runs (OIDC_DEV_PORT, default 8030), which signs in any email a developer types. Never for
+ * `npm start`: anyone who can reach it could sign in as any account linked to it.
+ */
+function oidcSettings(
+  source: Env,
+  mode: "start" | "dev",
+  webUrl: string,
+  taken: number[],
+): { provider: DevOidcProvider | null; webEnv: Env; description: string } {
+  const none = { provider: null, webEnv: {}, description: providersLine(source) };
+  if (mode !== "dev" || source.OIDC_ISSUER || source.OIDC_DEV_PROVIDER === "off") return none;
+  if (source.NODE_ENV === "production") return none;
+  const providerPort = port(source, "OIDC_DEV_PORT", 8030);
+  if (taken.includes(providerPort)) {
+    throw new StackError(`OIDC_DEV_PORT (${providerPort}) must differ from the other services' ports`);
+  }
+  const provider: DevOidcProvider = {
+    port: providerPort,
+    name: "Dev ID",
+    clientId: "tandem-dev",
+    // Both ends are configured here, once per run: nothing to keep.
+    clientSecret: randomBytes(24).toString("base64url"),
+    redirectUri: oidcRedirectUri(webUrl),
+  };
+  const issuer = `http://127.0.0.1:${providerPort}`;
+  return {
+    provider,
+    webEnv: oidcWebEnv({
+      issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      name: provider.name,
+    }),
+    description: `${provider.name} (development provider ${issuer}: any email signs in)`,
   };
 }
 

@@ -9,13 +9,23 @@ export {
   apiCommand,
   BACKENDS,
   baseEnv,
+  OIDC_PROVIDER_ID,
+  oidcRedirectUri,
+  oidcWebEnv,
   PYTHON,
   webAppEnv,
   webCommand,
 } from "./services.ts";
-export type { Backend, Command, ServiceDefinition, TokenIssuer, WebAppSettings } from "./services.ts";
+export type {
+  Backend,
+  Command,
+  OidcClientSettings,
+  ServiceDefinition,
+  TokenIssuer,
+  WebAppSettings,
+} from "./services.ts";
 export { resolveStack, StackError } from "./config.ts";
-export type { Stack } from "./config.ts";
+export type { DevOidcProvider, Stack } from "./config.ts";
 export {
   fail,
   loadDotEnv,
@@ -23,7 +33,9 @@ export {
   migrate,
   requireFreePorts,
   runSupervised,
+  signInLine,
   startMailCatcher,
+  startOidcProvider,
   supervise,
 } from "./supervise.ts";
 export { apiBuildReason, buildApi, buildApiIfStale, buildWeb, webBuildReason } from "./build.ts";
@@ -38,3 +50,5 @@ export { extractLinks } from "./mail-message.ts";
 export type { CaughtMessage } from "./mail-message.ts";
 export { mailbox } from "./mailbox-client.ts";
 export type { MailboxClient } from "./mailbox-client.ts";
+export { devSubject, OidcProvider } from "./oidc-provider.ts";
+export type { OidcClient, OidcProviderOptions } from "./oidc-provider.ts";

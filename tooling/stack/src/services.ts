@@ -119,6 +119,32 @@ export function webAppEnv(settings: WebAppSettings): Env {
   };
 }
 
+/** An OpenID Connect provider the web app offers ("Continue with <name>"), and its client there. */
+export interface OidcClientSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+}
+
+/** The provider id of the generic OpenID Connect provider, last segment of its callback URL. */
+export const OIDC_PROVIDER_ID = "oidc";
+
+/** Where the provider sends the browser back: what the client registers as its redirect URI. */
+export function oidcRedirectUri(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/api/auth/callback/${OIDC_PROVIDER_ID}`;
+}
+
+/** The web app's environment for an OpenID Connect provider (all four variables, or none). */
+export function oidcWebEnv(settings: OidcClientSettings): Env {
+  return {
+    OIDC_ISSUER: settings.issuer,
+    OIDC_CLIENT_ID: settings.clientId,
+    OIDC_CLIENT_SECRET: settings.clientSecret,
+    OIDC_NAME: settings.name,
+  };
+}
+
 /** What the API needs to know about the web app that issues its tokens. */
 export interface TokenIssuer {
   /** The web app's public URL: Better Auth's baseURL, hence the tokens' `iss`. */

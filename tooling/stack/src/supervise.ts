@@ -6,6 +6,7 @@ import { migrateDatabase } from "@tandem/auth";
 import { createDb } from "@tandem/db";
 import { type Stack, StackError } from "./config.ts";
 import { MailCatcher } from "./mail-catcher.ts";
+import { OidcProvider } from "./oidc-provider.ts";
 import { ROOT } from "./paths.ts";
 import { isPortFree, type Service, startService, waitForHttp } from "./processes.ts";
 import type { ServiceDefinition } from "./services.ts";
@@ -28,6 +29,13 @@ export async function requireFreePorts(stack: Stack): Promise<void> {
           ["mail catcher", catcher.smtpPort, "MAIL_CATCHER_SMTP_PORT"],
           ["mailbox", catcher.httpPort, "MAILBOX_PORT"],
         ] as [string, number, string][])),
+    ...(stack.oidcProvider === null
+      ? []
+      : ([["development OpenID Connect provider", stack.oidcProvider.port, "OIDC_DEV_PORT"]] as [
+          string,
+          number,
+          string,
+        ][])),
   ];
   for (const [name, value, variable] of ports) {
     if (!(await isPortFree(value))) {
@@ -162,4 +170,26 @@ export function mailLine(stack: Stack): string {
   return stack.mailCatcher === null
     ? `  Email    ${stack.email}`
     : `  Mailbox  http://localhost:${stack.mailCatcher.httpPort}   (development mail catcher: every email the app sends lands here)`;
+}
+
+/** The stack's development OpenID Connect provider, when it has one (see resolveStack). */
+export async function startOidcProvider(stack: Stack): Promise<OidcProvider | null> {
+  const settings = stack.oidcProvider;
+  if (settings === null) return null;
+  return OidcProvider.start({
+    port: settings.port,
+    name: settings.name,
+    clients: [
+      {
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        redirectUris: [settings.redirectUri],
+      },
+    ],
+  });
+}
+
+/** The banner's line about sign-in providers. */
+export function signInLine(stack: Stack): string {
+  return `  Sign-in  ${stack.signInProviders}`;
 }

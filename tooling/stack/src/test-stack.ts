@@ -6,8 +6,18 @@
 // restart any of them on the same port (an outage).
 import { randomBytes } from "node:crypto";
 import { MailCatcher } from "./mail-catcher.ts";
+import { OidcProvider } from "./oidc-provider.ts";
 import { type Env, freePort, LineBuffer, type Service, startService, waitForHttp } from "./processes.ts";
-import { apiAuthEnv, apiCommand, type Backend, baseEnv, webAppEnv, webCommand } from "./services.ts";
+import {
+  apiAuthEnv,
+  apiCommand,
+  type Backend,
+  baseEnv,
+  oidcRedirectUri,
+  oidcWebEnv,
+  webAppEnv,
+  webCommand,
+} from "./services.ts";
 
 /** One web or API process of a stack, on a port it keeps across restarts. */
 export class StackService {
@@ -88,6 +98,11 @@ export interface TestStackOptions {
    * EMAIL=off instead.
    */
   mail?: boolean;
+  /**
+   * A development OpenID Connect provider the web app offers as "Continue with Dev ID" (default
+   * false): `stack.oidc`.
+   */
+  oidc?: boolean;
 }
 
 /** A web app and an API wired to each other, as `npm start` wires them, with test settings. */
@@ -102,6 +117,9 @@ export class TestStack {
   readonly #services: StackService[] = [];
   readonly #output: LineBuffer | undefined;
   #mail: MailCatcher | undefined;
+  #oidc: OidcProvider | undefined;
+  /** The web app's client at the development provider (with `oidc: true`). */
+  readonly #oidcClient = { clientId: "tandem-test", clientSecret: randomBytes(24).toString("base64url") };
 
   constructor(options: TestStackOptions & { webPort: number; apiPort: number }) {
     this.#options = options;
@@ -151,6 +169,21 @@ export class TestStack {
     return this.#mail;
   }
 
+  /** The development OpenID Connect provider the web app signs in with (with `oidc: true`). */
+  get oidc(): OidcProvider {
+    if (this.#oidc === undefined) {
+      throw new Error(
+        this.#options.oidc === true ? "the stack is not started" : "this stack has no provider (oidc: true)",
+      );
+    }
+    return this.#oidc;
+  }
+
+  #oidcEnv(): Env {
+    if (this.#oidc === undefined) return {};
+    return oidcWebEnv({ issuer: this.#oidc.issuer, ...this.#oidcClient, name: this.#oidc.name });
+  }
+
   #mailEnv(): Env {
     if (this.#options.mail === false) return { EMAIL: "off" };
     return { SMTP_URL: this.mail.smtpUrl, MAIL_FROM: "Tandem <no-reply@tandem.test>" };
@@ -163,6 +196,7 @@ export class TestStack {
       ...baseEnv(),
       DATABASE_URL: this.databaseUrl,
       ...this.#mailEnv(),
+      ...this.#oidcEnv(),
       ...webAppEnv({
         publicUrl: this.publicUrl,
         secret: this.secret,
@@ -211,6 +245,11 @@ export class TestStack {
 
   async start(): Promise<void> {
     if (this.#options.mail !== false) this.#mail ??= await MailCatcher.start();
+    if (this.#options.oidc === true && this.#oidc === undefined) {
+      this.#oidc = await OidcProvider.start({
+        clients: [{ ...this.#oidcClient, redirectUris: [oidcRedirectUri(this.publicUrl)] }],
+      });
+    }
     await Promise.all([this.web.start(), this.api.start()]);
   }
 
@@ -225,6 +264,8 @@ export class TestStack {
     await Promise.all(this.#services.map((service) => service.stop(graceMs)));
     await this.#mail?.stop();
     this.#mail = undefined;
+    await this.#oidc?.stop();
+    this.#oidc = undefined;
   }
 
   /** Output of every instance so far (with `output: "buffer"`), each line prefixed `[web] `, `[api:x] `…. */

@@ -31,6 +31,7 @@ export function getAuth(): TandemAuth {
       rateLimit: e.AUTH_RATE_LIMIT === "on",
       trustedIpHeaders: e.CLIENT_ADDRESS_HEADERS,
       keyRotation: { intervalSeconds: e.AUTH_KEY_ROTATION_SECONDS, graceSeconds: e.AUTH_KEY_GRACE_SECONDS },
+      federation: e.FEDERATION,
       ...(e.EMAIL_SETTING.on
         ? {
             email: {

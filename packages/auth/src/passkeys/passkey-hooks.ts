@@ -1,5 +1,7 @@
 import type { BetterAuthPlugin } from "better-auth";
-import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { FEDERATION_ERROR_CODES } from "../error-codes.ts";
+import { signInMethodsOf } from "../federation/sign-in-methods-left.ts";
 import { PASSKEY_SIGN_IN_PATH } from "../sign-in-methods/amr.ts";
 import type { RecordSignInMethodChange } from "../sign-in-methods/changes.ts";
 import { completedSignIn } from "../sign-in-methods/completed.ts";
@@ -78,7 +80,20 @@ export function passkeyHooks(changes: RecordSignInMethodChange): Hooks {
             model: "passkey",
             where: [{ field: "id", value: id }],
           });
-          if (found !== null) removing.set(ctx.body, found);
+          if (found === null) return;
+          // Someone else's passkey is the endpoint's to refuse, without telling anything about it.
+          const session = await getSessionFromCtx(ctx);
+          if (session === null || session.user.id !== found.userId) return;
+          // Never the last way in: a provider-and-passkey account could otherwise unlink the
+          // provider, then remove its only passkey, and be locked out for good.
+          const methods = await signInMethodsOf(ctx.context, found.userId);
+          if (!methods.password && methods.passkeys <= 1 && methods.providers.length === 0) {
+            throw new APIError("BAD_REQUEST", {
+              code: FEDERATION_ERROR_CODES.LAST_SIGN_IN_METHOD,
+              message: "This passkey is your only way to sign in. Add another way first.",
+            });
+          }
+          removing.set(ctx.body, found);
         }),
       },
     ],

@@ -12,6 +12,7 @@ import {
   type TestUser,
   testDialects,
 } from "@tandem/testing";
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FRESH_SIGN_IN_SECONDS } from "../sign-in-methods/fresh-sign-in.ts";
 import { PASSKEY_NAME_MAX } from "./passkey-name.ts";
@@ -254,6 +255,23 @@ describe.each(testDialects())("passkeys (%s)", (dialect) => {
     const { browser: refused, answer } = await signInWith(passkey);
     expect([answer.status, code(answer)]).toEqual([401, "PASSKEY_NOT_FOUND"]);
     expect(refused.sessionCookie).toBeUndefined();
+  });
+
+  it("never removes the last way to sign in", async () => {
+    const user = await auth.signUp();
+    const passkey = new TestPasskey({ origin: auth.baseURL });
+    const browser = new Browser(auth, user.cookie);
+    expect((await addPasskey(browser, passkey, "Only key")).added.status).toBe(200);
+    const [stored] = await listed(user);
+    // An account left with its passkey alone (as a provider-made account that unlinked its provider).
+    await sql`DELETE FROM account WHERE "userId" = ${user.id}`.execute(database.db);
+
+    const refused = await browser.request("POST", "/passkey/delete-passkey", { id: stored?.id });
+    expect([refused.status, code(refused)]).toEqual([400, "LAST_SIGN_IN_METHOD"]);
+    expect(await listed(user)).toHaveLength(1);
+    expect(await history(user.id)).toEqual([{ type: "passkey_added", detail: "Only key" }]);
+    const { answer } = await signInWith(passkey);
+    expect(answer.status).toBe(200);
   });
 
   it("opens no new session when asked to while adding a passkey", async () => {

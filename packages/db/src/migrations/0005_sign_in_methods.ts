@@ -68,6 +68,15 @@ async function accessTokens(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/**
+ * When each passkey last signed its user in, for the settings list. Better Auth's passkey table has
+ * no such column; its own migration creates the table before this one runs.
+ */
+async function passkeyLastUsed(db: Kysely<unknown>): Promise<void> {
+  const instant = sql.raw(dialectOf(db) === "postgres" ? "timestamptz" : "text");
+  await db.schema.alterTable("passkey").addColumn("lastUsedAt", instant).execute();
+}
+
 async function postgres(db: Kysely<unknown>): Promise<void> {
   const types = sql.join(TYPES_AT_0005.map((type) => sql.lit(type)));
   await sql`ALTER TABLE security_event DROP CONSTRAINT IF EXISTS security_event_type_check`.execute(db);
@@ -101,15 +110,17 @@ async function sqlite(db: Kysely<unknown>): Promise<void> {
 }
 
 /**
- * Stronger sign-in (decision 017): personal access tokens, stored as hashes, and the history's
- * new event types. Two-factor, passkey and session columns are Better Auth's, created by its own
- * migration before this one runs.
+ * Stronger sign-in (decision 017): personal access tokens, stored as hashes, the passkeys' last
+ * use, and the history's new event types. Two-factor, passkey and session columns are Better
+ * Auth's, created by its own migration before this one runs.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await accessTokens(db);
+  await passkeyLastUsed(db);
   await (dialectOf(db) === "postgres" ? postgres(db) : sqlite(db));
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("passkey").dropColumn("lastUsedAt").execute();
   await db.schema.dropTable("access_token").execute();
 }

@@ -7,6 +7,8 @@ import { ChangeEmailForm } from "./change-email-form";
 import { ChangePasswordForm } from "./change-password-form";
 import { DeleteAccountForm } from "./delete-account-form";
 import { ProfileForm } from "./profile-form";
+import { TwoFactorSection } from "./two-factor-section";
+import { PasskeysSection } from "./passkeys-section";
 import { FreshSignInNotice } from "./fresh-sign-in-notice";
 import { ResendVerificationButton } from "./resend-verification-button";
 import { type SessionView, SessionsList } from "./sessions-list";
@@ -14,6 +16,8 @@ import styles from "./settings.module.css";
 import { SecurityHistory } from "./security-history";
 import { SignOutButton } from "@/components/sign-out-button";
 import { describeDevice } from "@tandem/auth/device";
+import { AccessTokensSection } from "./access-tokens-section";
+import { SignInProvidersSection } from "./sign-in-providers-section";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -87,6 +91,14 @@ export default async function SettingsPage() {
           <h2 id="password-heading">Change password</h2>
           <ChangePasswordForm />
         </section>
+
+        <TwoFactorSection userId={user.id} enabled={user.twoFactorEnabled === true} />
+
+        <PasskeysSection />
+
+        <SignInProvidersSection />
+
+        <AccessTokensSection />
 
         <section className="card" aria-labelledby="sessions-heading">
           <h2 id="sessions-heading">Active sessions</h2>

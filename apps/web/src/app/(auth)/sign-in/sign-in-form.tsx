@@ -9,9 +9,12 @@ import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
+import { TwoFactorStep } from "./two-factor-step";
 
 export function SignInForm({ next, notice }: { next: string; notice: string | null }) {
-  const { status, pending, submit } = useSubmission("sign-in");
+  const { status, pending, submit, refuse } = useSubmission("sign-in");
+  // The password was right and the account has two-factor on: the code step replaces this form.
+  const [codeStep, setCodeStep] = useState(false);
   const resend = useSubmission("sign-in");
   // Set when sign-in was refused because the address awaits verification (AUTH_REQUIRE_EMAIL_VERIFICATION).
   const [unverifiedEmail, setUnverifiedEmail] = useState<string | null>(null);
@@ -34,14 +37,30 @@ export function SignInForm({ next, notice }: { next: string; notice: string | nu
     const email = String(data.get("email") ?? "");
     const password = String(data.get("password") ?? "");
     await submit(async () => {
-      const { error } = await authClient.signIn.email({ email: email.trim(), password });
+      const { data, error } = await authClient.signIn.email({ email: email.trim(), password });
       setUnverifiedEmail(error?.code === "EMAIL_NOT_VERIFIED" ? email.trim() : null);
       if (error) return failed(authErrorMessage(error, "sign-in"));
+      if (data !== null && "twoFactorRedirect" in data && data.twoFactorRedirect === true) {
+        setCodeStep(true);
+        return null;
+      }
       // `next` is already checked to be same-origin.
       router.replace(next);
       router.refresh();
       return null;
     });
+  }
+
+  if (codeStep) {
+    return (
+      <TwoFactorStep
+        next={next}
+        onRestart={(message) => {
+          setCodeStep(false);
+          if (message !== null) refuse(message);
+        }}
+      />
+    );
   }
 
   return (
@@ -61,7 +80,7 @@ export function SignInForm({ next, notice }: { next: string; notice: string | nu
           </button>
         </div>
       ) : null}
-      <Field id="email" name="email" type="email" label="Email" autoComplete="email" required />
+      <Field id="email" name="email" type="email" label="Email" autoComplete="username webauthn" required />
       <Field
         id="password"
         name="password"

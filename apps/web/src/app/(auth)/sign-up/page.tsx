@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { emailVerificationRequired } from "@/lib/auth.server";
+import { ProviderSignIn } from "@/components/provider-sign-in";
 import { safeNext } from "@/lib/safe-next";
 import { SignUpForm } from "./sign-up-form";
 
@@ -12,10 +13,11 @@ export default async function SignUpPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
+  const next = safeNext(typeof params.next === "string" ? params.next : null);
   return (
-    <SignUpForm
-      next={safeNext(typeof params.next === "string" ? params.next : null)}
-      verificationRequired={emailVerificationRequired()}
-    />
+    <>
+      <SignUpForm next={next} verificationRequired={emailVerificationRequired()} />
+      <ProviderSignIn next={next} />
+    </>
   );
 }

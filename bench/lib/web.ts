@@ -71,7 +71,7 @@ export async function signInTiming(
       await page.getByLabel("Email", { exact: true }).fill(user.email);
       await page.getByLabel("Password", { exact: true }).fill(user.password);
       const started = performance.now();
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page
         .getByRole("checkbox", { name: firstTask, exact: true })
         .waitFor({ state: "visible", timeout: 30_000 });

@@ -12,7 +12,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   // Workspace packages ship TypeScript source.
   transpilePackages: ["@tandem/auth", "@tandem/contracts", "@tandem/db", "@tandem/mail"],
-  serverExternalPackages: ["better-sqlite3", "pg", "kysely"],
+  serverExternalPackages: ["better-sqlite3", "pg", "kysely", "prom-client"],
   typedRoutes: false,
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -9,6 +9,9 @@ import { parseArgs } from "node:util";
 import next from "next";
 import { parseTrustProxy, SOCKET_STAMP_ENV, stampClientAddress } from "./src/lib/client-address.ts";
 import { EmailConfigError, resolveEmailSetting } from "./src/lib/email-setting.ts";
+import { gracefulShutdown, serveMetrics } from "@tandem/server";
+import { answerNotReady, isReadyRequest, shutdownSeconds } from "./src/lib/graceful-shutdown.ts";
+import { webMetrics } from "./src/lib/web-metrics.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -23,6 +26,23 @@ if ((mode !== "start" && mode !== "dev") || !Number.isInteger(port) || port < 1 
 const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
 if (trustProxy === null) {
   console.error(`Tandem web: invalid TRUST_PROXY "${process.env.TRUST_PROXY}" (see docs/configuration)`);
+  process.exit(1);
+}
+// How a SIGTERM is followed behind a load balancer (docs/configuration.md): fail /ready for the
+// drain, then finish in-flight requests within the timeout.
+let drainSeconds: number;
+let timeoutSeconds: number;
+try {
+  drainSeconds = shutdownSeconds("SHUTDOWN_DRAIN_SECONDS", process.env.SHUTDOWN_DRAIN_SECONDS, 0, {
+    min: 0,
+    max: 120,
+  });
+  timeoutSeconds = shutdownSeconds("SHUTDOWN_TIMEOUT_SECONDS", process.env.SHUTDOWN_TIMEOUT_SECONDS, 10, {
+    min: 1,
+    max: 120,
+  });
+} catch (error) {
+  console.error(`Tandem web: invalid configuration\n  - ${(error as Error).message}`);
   process.exit(1);
 }
 const dev = mode === "dev";
@@ -48,12 +68,34 @@ const app = next({
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createServer((req, res) => {
+  // While shutting down the balancer's check is answered here; otherwise src/app/ready asks the
+  // database.
+  if (isReadyRequest(req) && !shutdown.ready()) return answerNotReady(req, res);
   stampClientAddress(req.headers, req.socket.remoteAddress, trustProxy);
   void handle(req, res);
+});
+const shutdown = gracefulShutdown(server, {
+  drainSeconds,
+  timeoutSeconds,
+  log: (level, message) => (level === "warn" ? console.warn : console.log)(`Tandem web: ${message}`),
 });
 server.listen(port, values.hostname, () => {
   console.log(`Web app listening on port ${port} (${mode})`);
 });
-const close = () => server.close(() => process.exit(0));
-process.once("SIGTERM", close);
-process.once("SIGINT", close);
+// Metrics on their own port, off unless METRICS_PORT is set (docs/operations.md).
+const metricsPort = Number(process.env.METRICS_PORT ?? "0");
+if (metricsPort > 0) {
+  const metricsServer = serveMetrics({
+    registry: webMetrics().registry,
+    port: metricsPort,
+    hostname: process.env.METRICS_HOST ?? "127.0.0.1",
+    ...(process.env.METRICS_TOKEN ? { token: process.env.METRICS_TOKEN } : {}),
+  });
+  metricsServer.on("error", (error) => {
+    console.error(`Tandem web: cannot listen for metrics on port ${metricsPort}: ${error.message}`);
+    process.exit(1);
+  });
+  metricsServer.unref();
+}
+process.on("SIGTERM", () => shutdown.begin("SIGTERM"));
+process.on("SIGINT", () => shutdown.begin("SIGINT"));

@@ -1,14 +1,16 @@
 import type { Problem } from "@tandem/contracts";
-import { tamperToken, type TestUser } from "@tandem/testing";
-import { beforeEach, describe, expect, it } from "vitest";
+import { tamperToken, testRedisUrl, type TestUser } from "@tandem/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PROBLEM } from "./support/problems.ts";
-import { useApi, WEB_ORIGIN } from "./support/server.ts";
+import { startBackend, type RunningBackend } from "@tandem/stack";
+import { type StartedApi, startApi, useApi, WEB_ORIGIN } from "./support/server.ts";
 import { targets } from "./support/targets.ts";
 import { userRows } from "./support/tasks.ts";
 
-// The per-user request quota (API_QUOTA_REQUESTS per API_QUOTA_WINDOW_SECONDS, a token bucket
-// refilled evenly) over HTTP, with backends of their own and small quotas. Every test signs up
-// fresh users, whose buckets start full.
+// The per-user request quota (API_QUOTA_REQUESTS per fixed window of API_QUOTA_WINDOW_SECONDS,
+// rate-limiter-flexible's algorithm; docs/decisions/018-shared-quota.md) over HTTP, with backends
+// of their own and small quotas. Every test signs up fresh users, whose windows start with their
+// first request.
 
 function quotaHeaders(response: Response) {
   return {
@@ -45,12 +47,14 @@ describe.each(targets())("request quota ($label)", (target) => {
       const allowed = [await me(alice.token), await me(alice.token), await me(alice.token)];
       expect(allowed.map((r) => r.status)).toEqual([200, 200, 200]);
       expect(allowed.map((r) => quotaHeaders(r).remaining)).toEqual(["2", "1", "0"]);
-      expect(quotaHeaders(allowed[0] ?? new Response())).toEqual({ limit: "3", remaining: "2", reset: "10" });
+      expect(quotaHeaders(allowed[0] ?? new Response())).toMatchObject({ limit: "3", remaining: "2" });
+      expectCountdown(quotaHeaders(allowed[0] ?? new Response()).reset, 30, performance.now() - started);
 
       const limited = await me(alice.token);
       const elapsed = performance.now() - started;
       expect(limited.status).toBe(429);
-      expectCountdown(limited.headers.get("retry-after"), 10, elapsed);
+      // Fixed window: the next request and the whole quota come back when the window ends.
+      expectCountdown(limited.headers.get("retry-after"), 30, elapsed);
       expect(quotaHeaders(limited)).toMatchObject({ limit: "3", remaining: "0" });
       expectCountdown(quotaHeaders(limited).reset, 30, elapsed);
       expect(limited.headers.get("content-type")).toMatch(PROBLEM);
@@ -82,7 +86,7 @@ describe.each(targets())("request quota ($label)", (target) => {
         token: alice.token,
       });
       expect(missing.status).toBe(404);
-      expect(quotaHeaders(missing)).toEqual({ limit: "3", remaining: "2", reset: "10" });
+      expect(quotaHeaders(missing)).toEqual({ limit: "3", remaining: "2", reset: "30" });
     });
 
     it("charges no one for requests refused by authentication", async () => {
@@ -156,5 +160,86 @@ describe.each(targets())("request quota ($label)", (target) => {
         expect(response.headers.get("ratelimit-limit")).toBeNull();
       }
     });
+  });
+});
+
+// Two instances on one PostgreSQL database count one budget (issue 17): the quota lives in the
+// database's api_quota table, not in either process. Both backends read the same table, so a
+// TypeScript and a Python instance side by side share it too.
+const postgresTargets = targets().filter((t) => t.dialect === "postgres");
+const shared = { API_QUOTA_REQUESTS: "5", API_QUOTA_WINDOW_SECONDS: "60" };
+const inDatabase = { ...shared, API_QUOTA_STORE: "database" };
+const pairs = postgresTargets.map((target) => ({
+  target,
+  other: target.backend,
+  label: target.label,
+  env: inDatabase,
+}));
+const [ts, fastapi] = [
+  postgresTargets.find((t) => t.backend === "ts"),
+  postgresTargets.find((t) => t.backend === "fastapi"),
+];
+if (ts !== undefined && fastapi !== undefined)
+  pairs.push({ target: ts, other: "fastapi", label: "ts + fastapi, postgres", env: inDatabase });
+// With REDIS_URL the TypeScript API counts in Redis instead, whatever its database (the FastAPI
+// backend supports the PostgreSQL store only: docs/python-backend.md).
+const redisUrl = testRedisUrl();
+for (const target of targets().filter((t) => t.backend === "ts")) {
+  if (redisUrl === undefined) break;
+  const env = { ...shared, API_QUOTA_STORE: "redis", REDIS_URL: redisUrl };
+  pairs.push({ target, other: "ts", label: `${target.label}, redis`, env });
+}
+
+describe.each(pairs)("request quota shared by two instances ($label)", ({ target, other, env }) => {
+  let first: StartedApi;
+  let second: RunningBackend;
+  beforeAll(async () => {
+    first = await startApi(target, { env });
+    second = await startBackend(other, {
+      name: `${other}/${target.dialect}#2`,
+      databaseUrl: first.database.url,
+      issuer: {
+        publicUrl: first.auth.issuer,
+        jwksUrl: first.auth.jwksUrl,
+        audience: first.auth.audience,
+        origins: [WEB_ORIGIN],
+      },
+      env,
+    });
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await first?.close();
+  });
+  const me = (base: string, token: string) =>
+    fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+
+  it("exhausts one budget across both, with the same headers from each", async () => {
+    const user = await first.signUp("Alice");
+    const started = performance.now();
+    const responses: Response[] = [];
+    for (let i = 0; i < 8; i++) responses.push(await me(i % 2 === 0 ? first.url : second.url, user.token));
+    const elapsed = performance.now() - started;
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(responses.map((r) => quotaHeaders(r).remaining)).toEqual(["4", "3", "2", "1", "0", "0", "0", "0"]);
+    for (const r of responses) {
+      expect(quotaHeaders(r).limit).toBe("5");
+      expectCountdown(quotaHeaders(r).reset, 60, elapsed);
+    }
+    // Refused by each instance, with the same Retry-After: the end of the one shared window.
+    for (const r of responses.slice(5)) expectCountdown(r.headers.get("retry-after"), 60, elapsed);
+    const problem = (await responses[6]?.json()) as Problem;
+    expect(problem).toMatchObject({ status: 429, code: "RATE_LIMITED" });
+  });
+
+  it("admits exactly the quota when both take requests at once", async () => {
+    const user = await first.signUp("Bob");
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => me(i % 2 === 0 ? first.url : second.url, user.token)),
+    );
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(responses.filter((r) => r.status === 429)).toHaveLength(7);
+    const remaining = responses.filter((r) => r.status === 200).map((r) => quotaHeaders(r).remaining);
+    expect(remaining.sort()).toEqual(["0", "1", "2", "3", "4"]);
   });
 });

@@ -5,7 +5,7 @@ import { postgresSkippedLine } from "@tandem/testing";
 import type { TestProject } from "vitest/node";
 import {
   type Backend,
-  buildApi,
+  buildApiIfStale,
   buildWeb,
   chooseBackends,
   createStackDatabase,
@@ -42,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide("securityBackends", backends.backends);
   const started = Date.now();
-  await buildApi({ ...process.env });
+  await buildApiIfStale({ ...process.env });
   await buildWeb({ ...process.env });
 
   const templates: StackDatabase[] = [];

@@ -16,6 +16,7 @@ import { onError } from "./http/error-handler.ts";
 import { requestIds, requestLogging, securityHeaders } from "./http/middleware.ts";
 import { routerOf } from "./http/route-table.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
+import type { ApiMetrics } from "./metrics/metrics.ts";
 import { MOUNTS } from "./routes.ts";
 import { requirePathOwner, taskRoutes } from "./tasks/tasks.routes.ts";
 import { createTeamAccess, requireTeamMember } from "./teams/team-access.ts";
@@ -37,6 +38,11 @@ export interface AppConfig {
   bodyLimitBytes?: number;
   /** Per-user request quota on `/api/*`; absent or `requests: 0` = none. */
   quota?: QuotaConfig;
+  /**
+   * True once the instance is shutting down (main.ts's graceful shutdown): `/ready` then answers
+   * 503 so the load balancer stops sending requests, while every other route is still served.
+   */
+  isDraining?: () => boolean;
 }
 
 export interface AppDeps {
@@ -44,6 +50,8 @@ export interface AppDeps {
   verifier: Verifier;
   logger: Logger;
   config: AppConfig;
+  /** Prometheus metrics to record into (served by main.ts on its own port); absent = none. */
+  metrics?: ApiMetrics;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -56,12 +64,13 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
  * const app = createApp({ database, verifier, logger, config: { webOrigins: ["http://localhost:3000"] } });
  * serve({ fetch: app.fetch, port: 8000 });
  */
-export function createApp({ database, verifier, logger, config }: AppDeps) {
+export function createApp({ database, verifier, logger, config, metrics }: AppDeps) {
   const app = new Hono<AppEnv>();
   const origins = new Set(config.webOrigins);
 
   app.use(requestIds());
   app.use(requestLogging(logger));
+  if (metrics !== undefined) app.use(metrics.middleware());
   app.use(securityHeaders());
   app.use(
     "/api/*",
@@ -81,6 +90,9 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
       {
         health: (c) => c.json({ status: "ok" }),
         ready: async (c) => {
+          if (config.isDraining?.()) {
+            throw new ApiError("SERVICE_UNAVAILABLE", { detail: "The instance is shutting down" });
+          }
           try {
             await sql`select 1`.execute(database.db);
           } catch (error) {
@@ -108,7 +120,11 @@ export function createApp({ database, verifier, logger, config }: AppDeps) {
     ...(config.revocationCheckSeconds === undefined ? {} : { cacheSeconds: config.revocationCheckSeconds }),
     ...(config.now === undefined ? {} : { now: config.now }),
   };
-  const sessions = createSessionCheck({ database, ...bound });
+  const sessions = createSessionCheck({
+    database,
+    ...bound,
+    ...(metrics === undefined ? {} : { onLookup: (hit: boolean) => metrics.cacheLookup("revocation", hit) }),
+  });
   // Personal access tokens share the bound: a revoked token, or one whose owner is gone, is
   // refused within it.
   const accessTokens = createAccessTokenCheck({

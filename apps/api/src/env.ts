@@ -7,6 +7,14 @@ const seconds = (label: string, fallback: number) =>
     .transform(Number)
     .prefault(String(fallback));
 
+const wholeSeconds = (label: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `${label} must be a whole number of seconds`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${label} must be between ${min} and ${max}`)
+    .prefault(String(fallback));
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z
@@ -43,6 +51,13 @@ const EnvSchema = z.object({
     (n) => n > 0 && n <= 86_400,
     "API_QUOTA_WINDOW_SECONDS must be more than 0 and at most 86400",
   ),
+  // Where the quota is counted: "memory" per instance, "database" shared by every instance on
+  // PostgreSQL, "redis" shared on REDIS_URL (docs/decisions/018-shared-quota.md). Unset: "redis"
+  // with REDIS_URL, else "database" on PostgreSQL, else "memory".
+  API_QUOTA_STORE: z.enum(["memory", "database", "redis"]).optional(),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, message: "REDIS_URL must be a redis:// or rediss:// URL" })
+    .optional(),
   WEB_ORIGIN: z
     .string()
     .prefault("http://localhost:3000")
@@ -60,10 +75,36 @@ const EnvSchema = z.object({
         }),
       ),
     ),
+  // On SIGTERM: /ready fails for this long while requests are still served, so the load balancer
+  // stops sending new ones before the server stops accepting (@tandem/server's gracefulShutdown).
+  SHUTDOWN_DRAIN_SECONDS: wholeSeconds("SHUTDOWN_DRAIN_SECONDS", 0, 0, 120),
+  // Then in-flight requests get this long to finish before the process exits anyway.
+  SHUTDOWN_TIMEOUT_SECONDS: wholeSeconds("SHUTDOWN_TIMEOUT_SECONDS", 10, 1, 120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Prometheus metrics on their own port, never the public one; unset = no metrics (docs/operations.md).
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, "METRICS_PORT must be a port number")
+    .transform(Number)
+    .refine((n) => n > 0 && n < 65536, "METRICS_PORT must be between 1 and 65535")
+    .optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  // Optional: a scrape must then send `Authorization: Bearer <METRICS_TOKEN>`.
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
 });
 
 export type Env = z.output<typeof EnvSchema>;
+
+export type QuotaStoreKind = "memory" | "database" | "redis";
+
+/** The quota store in effect: the explicit API_QUOTA_STORE, else Redis, else shared on PostgreSQL. */
+export function quotaStoreKind(
+  env: Pick<Env, "API_QUOTA_STORE" | "DATABASE_URL" | "REDIS_URL">,
+): QuotaStoreKind {
+  if (env.API_QUOTA_STORE !== undefined) return env.API_QUOTA_STORE;
+  if (env.REDIS_URL !== undefined) return "redis";
+  return /^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? "") ? "database" : "memory";
+}
 
 /**
  * Reads and validates the API's configuration. On a bad value it prints every problem and

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { request } from "node:http";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@tandem/testing";
+import { createTestDatabase, startAuthServer, type TestDatabase } from "@tandem/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
 // The real entry point in a child process: configuration checks, start-up and SIGTERM.
@@ -72,6 +73,7 @@ describe("API process", () => {
       AUTH_JWKS_URL: "ftp://x",
       API_QUOTA_REQUESTS: "lots",
       API_QUOTA_WINDOW_SECONDS: "0",
+      SHUTDOWN_DRAIN_SECONDS: "1.5",
     });
     expect(await running.exited).toBe(1);
     const out = running.output();
@@ -81,6 +83,7 @@ describe("API process", () => {
     expect(out).toMatch(/AUTH_JWKS_URL/);
     expect(out).toMatch(/API_QUOTA_REQUESTS: .*whole number/);
     expect(out).toMatch(/API_QUOTA_WINDOW_SECONDS: .*more than 0/);
+    expect(out).toMatch(/SHUTDOWN_DRAIN_SECONDS: .*whole number of seconds/);
     expect(out).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
   });
 
@@ -93,6 +96,17 @@ describe("API process", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("refuses a shared quota store on SQLite (docs/decisions/018-shared-quota.md)", async () => {
+    database = await createTestDatabase("sqlite");
+    running = run({
+      DATABASE_URL: database.url,
+      PORT: String(await freePort()),
+      API_QUOTA_STORE: "database",
+    });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain("API_QUOTA_STORE=database needs DATABASE_URL=postgres://");
   });
 
   it("serves on a migrated database, then stops cleanly on SIGTERM", async () => {
@@ -111,4 +125,95 @@ describe("API process", () => {
       .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["stopped"]));
   });
+
+  // Issue #17: a rolling restart behind a load balancer fails no request and loses no write.
+  it("on SIGTERM fails /ready but serves for the drain, then finishes the write in flight and exits 0", async () => {
+    database = await createTestDatabase("sqlite");
+    const auth = await startAuthServer({ database });
+    try {
+      const user = await auth.signUp();
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      running = run({
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        AUTH_JWKS_URL: auth.jwksUrl,
+        AUTH_ISSUER: auth.issuer,
+        AUTH_AUDIENCE: auth.audience,
+        SHUTDOWN_DRAIN_SECONDS: "1",
+      });
+      await waitFor(`${base}/health`, running);
+      const authorization = `Bearer ${user.token}`;
+      expect((await fetch(`${base}/api/tasks`, { headers: { authorization } })).status).toBe(200);
+
+      running.child.kill("SIGTERM");
+      let ready = await fetch(`${base}/ready`);
+      while (ready.status === 200) ready = await fetch(`${base}/ready`);
+      // A create whose body is still arriving when the drain ends (a slow client upload).
+      const upload = slowPost(port, "/api/tasks", authorization, '{"title":"in ', 'flight"}');
+      expect(ready.status).toBe(503);
+      expect(ready.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(await ready.json()).toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        detail: expect.stringMatching(/shutting down/),
+      });
+      // Everything else is still served while the balancer takes the instance out.
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect((await fetch(`${base}/api/tasks`, { headers: { authorization } })).status).toBe(200);
+
+      await until(running, "finishing 1 in-flight request(s)");
+      expect(running.output()).toContain("not ready, draining 1 s");
+      expect(await connectError(port)).toBe("ECONNREFUSED"); // no longer accepting
+      const created = await upload.finish();
+      expect(created.status).toBe(201);
+      expect(created.connection).toBe("close");
+      expect(await running.exited).toBe(0);
+      const rows = await database.db
+        .selectFrom("task")
+        .select("title")
+        .where("user_id", "=", user.id)
+        .execute();
+      expect(rows).toEqual([{ title: "in flight" }]);
+    } finally {
+      await auth.close();
+    }
+  });
 });
+
+function connectError(port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+  });
+}
+
+async function until(run: Run, text: string): Promise<void> {
+  for (let i = 0; i < 200 && !run.output().includes(text); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!run.output().includes(text)) throw new Error(`no "${text}" in:\n${run.output()}`);
+}
+
+/** A chunked POST that sends `first` now and `rest` on `finish()`, on a connection of its own. */
+function slowPost(port: number, path: string, authorization: string, first: string, rest: string) {
+  const headers = { authorization, "content-type": "application/json" };
+  const req = request({ host: "127.0.0.1", port, path, method: "POST", agent: false, headers });
+  const answer = new Promise<{ status: number | undefined; connection: string | undefined }>(
+    (resolve, reject) => {
+      req.on("error", reject);
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode, connection: res.headers.connection }));
+      });
+    },
+  );
+  req.write(first);
+  return {
+    finish: () => {
+      req.end(rest);
+      return answer;
+    },
+  };
+}

@@ -1,11 +1,15 @@
+import { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { createDb, pendingMigrations } from "@tandem/db";
+import { gracefulShutdown, serveMetrics } from "@tandem/server";
 import pino from "pino";
 import { createApp } from "./app.ts";
 import { answerClientErrors, HEADER_LIMIT_BYTES } from "./http/client-errors.ts";
 import { createTokenCache } from "./auth/token-cache.ts";
 import { createVerifier } from "./auth/verifier.ts";
 import { loadEnv } from "./env.ts";
+import { type OpenedQuotaStore, openQuotaStore, QuotaStoreConfigError } from "./http/quota-store.ts";
+import { createApiMetrics } from "./metrics/metrics.ts";
 
 const env = loadEnv();
 const logger = pino(
@@ -40,9 +44,26 @@ try {
   process.exit(1);
 }
 
+let quota: OpenedQuotaStore;
+try {
+  quota = await openQuotaStore(env, database.dialect, logger);
+} catch (error) {
+  if (error instanceof QuotaStoreConfigError) logger.fatal(error.message);
+  else {
+    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, "cannot set up the quota store");
+  }
+  process.exit(1);
+}
+const quotaStore = quota.store;
+
+const metrics = env.METRICS_PORT === undefined ? undefined : createApiMetrics();
+if (metrics !== undefined && database.poolStats !== undefined) metrics.observePool(database.poolStats);
+const tokenCache = env.AUTH_TOKEN_CACHE === "on" ? createTokenCache() : undefined;
+
 const verifier = createVerifier({
   jwks: {
     url: env.AUTH_JWKS_URL,
+    ...(metrics === undefined ? {} : { fetch: metrics.countingFetch() }),
     timeoutMs: env.AUTH_JWKS_TIMEOUT_SECONDS * 1000,
     cooldownMs: env.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
     maxAgeMs: env.AUTH_JWKS_MAX_AGE_SECONDS * 1000,
@@ -51,7 +72,9 @@ const verifier = createVerifier({
   audience: env.AUTH_AUDIENCE,
   clockToleranceSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
   maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE_SECONDS,
-  ...(env.AUTH_TOKEN_CACHE === "on" ? { tokenCache: createTokenCache() } : {}),
+  ...(tokenCache === undefined
+    ? {}
+    : { tokenCache: metrics === undefined ? tokenCache : metrics.countingTokenCache(tokenCache) }),
 });
 
 const app = createApp({
@@ -61,9 +84,30 @@ const app = createApp({
   config: {
     webOrigins: env.WEB_ORIGIN,
     revocationCheckSeconds: env.AUTH_REVOCATION_CHECK_SECONDS,
-    quota: { requests: env.API_QUOTA_REQUESTS, windowSeconds: env.API_QUOTA_WINDOW_SECONDS },
+    // `shutdown` (below, once the server exists) is only read when /ready is requested.
+    isDraining: () => !shutdown.ready(),
+    quota: {
+      requests: env.API_QUOTA_REQUESTS,
+      windowSeconds: env.API_QUOTA_WINDOW_SECONDS,
+      ...(quotaStore === undefined ? {} : { store: quotaStore }),
+    },
   },
+  ...(metrics === undefined ? {} : { metrics }),
 });
+
+if (metrics !== undefined && env.METRICS_PORT !== undefined) {
+  const metricsServer = serveMetrics({
+    registry: metrics.registry,
+    port: env.METRICS_PORT,
+    hostname: env.METRICS_HOST,
+    ...(env.METRICS_TOKEN === undefined ? {} : { token: env.METRICS_TOKEN }),
+  });
+  metricsServer.on("error", (error) => {
+    logger.fatal({ err: error.message }, "cannot listen for metrics");
+    process.exit(1);
+  });
+  metricsServer.unref();
+}
 
 const server = serve(
   {
@@ -85,24 +129,13 @@ server.on("error", (error) => {
   process.exit(1);
 });
 
-let stopping = false;
-function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down: finishing in-flight requests");
-  // Stop accepting connections, let in-flight requests finish, then close the pool.
-  const force = setTimeout(() => {
-    logger.warn("in-flight requests did not finish in 10 s; exiting");
-    process.exit(1);
-  }, 10_000);
-  force.unref();
-  server.close(() => {
-    void database.destroy().finally(() => {
-      logger.info("stopped");
-      process.exit(0);
-    });
-  });
-  if ("closeIdleConnections" in server) server.closeIdleConnections();
-}
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+if (!(server instanceof Server)) throw new Error("the API serves plain HTTP/1.1 (node:http)");
+// Rolling restarts behind a load balancer (issue #17): not ready first, then drain and stop.
+const shutdown = gracefulShutdown(server, {
+  drainSeconds: env.SHUTDOWN_DRAIN_SECONDS,
+  timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+  onClosed: () => Promise.all([database.destroy(), quota.close()]),
+  log: (level, message) => logger[level](message),
+});
+process.on("SIGTERM", () => shutdown.begin("SIGTERM"));
+process.on("SIGINT", () => shutdown.begin("SIGINT"));

@@ -1,5 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
-import type { TeamRole } from "@tandem/contracts";
+import type { ErrorCode, TeamRole } from "@tandem/contracts";
 import type { Logger } from "pino";
 import type { Identity } from "./auth/identity.ts";
 
@@ -10,6 +10,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     logger: Logger;
+    /** The code of the problem the request was answered with (set by `onError`, counted by the metrics). */
+    problem: ErrorCode;
     identity: Identity;
     /** Under `/api/teams/:teamId`: the team, once the caller's membership has been checked. */
     team: { id: string; role: TeamRole };

@@ -10,6 +10,7 @@ import pino from "pino";
 import { createApp, type TandemApp } from "../src/app.ts";
 import type { RemoteKeySetOptions } from "../src/auth/key-set.ts";
 import type { TokenCache } from "../src/auth/token-cache.ts";
+import type { ApiMetrics } from "../src/metrics/metrics.ts";
 import { createVerifier } from "../src/auth/verifier.ts";
 import type { QuotaConfig } from "../src/http/quota.ts";
 
@@ -28,6 +29,8 @@ export interface ApiHarnessOptions {
   quota?: QuotaConfig;
   /** Verified-token cache for the verifier (production turns one on); unset = verify every request. */
   tokenCache?: TokenCache;
+  /** Prometheus metrics for the app to record into. */
+  metrics?: ApiMetrics;
 }
 
 export interface RequestOptions {
@@ -89,6 +92,7 @@ export async function createApiHarness(
       ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
       ...(options.quota === undefined ? {} : { quota: options.quota }),
     },
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   return {
     database,

@@ -3,12 +3,12 @@
 // those are taken), with the mail catcher and a development OpenID Connect provider beside them.
 // The returned function is the global teardown: it stops both and deletes the
 // database. Workers find the servers through the TANDEM_E2E_* variables set here.
-import { buildApi, buildWeb, freePort } from "@tandem/stack";
+import { buildApiIfStale, buildWeb, freePort } from "@tandem/stack";
 import { createTestDatabase, e2eStack } from "./servers.ts";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
-  await buildApi({ ...process.env });
+  await buildApiIfStale({ ...process.env });
   await buildWeb({ ...process.env });
   const built = Date.now();
 

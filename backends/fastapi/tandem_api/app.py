@@ -12,7 +12,7 @@ token check get the session check's bound (AUTH_REVOCATION_CHECK_SECONDS), as de
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Optional, Tuple
 
 from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -30,11 +30,14 @@ from .http_layer import HttpLayer
 from .instants import to_iso
 from .logs import Logger
 from .paths import is_api_path
-from .quota import MemoryQuotaStore
+from .quota import QuotaStore
 from .system import router as system_router
 from .tasks.routes import METHODS, fallback, json_response, task_router
 from .teams.membership import MembershipCheck
 from .teams.routes import team_fallback, team_task_router
+
+if TYPE_CHECKING:
+    from .metrics import ApiMetrics
 
 DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
 
@@ -45,9 +48,11 @@ class Deps:
     verifier: Verifier
     sessions: SessionCheck
     logger: Logger
-    quota: Optional[MemoryQuotaStore] = None
+    quota: Optional[QuotaStore] = None
     memberships: Optional[MembershipCheck] = None
     access_tokens: Optional[AccessTokenCheck] = None
+    # True once the process is shutting down (shutdown.py): /ready then answers 503.
+    is_draining: Optional[Callable[[], bool]] = None
 
 
 def me_body(user: Identity) -> dict:
@@ -69,7 +74,10 @@ def _fallback(request: Request, user: Identity) -> ApiError:
 
 
 def create_app(
-    deps: Deps, web_origins: Tuple[str, ...], body_limit_bytes: int = DEFAULT_BODY_LIMIT_BYTES
+    deps: Deps,
+    web_origins: Tuple[str, ...],
+    body_limit_bytes: int = DEFAULT_BODY_LIMIT_BYTES,
+    metrics: Optional["ApiMetrics"] = None,
 ) -> FastAPI:
     # The OpenAPI document and docs are the shared ones (system.py), not FastAPI's generated ones.
     app = FastAPI(title="Tandem API", openapi_url=None, docs_url=None, redoc_url=None)
@@ -113,6 +121,13 @@ def create_app(
         raise ApiError("NOT_FOUND", detail="No such route")
 
     app.add_exception_handler(StarletteHTTPException, routing_error)
+    if metrics is not None:
+        # Imported only when asked for, so the API runs without prometheus_client installed.
+        from .metrics import MetricsLayer
+
+        # Inside HttpLayer: it sees the normalised path and the matched route.
+        app.add_middleware(MetricsLayer, metrics=metrics)
+        metrics.observe(deps)
     app.add_middleware(
         HttpLayer, logger=deps.logger, web_origins=web_origins, body_limit_bytes=body_limit_bytes
     )

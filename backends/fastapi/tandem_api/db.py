@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SqlAlchemyTimeoutError
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.elements import TextClause
 
@@ -155,3 +156,26 @@ def is_foreign_key_violation(error: BaseException) -> bool:
     if getattr(orig, "pgcode", None) == "23503":
         return True
     return isinstance(orig, sqlite3.IntegrityError) and "FOREIGN KEY constraint failed" in str(orig)
+
+
+# SQLSTATEs of a PostgreSQL server going away or not there yet: class 08 (connection exception),
+# 57P01-57P03 (administrator shutdown, crash, "cannot connect now") and 53300 (too many connections).
+_UNAVAILABLE_STATE = re.compile(r"^(08...|57P0[123]|53300)$")
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """True when the database could not be asked at all (down, restarting, unreachable) rather than
+    refusing the statement: a 503 with Retry-After, not a server fault (as the TypeScript API)."""
+    if isinstance(error, SqlAlchemyTimeoutError):  # no pooled connection could be opened in time
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    orig = error.orig
+    if _UNAVAILABLE_STATE.match(getattr(orig, "pgcode", None) or ""):
+        return True
+    # psycopg2 raises OperationalError without a code when it cannot connect or the socket drops.
+    return type(orig).__name__ == "OperationalError" and getattr(orig, "pgcode", None) is None and not isinstance(
+        orig, sqlite3.Error
+    )

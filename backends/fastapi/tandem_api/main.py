@@ -8,7 +8,7 @@ exits the process on a problem, so a misconfigured instance never starts serving
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Optional
 
 from .app import Deps, create_app
 from .auth.access_token import AccessTokenCheck
@@ -18,8 +18,9 @@ from .auth.verifier import Verifier
 from .db import Database, open_database, pending_migrations
 from .header_limit import bound_loading_server
 from .logs import Logger, route_server_logs
-from .quota import MemoryQuotaStore
+from .quota import MemoryQuotaStore, PostgresQuotaStore, QuotaStore
 from .settings import Settings, settings_from_environment
+from .shutdown import CloseAfterDrain, Drain
 from .teams.membership import MembershipCheck
 
 
@@ -70,11 +71,12 @@ def build(settings: Settings) -> Any:
         clock_tolerance_seconds=settings.clock_skew_seconds,
         max_token_age_seconds=settings.max_token_age_seconds,
     )
-    quota = (
-        MemoryQuotaStore(settings.quota_requests, settings.quota_window_seconds)
-        if settings.quota_requests > 0
-        else None
-    )
+    quota: Optional[QuotaStore] = None
+    if settings.quota_requests > 0 and settings.quota_store == "database":
+        quota = PostgresQuotaStore(database.engine, settings.quota_requests, settings.quota_window_seconds)
+    elif settings.quota_requests > 0:
+        quota = MemoryQuotaStore(settings.quota_requests, settings.quota_window_seconds)
+    drain = Drain(settings.shutdown_drain_seconds, settings.shutdown_timeout_seconds, logger)
     deps = Deps(
         database=database,
         verifier=verifier,
@@ -85,8 +87,15 @@ def build(settings: Settings) -> Any:
         access_tokens=AccessTokenCheck(database, cache_seconds=settings.revocation_check_seconds),
         logger=logger,
         quota=quota,
+        is_draining=lambda: drain.draining,
     )
-    application = create_app(deps, web_origins=settings.web_origins)
+    metrics = None
+    if settings.metrics_port is not None:
+        from .metrics import ApiMetrics, serve_metrics
+
+        metrics = ApiMetrics()
+        serve_metrics(metrics, settings.metrics_port, settings.metrics_host, settings.metrics_token)
+    application = create_app(deps, web_origins=settings.web_origins, metrics=metrics)
 
     @application.on_event("startup")
     def announce() -> None:
@@ -95,6 +104,10 @@ def build(settings: Settings) -> Any:
             database=f"{database.dialect}: {database.location}",
             issuer=settings.issuer,
         )
+
+    # After uvicorn's own signal handlers are in place: the drain takes SIGTERM over.
+    application.add_event_handler("startup", drain.take_over_sigterm)
+    application.add_middleware(CloseAfterDrain, drain=drain)
 
     @application.on_event("shutdown")
     def stop() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import traceback
 
-from .auth.dependency import invalid_token_error
-from .db import is_foreign_key_violation
+from .auth.dependency import KEY_SET_RETRY_AFTER_SECONDS, invalid_token_error
+from .db import is_database_unavailable, is_foreign_key_violation
 from .errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body
 from .json_body import encode_json
 from .logs import Logger
@@ -29,6 +29,16 @@ async def send_unexpected_error(send: Send, error: BaseException, path: str, req
         # are guarded by member rows in the statement itself, so their foreign keys do not fail.)
         ended = invalid_token_error("The account behind this access token no longer exists")
         await send_problem(send, ended, path, request_id)
+        return
+    if is_database_unavailable(error):
+        # PostgreSQL restarting or unreachable: the client should come back, not report a bug.
+        log.error("database unavailable", err={"type": type(error).__name__, "message": str(error)})
+        unavailable = ApiError(
+            "SERVICE_UNAVAILABLE",
+            detail="The database cannot be reached right now; retry shortly",
+            headers={"Retry-After": str(KEY_SET_RETRY_AFTER_SECONDS)},
+        )
+        await send_problem(send, unavailable, path, request_id)
         return
     log.error(
         "unhandled error",

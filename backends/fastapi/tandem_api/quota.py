@@ -1,8 +1,13 @@
-"""Per-user request quota: the GCRA token bucket of apps/api/src/http/quota.ts, same numbers.
+"""Per-user request quota: rate-limiter-flexible's fixed window, as apps/api/src/http/quota.ts uses it.
 
-``requests`` per ``window_seconds``, as a burst or spread out; a refused request costs nothing.
-One number per user (the time the bucket is full again); entries that are full again are dropped
-once per window, and the map never holds more than ``max_keys`` users. In memory, per process.
+``requests`` per window of ``window_seconds`` that starts with a user's first request; every
+request in it, refused or not, adds a point, and the window ends ``window_seconds`` later
+(docs/decisions/018-shared-quota.md).
+
+- :class:`MemoryQuotaStore`: this process only (RateLimiterMemory); at most ``max_keys`` users.
+- :class:`PostgresQuotaStore`: the ``api_quota`` table that RateLimiterPostgres uses, with its
+  columns, key prefix and upsert, so TypeScript and Python instances on one database count one
+  budget. If PostgreSQL does not answer, it falls back to a per-process window (fail-open).
 """
 
 from __future__ import annotations
@@ -12,12 +17,17 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Protocol, Tuple
+
+from sqlalchemy.engine import Engine
+
+from .db import sql
 
 DEFAULT_QUOTA_MAX_KEYS = 100_000
-# Float headroom: seven intervals of 60 000 / 7 ms can sum a hair above the window.
-EPSILON_MS = 1e-6
 QUOTA_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+# rate-limiter-flexible's table and key prefix, as apps/api/src/http/quota.ts configures them.
+QUOTA_TABLE = "api_quota"
+QUOTA_KEY_PREFIX = "api"
 
 
 @dataclass(frozen=True)
@@ -36,8 +46,32 @@ class QuotaDecision:
         }
 
 
-def _seconds(ms: float) -> int:
-    return max(0, math.ceil((ms - EPSILON_MS) / 1000))
+class QuotaStore(Protocol):
+    requests: int
+    window_seconds: float
+
+    def consume(self, key: str) -> QuotaDecision: ...
+
+
+def _check(requests: int, window_seconds: float) -> None:
+    if not isinstance(requests, int) or requests < 1:
+        raise ValueError("requests must be a positive integer")
+    if not window_seconds > 0:
+        raise ValueError("window_seconds must be positive")
+
+
+def _decide(limit: int, points: int, ms_before_next: float) -> QuotaDecision:
+    """The decision for a window holding ``points`` (this request included), as quota.ts makes it."""
+    reset = max(0, math.ceil(ms_before_next / 1000))
+    if points <= limit:
+        return QuotaDecision(True, limit, max(0, limit - points), reset, 0)
+    reset = max(1, reset)
+    # Fixed window: the next request and the whole quota come back at the same moment.
+    return QuotaDecision(False, limit, 0, reset, reset)
+
+
+def _wall_ms() -> float:
+    return time.time() * 1000
 
 
 class MemoryQuotaStore:
@@ -48,67 +82,85 @@ class MemoryQuotaStore:
         max_keys: int = DEFAULT_QUOTA_MAX_KEYS,
         now: Optional[Callable[[], float]] = None,
     ):
-        if not isinstance(requests, int) or requests < 1:
-            raise ValueError("requests must be a positive integer")
-        if not window_seconds > 0:
-            raise ValueError("window_seconds must be positive")
+        _check(requests, window_seconds)
         if not isinstance(max_keys, int) or max_keys < 1:
             raise ValueError("max_keys must be a positive integer")
         self.requests = requests
         self.window_seconds = window_seconds
         self._max_keys = max_keys
-        # Milliseconds on a monotonic clock: a wall-clock step must not hand out or withhold quota.
-        self._now = now or (lambda: time.monotonic() * 1000)
+        self._now = now or _wall_ms
         self._window_ms = window_seconds * 1000
-        self._interval = self._window_ms / requests
-        self._tats: "OrderedDict[str, float]" = OrderedDict()  # least recently seen first
+        # key -> (points, window end in ms); least recently seen first
+        self._windows: "OrderedDict[str, Tuple[int, float]]" = OrderedDict()
         self._last_sweep = self._now()
         self._lock = threading.Lock()
 
     @property
     def size(self) -> int:
-        return len(self._tats)
+        return len(self._windows)
 
     def _sweep(self, at: float) -> None:
         self._last_sweep = at
-        for key in [k for k, tat in self._tats.items() if tat <= at]:
-            del self._tats[key]
-
-    def _make_room(self, at: float) -> None:
-        self._sweep(at)
-        if len(self._tats) < self._max_keys:
-            return
-        # Evict a tenth at once so a full map of active users costs one sweep per many inserts.
-        target = self._max_keys - max(1, self._max_keys // 10)
-        while len(self._tats) > target:
-            self._tats.popitem(last=False)
+        for key in [k for k, (_, end) in self._windows.items() if end <= at]:
+            del self._windows[key]
 
     def consume(self, key: str) -> QuotaDecision:
         with self._lock:
             at = self._now()
             if at - self._last_sweep >= self._window_ms:
                 self._sweep(at)
-            stored = self._tats.get(key)
-            if stored is None and len(self._tats) >= self._max_keys:
-                self._make_room(at)
-            tat = max(at if stored is None else stored, at)
-            following = tat + self._interval
-            self._tats.pop(key, None)
-            if following - at > self._window_ms + EPSILON_MS:
-                self._tats[key] = tat
-                return QuotaDecision(
-                    allowed=False,
-                    limit=self.requests,
-                    remaining=0,
-                    reset_seconds=_seconds(tat - at),
-                    # Allowed once `following - window` is reached; Retry-After is whole seconds.
-                    retry_after_seconds=max(1, _seconds(following - self._window_ms - at)),
-                )
-            self._tats[key] = following
-            return QuotaDecision(
-                allowed=True,
-                limit=self.requests,
-                remaining=math.floor((self._window_ms - (following - at)) / self._interval + EPSILON_MS),
-                reset_seconds=_seconds(following - at),
-                retry_after_seconds=0,
-            )
+            stored = self._windows.pop(key, None)
+            if stored is None or stored[1] <= at:
+                if len(self._windows) >= self._max_keys:
+                    self._sweep(at)
+                    while len(self._windows) >= self._max_keys:
+                        self._windows.popitem(last=False)  # the least recently seen
+                stored = (0, at + self._window_ms)
+            points, end = stored[0] + 1, stored[1]
+            self._windows[key] = (points, end)
+            return _decide(self.requests, points, end - at)
+
+
+# rate-limiter-flexible's RateLimiterPostgres upsert (lib/RateLimiterPostgres.js, _upsert), verbatim
+# in effect: a new window when the stored one has ended, else one more point in it.
+_UPSERT = f"""
+INSERT INTO {QUOTA_TABLE} VALUES (:key, 1, :new_expire)
+  ON CONFLICT(key) DO UPDATE SET
+    points = CASE WHEN {QUOTA_TABLE}.expire <= :now THEN 1 ELSE {QUOTA_TABLE}.points + 1 END,
+    expire = CASE WHEN {QUOTA_TABLE}.expire <= :now THEN :new_expire ELSE {QUOTA_TABLE}.expire END
+RETURNING points, expire
+"""
+_CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {QUOTA_TABLE} "
+    "(key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)"
+)
+
+
+class PostgresQuotaStore:
+    """The quota every instance on one PostgreSQL database shares, TypeScript or Python."""
+
+    def __init__(self, engine: Engine, requests: int, window_seconds: float, fail_open: bool = True):
+        _check(requests, window_seconds)
+        self.requests = requests
+        self.window_seconds = window_seconds
+        self._engine = engine
+        self._window_ms = int(window_seconds * 1000)
+        self._fallback = MemoryQuotaStore(requests, window_seconds) if fail_open else None
+        with engine.begin() as connection:
+            # CREATE TABLE IF NOT EXISTS is not safe against itself run concurrently (same lock as quota.ts).
+            connection.execute(sql("SELECT pg_advisory_xact_lock(hashtext('tandem.api_quota'))"))
+            connection.execute(sql(_CREATE))
+
+    def consume(self, key: str) -> QuotaDecision:
+        now = int(_wall_ms())
+        try:
+            with self._engine.begin() as connection:
+                row = connection.execute(
+                    sql(_UPSERT),
+                    {"key": f"{QUOTA_KEY_PREFIX}:{key}", "new_expire": now + self._window_ms, "now": now},
+                ).one()
+        except Exception:
+            if self._fallback is None:
+                raise
+            return self._fallback.consume(key)
+        return _decide(self.requests, int(row.points), max(0, int(row.expire) - _wall_ms()))

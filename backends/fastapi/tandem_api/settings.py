@@ -43,8 +43,18 @@ class Settings:
     revocation_check_seconds: float
     quota_requests: int
     quota_window_seconds: float
+    # "memory" (this process) or "database" (the api_quota table shared with the TypeScript API).
+    quota_store: str
     web_origins: Tuple[str, ...]
     log_level: str
+    # Prometheus metrics on their own port (off when None), optionally behind a bearer token.
+    metrics_port: Optional[int] = None
+    metrics_host: str = "127.0.0.1"
+    metrics_token: Optional[str] = None
+    # On SIGTERM: /ready fails this long while requests are still served (shutdown.py), then
+    # in-flight requests get the timeout.
+    shutdown_drain_seconds: int = 0
+    shutdown_timeout_seconds: int = 10
 
 
 class ConfigError(Exception):
@@ -159,6 +169,15 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         else "API_QUOTA_WINDOW_SECONDS must be more than 0 and at most 86400",
     )
 
+    # Unset: shared through the database on PostgreSQL, per process on SQLite (decision 018).
+    database_url = env.get("DATABASE_URL")
+    on_postgres = re.match(r"^postgres(ql)?://", database_url or "") is not None
+    quota_store = get("API_QUOTA_STORE", "database" if on_postgres else "memory")
+    if quota_store not in ("memory", "database"):
+        issues.append(("API_QUOTA_STORE", _enum_message(("memory", "database"))))
+    elif quota_store == "database" and not on_postgres:
+        issues.append(("API_QUOTA_STORE", "API_QUOTA_STORE=database needs DATABASE_URL=postgres://…"))
+
     origins: List[str] = []
     entries = [o.strip() for o in get("WEB_ORIGIN", "http://localhost:3000").split(",")]
     for i, entry in enumerate(o for o in entries if o):
@@ -178,6 +197,30 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if log_level not in LOG_LEVELS:
         issues.append(("LOG_LEVEL", _enum_message(LOG_LEVELS)))
 
+    metrics_port: Optional[int] = None
+    metrics_port_raw = env.get("METRICS_PORT")
+    if metrics_port_raw is not None:
+        if not _PORT.match(metrics_port_raw) or not 0 < int(metrics_port_raw) < 65536:
+            issues.append(("METRICS_PORT", "METRICS_PORT must be a port number between 1 and 65535"))
+        else:
+            metrics_port = int(metrics_port_raw)
+    metrics_token = env.get("METRICS_TOKEN")
+    if metrics_token is not None and len(metrics_token) < 16:
+        issues.append(("METRICS_TOKEN", "METRICS_TOKEN must be at least 16 characters"))
+
+    def whole_seconds(name: str, fallback: int, low: int, high: int) -> int:
+        raw = get(name, str(fallback))
+        if not _WHOLE.match(raw):
+            issues.append((name, f"{name} must be a whole number of seconds"))
+            return fallback
+        if not low <= int(raw) <= high:
+            issues.append((name, f"{name} must be between {low} and {high}"))
+            return fallback
+        return int(raw)
+
+    shutdown_drain = whole_seconds("SHUTDOWN_DRAIN_SECONDS", 0, 0, 120)
+    shutdown_timeout = whole_seconds("SHUTDOWN_TIMEOUT_SECONDS", 10, 1, 120)
+
     if issues:
         raise ConfigError(issues)
     return Settings(
@@ -196,8 +239,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         revocation_check_seconds=revocation,
         quota_requests=quota_requests,
         quota_window_seconds=window,
+        quota_store=quota_store,
         web_origins=tuple(origins),
         log_level=log_level,
+        metrics_port=metrics_port,
+        metrics_host=env.get("METRICS_HOST") or "127.0.0.1",
+        metrics_token=metrics_token,
+        shutdown_drain_seconds=shutdown_drain,
+        shutdown_timeout_seconds=shutdown_timeout,
     )
 
 

@@ -77,6 +77,9 @@ async def health() -> Response:
 
 @router.get("/ready", include_in_schema=False)
 def ready(request: Request) -> Response:
+    is_draining = request.app.state.deps.is_draining
+    if is_draining is not None and is_draining():
+        raise ApiError("SERVICE_UNAVAILABLE", detail="The instance is shutting down")
     try:
         with request.app.state.deps.database.engine.connect() as connection:
             connection.execute(sql("select 1"))

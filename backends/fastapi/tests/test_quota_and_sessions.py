@@ -1,4 +1,4 @@
-"""The per-user quota store (the same numbers as apps/api/src/http/quota.test.ts) and the session
+"""The per-user quota stores (the same numbers as apps/api/src/http/quota.test.ts) and the session
 check's cache bound, each on a clock the test moves by hand."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import pytest
 from tandem_api.auth.session_check import SessionCheck, SessionStoreUnavailableError
 from tandem_api.auth.verifier import Identity
 from tandem_api.db import Database, open_database, sql
-from tandem_api.quota import MemoryQuotaStore
+from tandem_api.quota import MemoryQuotaStore, PostgresQuotaStore
+from tandem_api.settings import ConfigError, load_settings
 
 from .support import insert_session
 
@@ -27,40 +28,20 @@ class Clock:
         self.now += ms
 
 
-def test_allows_exactly_the_burst_counting_down_then_refuses() -> None:
-    store = MemoryQuotaStore(3, 30, now=Clock())
+def test_allows_exactly_the_quota_per_window_then_refuses_until_it_ends() -> None:
+    clock = Clock()
+    store = MemoryQuotaStore(3, 30, now=clock)
     seen = [store.consume("a") for _ in range(4)]
     assert [d.allowed for d in seen] == [True, True, True, False]
     assert [d.remaining for d in seen] == [2, 1, 0, 0]
-    # One request comes back every 10 s; the bucket is full again 10, 20, 30 s after each use.
-    assert [d.reset_seconds for d in seen] == [10, 20, 30, 30]
-    assert [d.retry_after_seconds for d in seen] == [0, 0, 0, 10]
-
-
-def test_refills_evenly_and_never_charges_a_refused_request() -> None:
-    clock = Clock()
-    store = MemoryQuotaStore(3, 30, now=clock)
-    for _ in range(3):
-        store.consume("a")
-    for _ in range(50):
-        assert not store.consume("a").allowed
-    clock.advance(4_000)
-    assert store.consume("a").retry_after_seconds == 6
-    clock.advance(5_500)
-    assert store.consume("a").retry_after_seconds == 1  # 0.5 s to go is rounded up
-    clock.advance(500)
-    assert store.consume("a").allowed
+    # Fixed window (rate-limiter-flexible's): the whole quota comes back 30 s after the first request.
+    assert [d.reset_seconds for d in seen] == [30, 30, 30, 30]
+    assert [d.retry_after_seconds for d in seen] == [0, 0, 0, 30]
+    clock.advance(20_500)
+    assert store.consume("a").retry_after_seconds == 10  # 9.5 s to go is rounded up
+    clock.advance(9_500)
+    assert store.consume("a").remaining == 2
     assert store.consume("b").remaining == 2  # users are apart
-
-
-def test_counts_exactly_when_the_window_does_not_divide_evenly() -> None:
-    clock = Clock(1_700_000_000_000)
-    store = MemoryQuotaStore(7, 60, now=clock)
-    first = [store.consume("a") for _ in range(8)]
-    assert [d.allowed for d in first] == [True] * 7 + [False]
-    assert first[7].retry_after_seconds == 9  # 60/7 ≈ 8.57 s, rounded up
-    clock.advance(60_000)
-    assert sum(store.consume("a").allowed for _ in range(8)) == 7
 
 
 def test_memory_stays_bounded() -> None:
@@ -74,13 +55,41 @@ def test_memory_stays_bounded() -> None:
         idle.consume(f"user-{i}")
     clock.advance(1_000)
     idle.consume("late")
-    assert idle.size == 1  # full buckets are forgotten once per window
+    assert idle.size == 1  # ended windows are forgotten once per window
 
 
 def test_rejects_nonsense_settings() -> None:
     for requests, window in ((0, 60), (1, 0)):
         with pytest.raises(ValueError):
             MemoryQuotaStore(requests, window)
+
+
+def test_the_postgres_store_is_one_budget_in_rate_limiter_flexibles_table(database: Database) -> None:
+    if database.dialect != "postgres":
+        pytest.skip("the shared store is PostgreSQL only")
+    one = PostgresQuotaStore(database.engine, 5, 30)
+    two = PostgresQuotaStore(database.engine, 5, 30)
+    seen = [(one if i % 2 == 0 else two).consume("alice") for i in range(7)]
+    assert [d.allowed for d in seen] == [True] * 5 + [False] * 2
+    assert [d.remaining for d in seen] == [4, 3, 2, 1, 0, 0, 0]
+    assert all(d.reset_seconds in (29, 30) for d in seen)
+    with database.engine.begin() as connection:
+        rows = connection.execute(sql("select key, points from api_quota")).all()
+    assert [tuple(r) for r in rows] == [("api:alice", 7)]
+
+
+def test_the_postgres_store_fails_open_to_a_per_process_quota(database: Database) -> None:
+    if database.dialect != "postgres":
+        pytest.skip("the shared store is PostgreSQL only")
+    store = PostgresQuotaStore(database.engine, 2, 30)
+    with database.engine.begin() as connection:
+        connection.execute(sql("drop table api_quota"))
+    assert [store.consume("a").allowed for _ in range(3)] == [True, True, False]
+    closed = PostgresQuotaStore(database.engine, 2, 30, fail_open=False)
+    with database.engine.begin() as connection:
+        connection.execute(sql("drop table api_quota"))
+    with pytest.raises(Exception):
+        closed.consume("a")
 
 
 def identity(user_id: str, session_id: str) -> Identity:
@@ -146,3 +155,12 @@ def test_concurrent_checks_of_one_session_share_one_query(database: Database, us
         gate.set()
         assert all(f.result() for f in futures)
     assert len(queries) == 1
+
+
+def test_the_quota_store_follows_the_database_unless_set() -> None:
+    assert load_settings({}).quota_store == "memory"
+    assert load_settings({"DATABASE_URL": "postgres://db/tandem"}).quota_store == "database"
+    assert load_settings({"DATABASE_URL": "postgres://db/tandem", "API_QUOTA_STORE": "memory"}).quota_store == "memory"
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"API_QUOTA_STORE": "database"})
+    assert [name for name, _ in refused.value.issues] == ["API_QUOTA_STORE"]

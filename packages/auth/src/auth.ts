@@ -11,6 +11,7 @@ import { sessionTokensStayInCookies, TOKEN_REVOCATION_PATHS } from "./session-to
 import { DEFAULT_KEY_GRACE_SECONDS, DEFAULT_KEY_ROTATION_SECONDS } from "./keys.ts";
 import { MIN_SECRET_LENGTH } from "./secret.ts";
 import { securityHooks } from "./security/hooks.ts";
+import { type AuthEvent, authMetricsPlugin } from "./security/auth-metrics.plugin.ts";
 import { signInRecordsPlugin } from "./security/sign-in-records.plugin.ts";
 import { type LockoutConfig, resolveLockout } from "./security/lockout.ts";
 import { teamEvents } from "./teams/team-events.ts";
@@ -58,6 +59,8 @@ export interface AuthConfig {
    * `ACCOUNT_LOCKED`, whether or not the account exists.
    */
   lockout?: LockoutConfig;
+  /** Told of each sign-in, refusal, lockout and sign-up, for metrics (issue 17). */
+  onAuthEvent?: (event: AuthEvent) => void;
   /**
    * Signing-key rotation: each new key signs for `intervalSeconds` (default 30 days; null = never,
    * as keys created before rotation was configured), then a fresh key takes over and the old one
@@ -151,6 +154,7 @@ export function createAuthOptions(config: AuthConfig) {
     secret: config.secret,
     lockout: resolveLockout(config.lockout),
     onEmailChanged: emailContext === null ? undefined : emailChangeNotice(emailContext),
+    onLockout: config.onAuthEvent === undefined ? undefined : () => config.onAuthEvent?.("lockout"),
   });
   return {
     ...schemaOptions(config.database),
@@ -178,6 +182,7 @@ export function createAuthOptions(config: AuthConfig) {
       ...(emailContext === null ? [] : [accountEmailPlugin({ ...emailContext, secret: config.secret })]),
       signInRecordsPlugin({ database: config.database, secret: config.secret }),
       accessTokensPlugin({ database: config.database, changes }),
+      ...(config.onAuthEvent === undefined ? [] : [authMetricsPlugin(config.onAuthEvent)]),
       freshSignInPlugin(),
     ],
     socialProviders: federation.socialProviders,

@@ -21,6 +21,7 @@ export { loadOrCreateDevSecret, MIN_SECRET_LENGTH, resolveAuthSecret } from "./s
 export { listSecurityEvents } from "./security/events.ts";
 export type { SecurityEvent, SecurityEventType } from "./security/events.ts";
 export type { LockoutConfig } from "./security/lockout.ts";
+export type { AuthEvent } from "./security/auth-metrics.plugin.ts";
 export { ACCOUNT_LOCKED_CODE, PASSWORD_CHECKS_LOCKED_CODE } from "./security/hooks.ts";
 export { AUTH_ERROR_CODES } from "./error-codes.ts";
 export { FRESH_SIGN_IN_SECONDS, isFresh } from "./sign-in-methods/fresh-sign-in.ts";

@@ -14,6 +14,8 @@ export interface TandemDb {
   dialect: Dialect;
   /** Where the data lives, without credentials: a file path or `postgres://host:port/db`. */
   location: string;
+  /** The `pg` pool's counts (PostgreSQL only), for metrics; SQLite has one connection and no pool. */
+  poolStats?: () => { totalCount: number; idleCount: number; waitingCount: number };
   destroy(): Promise<void>;
 }
 
@@ -140,6 +142,10 @@ function openPostgres(url: string, options: CreateDbOptions): TandemDb {
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query gets a fresh connection.
   pool.on("error", () => {});
+  // A checked-out client has no pool listener, and `pg` emits 'error' on it when the server ends
+  // the connection (PostgreSQL restarting) even though the query in flight is rejected too: that
+  // unhandled 'error' would crash the process. The query's own rejection is what callers see.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: options.preparedStatements ? preparingPool(pool) : pool }),
   });
@@ -148,6 +154,11 @@ function openPostgres(url: string, options: CreateDbOptions): TandemDb {
     db,
     dialect: "postgres",
     location: `postgres://${parsed.host}${parsed.pathname}`,
+    poolStats: () => ({
+      totalCount: pool.totalCount,
+      idleCount: pool.idleCount,
+      waitingCount: pool.waitingCount,
+    }),
     // As for SQLite: Kysely ends only a pool it has used; `pg` throws if a pool is ended twice.
     destroy: once(async () => {
       await db.destroy();

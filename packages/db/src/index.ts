@@ -14,4 +14,4 @@ export type {
 } from "./schema.ts";
 export { SECURITY_EVENT_TYPES } from "./schema.ts";
 export { uuidv7 } from "./ids.ts";
-export { isForeignKeyViolation } from "./errors.ts";
+export { isDatabaseUnavailable, isForeignKeyViolation } from "./errors.ts";

@@ -13,12 +13,15 @@ import {
   type TemplateInfo,
   testDatabaseAdminUrl,
 } from "./templates.ts";
+import { redisSkippedLine } from "./redis.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runPrefix = newRunPrefix();
   const adminUrl = testDatabaseAdminUrl();
   const skipped = postgresSkippedLine(project.config.name || "vitest");
   if (skipped !== undefined) console.log(skipped);
+  const redisSkipped = redisSkippedLine(project.config.name || "vitest");
+  if (redisSkipped !== undefined) console.log(redisSkipped);
   const sqlite = await createSqliteTemplate(tmpdir(), runPrefix);
   const teardown = async () => {
     rmSync(sqlite.dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 export { createTestDatabase, describePostgres, postgresSkippedLine, testDialects } from "./database.ts";
 export type { TestDatabase } from "./database.ts";
+export { describeRedis, redisSkippedLine, testRedisUrl } from "./redis.ts";
 export { SESSION_COOKIE, startAuthServer } from "./auth-server.ts";
 export type { AuthServer, SignUpInput, StartAuthServerOptions, TestUser } from "./auth-server.ts";
 export {

@@ -63,9 +63,11 @@ describe("startBackend (ts)", () => {
       });
       try {
         expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-        const ready = await fetch(`${api.url}/ready`);
-        expect(ready.status).toBe(200);
-        const id = ready.headers.get("x-request-id") ?? "";
+        expect((await fetch(`${api.url}/ready`)).status).toBe(200);
+        // A passing probe is logged at debug level only: a refused request is logged at info.
+        const refused = await fetch(`${api.url}/api/tasks`);
+        expect(refused.status).toBe(401);
+        const id = refused.headers.get("x-request-id") ?? "";
         for (let i = 0; i < 100 && !api.logs.some((line) => line.includes(id)); i++) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }

@@ -39,6 +39,8 @@ export interface Service {
   readonly hasExited: () => boolean;
   /** SIGTERM to the whole process group, then SIGKILL after `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<number>;
+  /** SIGKILL to the whole process group at once, as a crash would; settles when it has exited. */
+  kill(): Promise<number>;
 }
 
 const COLOURS: Record<string, number> = { web: 36, api: 35, build: 33 };
@@ -133,7 +135,12 @@ export function startService(options: ServiceOptions): Service {
     return stopping;
   };
 
-  return { name: options.name, child, pid, exited, hasExited: () => done, stop };
+  const kill = (): Promise<number> => {
+    if (!done && pid !== undefined) signalGroup(pid, "SIGKILL");
+    return exited;
+  };
+
+  return { name: options.name, child, pid, exited, hasExited: () => done, stop, kill };
 }
 
 /** Runs a command to completion with prefixed output; rejects when it fails. */

@@ -65,11 +65,17 @@ export class StackService {
 
   /**
    * Stops the process (as an outage would) and waits until its port refuses connections:
-   * SIGTERM, then SIGKILL after `graceMs` (the web server takes seconds to drain idle keep-alive
-   * connections; teardown need not wait for that).
+   * SIGTERM, then SIGKILL after `graceMs` (a service started with SHUTDOWN_DRAIN_SECONDS waits
+   * that long first; teardown need not).
    */
   async stop(graceMs?: number): Promise<void> {
     await this.#service?.stop(graceMs);
+    this.#service = undefined;
+  }
+
+  /** SIGKILL, as a crash: no drain, no goodbye to open connections. Resolves once it has exited. */
+  async kill(): Promise<void> {
+    await this.#service?.kill();
     this.#service = undefined;
   }
 }

@@ -19,6 +19,8 @@ export interface SessionCheckOptions {
   /** Most sessions remembered at once (default 10 000); the oldest answers are dropped first. */
   maxEntries?: number;
   now?: () => number;
+  /** Told of each lookup: a hit reused a cached answer, a miss asked the database (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 export interface SessionCheck {
@@ -62,7 +64,12 @@ export function createSessionCheck(options: SessionCheckOptions): SessionCheck {
     async isActive(identity) {
       const { sessionId, userId } = identity;
       if (sessionId === null) return false;
-      const expiresAt = await cache.get(`${userId}\u0000${sessionId}`, () => expiryOf(sessionId, userId));
+      let asked = false;
+      const expiresAt = await cache.get(`${userId}\u0000${sessionId}`, () => {
+        asked = true;
+        return expiryOf(sessionId, userId);
+      });
+      options.onLookup?.(!asked);
       return expiresAt > now();
     },
   };

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@tandem/db";
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
@@ -25,6 +26,14 @@ export function problemFor(error: unknown, logger: Logger): ApiError {
   }
   const auth = authProblem(error, logger);
   if (auth !== undefined) return auth;
+  if (isDatabaseUnavailable(error)) {
+    // PostgreSQL restarting or unreachable: the client should come back, not report a bug.
+    logger.error({ err: error instanceof Error ? error.message : String(error) }, "database unavailable");
+    return new ApiError("SERVICE_UNAVAILABLE", {
+      detail: "The database cannot be reached right now; retry shortly",
+      headers: { "Retry-After": String(KEY_SET_RETRY_AFTER_SECONDS) },
+    });
+  }
   if (error instanceof HTTPException && error.status < 500) {
     // Hono's own client errors (e.g. a malformed URL) keep their status but use our shape.
     return new ApiError(error.status === 404 ? "NOT_FOUND" : "VALIDATION_FAILED");
@@ -34,8 +43,11 @@ export function problemFor(error: unknown, logger: Logger): ApiError {
 }
 
 /** The app's one `onError`: every failure leaves as RFC 9457 problem+json. */
-export const onError: ErrorHandler<AppEnv> = (error, c) =>
-  problemResponse(c, problemFor(error, c.get("logger")));
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  const problem = problemFor(error, c.get("logger"));
+  c.set("problem", problem.code);
+  return problemResponse(c, problem);
+};
 
 function serializeError(error: unknown): Record<string, unknown> {
   if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };

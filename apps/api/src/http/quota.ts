@@ -1,4 +1,13 @@
 import { createMiddleware } from "hono/factory";
+import type pg from "pg";
+import type { Redis } from "ioredis";
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
 
@@ -16,125 +25,161 @@ export interface QuotaDecision {
   retryAfterSeconds: number;
 }
 
-/**
- * Where quota state lives. The in-memory store below is per instance; a store shared through the
- * database or Redis can implement this interface (hence the optional promise) without touching
- * the middleware.
- */
+/** Where quota state lives: this process (memory) or one place every instance shares. */
 export interface QuotaStore {
   consume(key: string): QuotaDecision | Promise<QuotaDecision>;
 }
 
-export interface MemoryQuotaOptions {
-  /** Requests allowed per window, as a burst or spread out. */
+/**
+ * The table every instance (and the FastAPI backend) shares on PostgreSQL; its columns are
+ * rate-limiter-flexible's (`key`, `points`, `expire` in epoch milliseconds).
+ */
+export const QUOTA_TABLE = "api_quota";
+/** Prefix of every key, so the table could hold other limiters later. */
+export const QUOTA_KEY_PREFIX = "api";
+
+export interface QuotaOptions {
+  /** Requests allowed per fixed window of `windowSeconds`. */
   requests: number;
   windowSeconds: number;
-  /** Most users tracked at once (default 100 000); memory stays bounded whatever the traffic. */
-  maxKeys?: number;
-  /** Milliseconds on a monotonic clock; tests inject their own. */
-  now?: () => number;
 }
 
-/** The in-process store: synchronous, with its size visible for tests and metrics. */
-export interface MemoryQuotaStore extends QuotaStore {
-  consume(key: string): QuotaDecision;
-  readonly size: number;
-}
-
-export const DEFAULT_QUOTA_MAX_KEYS = 100_000;
-
-// Float headroom: with an emission interval such as 60 000 / 7 ms, the sum of seven intervals can
-// land a hair above the window and must not refuse the seventh request.
-const EPSILON_MS = 1e-6;
-
-/**
- * A token bucket of `requests` tokens refilled at `requests / window`, kept as GCRA: one number per
- * user, the "theoretical arrival time" (`tat`) at which the bucket would be full again. Compared
- * with a fixed window it allows no double burst at a window edge, and a refused request costs
- * nothing, so a client hammering while limited does not extend its own wait.
- *
- * Memory: an entry whose `tat` has passed describes a full bucket, exactly what a missing entry
- * means, so dropping it loses nothing. Such entries are swept once per window, and whenever the map
- * reaches `maxKeys`; if every entry is still active then, the least recently seen are dropped (those
- * users get a fresh bucket — the price of a hard bound, reached only with that many users active
- * within one window).
- *
- * @example
- * const store = createMemoryQuotaStore({ requests: 600, windowSeconds: 60 });
- * store.consume(userId); // { allowed: true, limit: 600, remaining: 599, resetSeconds: 1, … }
- */
-export function createMemoryQuotaStore(options: MemoryQuotaOptions): MemoryQuotaStore {
-  const { requests, windowSeconds } = options;
+function check({ requests, windowSeconds }: QuotaOptions): void {
   if (!Number.isInteger(requests) || requests < 1) {
     throw new RangeError("requests must be a positive integer");
   }
   if (!(windowSeconds > 0)) throw new RangeError("windowSeconds must be positive");
-  const maxKeys = options.maxKeys ?? DEFAULT_QUOTA_MAX_KEYS;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError("maxKeys must be a positive integer");
-  // performance.now() is monotonic: a wall-clock step must not hand out or withhold quota.
-  const now = options.now ?? (() => performance.now());
-  const windowMs = windowSeconds * 1000;
-  const interval = windowMs / requests;
-  // Map iteration follows insertion order; re-inserting on every use keeps it least recent first.
-  const tats = new Map<string, number>();
-  let lastSweep = now();
+}
 
-  function sweep(at: number): void {
-    lastSweep = at;
-    for (const [key, tat] of tats) if (tat <= at) tats.delete(key);
-  }
+const wholeSeconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 
-  function makeRoom(at: number): void {
-    sweep(at);
-    if (tats.size < maxKeys) return;
-    // Evict a tenth at once so a full map of active users costs one sweep per many inserts.
-    const target = maxKeys - Math.max(1, Math.floor(maxKeys / 10));
-    for (const key of tats.keys()) {
-      if (tats.size <= target) break;
-      tats.delete(key);
-    }
-  }
-
-  const seconds = (ms: number) => Math.max(0, Math.ceil((ms - EPSILON_MS) / 1000));
-
+/**
+ * Adapts a rate-limiter-flexible limiter to the quota's decision: a consumed point is a request,
+ * a `RateLimiterRes` rejection is "over quota", anything else (the store is down and there is no
+ * insurance) propagates as a 500.
+ */
+export function limiterQuotaStore(limiter: RateLimiterAbstract): QuotaStore {
   return {
-    get size() {
-      return tats.size;
-    },
-    consume(key) {
-      const at = now();
-      if (at - lastSweep >= windowMs) sweep(at);
-      const stored = tats.get(key);
-      if (stored === undefined && tats.size >= maxKeys) makeRoom(at);
-      const tat = Math.max(stored ?? at, at);
-      const next = tat + interval;
-      if (next - at > windowMs + EPSILON_MS) {
-        tats.delete(key);
-        tats.set(key, tat);
+    async consume(key) {
+      try {
+        const res = await limiter.consume(key);
+        return {
+          allowed: true,
+          limit: limiter.points,
+          remaining: res.remainingPoints,
+          resetSeconds: wholeSeconds(res.msBeforeNext),
+          retryAfterSeconds: 0,
+        };
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        // Fixed window: the next request and the whole quota come back at the same moment.
+        const reset = Math.max(1, wholeSeconds(error.msBeforeNext));
         return {
           allowed: false,
-          limit: requests,
+          limit: limiter.points,
           remaining: 0,
-          resetSeconds: seconds(tat - at),
-          // Allowed once `next - windowMs` is reached; at least 1 s, as Retry-After is whole seconds.
-          retryAfterSeconds: Math.max(1, seconds(next - windowMs - at)),
+          resetSeconds: reset,
+          retryAfterSeconds: reset,
         };
       }
-      tats.delete(key);
-      tats.set(key, next);
-      return {
-        allowed: true,
-        limit: requests,
-        remaining: Math.floor((windowMs - (next - at)) / interval + EPSILON_MS),
-        resetSeconds: seconds(next - at),
-        retryAfterSeconds: 0,
-      };
     },
   };
 }
 
-export interface QuotaConfig extends MemoryQuotaOptions {
-  /** Replaces the in-memory store (e.g. a shared one); `requests` and `windowSeconds` still apply. */
+/**
+ * One instance's quota, in this process (rate-limiter-flexible's RateLimiterMemory). Behind N
+ * instances a user gets up to N× the quota: use {@link createPostgresQuotaStore} or
+ * {@link createRedisQuotaStore} there.
+ *
+ * @example
+ * const store = createMemoryQuotaStore({ requests: 600, windowSeconds: 60 });
+ * await store.consume(userId); // { allowed: true, limit: 600, remaining: 599, resetSeconds: 60, … }
+ */
+export function createMemoryQuotaStore(options: QuotaOptions): QuotaStore {
+  check(options);
+  return limiterQuotaStore(memoryLimiter(options));
+}
+
+function memoryLimiter({ requests, windowSeconds }: QuotaOptions): RateLimiterMemory {
+  return new RateLimiterMemory({ keyPrefix: QUOTA_KEY_PREFIX, points: requests, duration: windowSeconds });
+}
+
+export interface PostgresQuotaOptions extends QuotaOptions {
+  /** A pool of its own: a quota check must not wait behind the API's queries for a connection. */
+  pool: pg.Pool;
+  /**
+   * What happens when PostgreSQL does not answer: "open" (default) falls back to a per-instance
+   * quota in memory, "closed" answers 500 (docs/decisions/018-shared-quota.md).
+   */
+  onStoreError?: "open" | "closed";
+}
+
+/**
+ * The quota shared by every instance on one PostgreSQL database: rate-limiter-flexible's
+ * RateLimiterPostgres over the `api_quota` table, one atomic upsert per request. The table is
+ * created here (once, under an advisory lock, so instances starting together do not race).
+ */
+export async function createPostgresQuotaStore(options: PostgresQuotaOptions): Promise<QuotaStore> {
+  check(options);
+  await ensureQuotaTable(options.pool);
+  const limiter = new RateLimiterPostgres({
+    storeClient: options.pool,
+    storeType: "pool",
+    tableName: QUOTA_TABLE,
+    tableCreated: true,
+    keyPrefix: QUOTA_KEY_PREFIX,
+    points: options.requests,
+    duration: options.windowSeconds,
+    // Expired rows are overwritten on the user's next request; the sweep bounds the table.
+    clearExpiredByTimeout: true,
+    ...(options.onStoreError === "closed" ? {} : { insuranceLimiter: memoryLimiter(options) }),
+  });
+  return limiterQuotaStore(limiter);
+}
+
+export interface RedisQuotaOptions extends QuotaOptions {
+  /** An ioredis client; give it `enableOfflineQueue: false` so a down Redis fails fast. */
+  client: Redis;
+  /** As for PostgreSQL: "open" (default) falls back to a per-instance quota in memory. */
+  onStoreError?: "open" | "closed";
+}
+
+/**
+ * The quota shared by every instance through Redis (REDIS_URL): rate-limiter-flexible's
+ * RateLimiterRedis, one atomic script per request, keys `api:<userId>` expiring with the window.
+ */
+export function createRedisQuotaStore(options: RedisQuotaOptions): QuotaStore {
+  check(options);
+  const limiter = new RateLimiterRedis({
+    storeClient: options.client,
+    keyPrefix: QUOTA_KEY_PREFIX,
+    points: options.requests,
+    duration: options.windowSeconds,
+    ...(options.onStoreError === "closed" ? {} : { insuranceLimiter: memoryLimiter(options) }),
+  });
+  return limiterQuotaStore(limiter);
+}
+
+async function ensureQuotaTable(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // CREATE TABLE IF NOT EXISTS is not safe against itself run concurrently.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('tandem.api_quota'))");
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${QUOTA_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface QuotaConfig extends QuotaOptions {
+  /** Replaces the in-memory store (e.g. the PostgreSQL one); `requests` and `windowSeconds` still apply. */
   store?: QuotaStore;
 }
 
@@ -146,8 +191,6 @@ export const QUOTA_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLim
  * request refused by authentication never reaches it and costs no one anything. Every response it
  * lets through carries `RateLimit-*` headers (IETF httpapi draft); over quota is a 429 RATE_LIMITED
  * with `Retry-After`. No config or `requests: 0` turns it off.
- *
- * The default store is in memory, per instance: behind N instances a user gets up to N× the quota.
  */
 export function requestQuota(config: QuotaConfig | undefined) {
   if (config === undefined || config.requests === 0) {

@@ -1,7 +1,9 @@
 import "server-only";
 import type { InitialTasks } from "./initial-tasks";
+import { headers } from "next/headers";
 import { env } from "@/env";
 import { ApiError, type ApiClientOptions, createApiClient, type ListTasksParams } from "./api-client";
+import { requestIdFor, withRequestId } from "./request-id";
 import { getApiToken } from "./session.server";
 
 // The server render must not hang on a slow API: past this, the page renders with the banner.
@@ -25,8 +27,12 @@ export async function loadInitialTasks(
     return { error: { kind: "unauthenticated", message: "Could not obtain an access token" } };
   }
   // The token stays on the server: it is used here and dropped, never sent to the browser.
+  // One id for this render's calls (the balancer's, when there is one): the API logs it as
+  // `reqId`, and so does the warning below.
+  const requestId = requestIdFor((await headers()).get("x-request-id"));
   const client = createApiClient({
     baseUrl: env().API_INTERNAL_URL,
+    fetch: withRequestId(requestId),
     tokens: { getToken: () => Promise.resolve(token) },
     timeoutMs: SERVER_TIMEOUT_MS,
     ...list,
@@ -46,7 +52,7 @@ export async function loadInitialTasks(
     }
     // Logged for the operator; the user gets the banner and a retry from the browser.
     console.warn(
-      `Tandem web: first page of ${list.tasksPath ?? "/api/tasks"} not fetched from the API: ${describe(error)}`,
+      `Tandem web: first page of ${list.tasksPath ?? "/api/tasks"} not fetched from the API (request id ${requestId}): ${describe(error)}`,
     );
     return { error: { kind: "unreachable", message: "The task service did not answer" } };
   }

@@ -3,6 +3,7 @@ import { createAuth, type TandemAuth } from "@tandem/auth";
 import { createDb, type TandemDb } from "@tandem/db";
 import { createSmtpMailer } from "@tandem/mail";
 import { env } from "../env";
+import { webMetrics } from "./web-metrics";
 
 let instance: TandemAuth | undefined;
 let database: TandemDb | undefined;
@@ -32,6 +33,7 @@ export function getAuth(): TandemAuth {
       trustedIpHeaders: e.CLIENT_ADDRESS_HEADERS,
       keyRotation: { intervalSeconds: e.AUTH_KEY_ROTATION_SECONDS, graceSeconds: e.AUTH_KEY_GRACE_SECONDS },
       federation: e.FEDERATION,
+      onAuthEvent: (event) => webMetrics().record(event),
       ...(e.EMAIL_SETTING.on
         ? {
             email: {

@@ -69,6 +69,8 @@ class RemoteKeySet:
         self._last_attempt_failed = False
         self._last_success_started_at = float("-inf")
         self._inflight: Optional[_Fetch] = None
+        # Told of each fetch's outcome (True = fetched), for the metrics.
+        self.on_fetch: Optional[Callable[[bool], None]] = None
 
     def get_key(self, kid: str) -> Optional[Ed25519PublicKey]:
         """The key for ``kid``, or None when a key set fetched after this call does not publish it."""
@@ -153,7 +155,14 @@ class RemoteKeySet:
             fetch.done.set()
 
     def _download(self) -> Dict[str, Ed25519PublicKey]:
-        text = self._get()
+        try:
+            text = self._get()
+        except Exception:
+            if self.on_fetch is not None:
+                self.on_fetch(False)
+            raise
+        if self.on_fetch is not None:
+            self.on_fetch(True)
         try:
             body = parse_json_text(text)
         except ValueError:

@@ -53,6 +53,8 @@ class SessionCheck:
         # The session's expiry (ms), 0 when there is no such session: a cached "active" never
         # outlives the session.
         self._cache: BoundedCache[float] = BoundedCache(cache_seconds * 1000, max_entries, self._now)
+        # Told of each lookup (True = answered from the cache), for the metrics.
+        self.on_lookup: Optional[Callable[[bool], None]] = None
 
     @property
     def cache_seconds(self) -> float:
@@ -65,7 +67,15 @@ class SessionCheck:
         if session_id is None:
             return False
         # self._look_up is read on each call, not bound once: the tests count queries by wrapping it.
-        expires_at = self._cache.get(f"{user_id}\u0000{session_id}", lambda: self._look_up(session_id, user_id))
+        asked = []
+
+        def look_up() -> float:
+            asked.append(True)
+            return self._look_up(session_id, user_id)
+
+        expires_at = self._cache.get(f"{user_id}\u0000{session_id}", look_up)
+        if self.on_lookup is not None:
+            self.on_lookup(not asked)
         return expires_at > self._now()
 
     def _look_up(self, session_id: str, user_id: str) -> float:

@@ -62,13 +62,15 @@ interface SecurityHookOptions {
   lockout: ResolvedLockout;
   /** Called once an email change has been written, with the address it replaced. */
   onEmailChanged?: ((account: ChangedAccount, oldEmail: string) => void) | undefined;
+  /** Told when a failure engages a lock (metrics, issue 17), whether or not the account exists. */
+  onLockout?: (() => void) | undefined;
 }
 
 /**
  * Better Auth `hooks` and `databaseHooks` for the account lockout and the security history.
  * Spread into the options; `databaseHooks` must be merged if another module adds some.
  */
-export function securityHooks({ database, secret, lockout, onEmailChanged }: SecurityHookOptions) {
+export function securityHooks({ database, secret, lockout, onEmailChanged, onLockout }: SecurityHookOptions) {
   const { db } = database;
 
   // An event must never turn a completed action into an error: log the failure and go on.
@@ -123,6 +125,7 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       if (!failed || returned.body?.code !== INVALID_CREDENTIALS_CODE) return;
       const now = new Date();
       const lockedNow = await recordFailure(db, key, now, lockout);
+      if (lockedNow) onLockout?.();
       // Events belong to accounts: failures on unknown emails are counted, never recorded.
       const found = await ctx.context.internalAdapter.findUserByEmail(email.trim().toLowerCase());
       if (found === null) return;
@@ -157,6 +160,7 @@ export function securityHooks({ database, secret, lockout, onEmailChanged }: Sec
       if (!failed) await clearFailures(db, key);
       else if (returned.body?.code === WRONG_PASSWORD_CODE) {
         const lockedNow = await recordFailure(db, key, new Date(), lockout);
+        if (lockedNow) onLockout?.();
         if (lockedNow) await record(ctx, { userId, type: "lockout", ...requestOrigin(ctx) });
       }
     }

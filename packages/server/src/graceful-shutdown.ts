@@ -1,0 +1,106 @@
+import type { Server, ServerResponse } from "node:http";
+
+export type ShutdownPhase = "serving" | "draining" | "closing";
+
+export interface GracefulShutdownOptions {
+  /**
+   * Seconds `/ready` fails while every other request is still served, before the server stops
+   * accepting: long enough for the balancer's health checks to mark the instance down (0 = none).
+   */
+  drainSeconds: number;
+  /** Seconds in-flight requests get once the server stops accepting; then the process exits 1. */
+  timeoutSeconds: number;
+  /** Releases what requests used (database pools…), after the last connection has closed. */
+  onClosed?: () => Promise<unknown>;
+  log: (level: "info" | "warn", message: string) => void;
+  /** Default `process.exit`. */
+  exit?: (code: number) => void;
+}
+
+export interface GracefulShutdown {
+  /** False from the first signal on: `/ready` answers 503 so the balancer sends no new requests. */
+  ready(): boolean;
+  phase(): ShutdownPhase;
+  /**
+   * SIGTERM (the orchestrator's) drains first; SIGINT (Ctrl-C in development), or a SIGINT during
+   * the drain, closes at once. Any other repeated signal is ignored.
+   */
+  begin(signal: NodeJS.Signals): void;
+}
+
+/**
+ * The shutdown a load balancer can follow: not ready, drain, stop accepting, finish in-flight
+ * requests, close keep-alive connections, exit. Call it once the server exists: it tracks the
+ * server's requests from then on.
+ *
+ * @example
+ * const shutdown = gracefulShutdown(server, {
+ *   drainSeconds: 5,
+ *   timeoutSeconds: 10,
+ *   onClosed: () => database.destroy(),
+ *   log: (level, message) => logger[level](message),
+ * });
+ * process.on("SIGTERM", () => shutdown.begin("SIGTERM"));
+ * // and in /ready: if (!shutdown.ready()) answer 503
+ */
+export function gracefulShutdown(server: Server, options: GracefulShutdownOptions): GracefulShutdown {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const inFlight = new Set<ServerResponse>();
+  let phase: ShutdownPhase = "serving";
+  let drainTimer: NodeJS.Timeout | undefined;
+
+  // Prepended so it runs before the framework's listener writes anything. Once closing, a
+  // keep-alive client must not send another request down a connection about to close: every
+  // response from then on says `Connection: close` (and Node closes the socket after it).
+  server.prependListener("request", (_req, res: ServerResponse) => {
+    if (phase === "closing") res.setHeader("Connection", "close");
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+  });
+
+  function close(): void {
+    phase = "closing";
+    options.log("info", `shutting down: not accepting, finishing ${inFlight.size} in-flight request(s)`);
+    for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+    const force = setTimeout(() => {
+      options.log("warn", `in-flight requests did not finish in ${options.timeoutSeconds} s; exiting`);
+      exit(1);
+    }, options.timeoutSeconds * 1000);
+    force.unref();
+    server.close(() => {
+      void Promise.resolve()
+        .then(options.onClosed)
+        .catch((error: unknown) => {
+          options.log("warn", `shutting down: ${error instanceof Error ? error.message : String(error)}`);
+        })
+        .finally(() => {
+          options.log("info", "stopped");
+          exit(0);
+        });
+    });
+    // Idle keep-alive connections would otherwise hold `close` open until their keep-alive timeout.
+    server.closeIdleConnections();
+  }
+
+  return {
+    ready: () => phase === "serving",
+    phase: () => phase,
+    begin(signal) {
+      if (phase === "closing") return;
+      if (phase === "draining") {
+        if (signal !== "SIGINT") return;
+        clearTimeout(drainTimer);
+        close();
+        return;
+      }
+      if (signal === "SIGINT" || options.drainSeconds === 0) {
+        options.log("info", `shutting down (${signal})`);
+        close();
+        return;
+      }
+      phase = "draining";
+      options.log("info", `shutting down (${signal}): not ready, draining ${options.drainSeconds} s`);
+      drainTimer = setTimeout(close, options.drainSeconds * 1000);
+    },
+  };
+}

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { buildApi, buildWeb } from "@tandem/stack";
 import { buildBaseline } from "./lib/baseline.ts";
 import { describeMachine } from "./lib/machine.ts";
+import { runFixedRate } from "./lib/fixed-rate.ts";
 import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { writeReport } from "./lib/report.ts";
@@ -139,10 +140,11 @@ async function main() {
 
   const databases: BenchDatabase[] = [];
   const stacks: Stack[] = [];
-  let control: Running | null = null;
+  const controls: Running[] = [];
   let ok = false;
   try {
-    control = await startControl(pinning, logDir);
+    controls.push(await startControl(pinning, logDir, "http"));
+    controls.push(await startControl(pinning, logDir, "hono"));
     databases.push(await createSqliteDatabase(workDir));
     const adminUrl =
       process.env.BENCH_DATABASE_URL ||
@@ -167,9 +169,12 @@ async function main() {
       );
     }
 
-    const variants = [controlVariant(control), ...stacks.flatMap(variantsOf)].filter(
-      (v) => filter === null || filter.test(v.label),
-    );
+    const [httpControl, honoControl] = controls as [Running, Running];
+    const variants = [
+      controlVariant(httpControl, "http"),
+      controlVariant(honoControl, "hono"),
+      ...stacks.flatMap(variantsOf),
+    ].filter((v) => filter === null || filter.test(v.label));
     if (filter !== null) warnings.push(`only the variants matching --filter ${filter.source} were run`);
     const results = await runVariants(variants, { settings, pinning, workDir, log });
     for (const v of results) {
@@ -180,6 +185,7 @@ async function main() {
           `${v.label}: the load generator used ${v.median.loadCpuPct.toFixed(0)}% of its core — it may be the bottleneck`,
         );
     }
+    warnings.push(...(await runFixedRate(variants, results, { settings, pinning, workDir, log })));
 
     const plans: Plan[] = [];
     for (const stack of stacks) {
@@ -238,7 +244,7 @@ async function main() {
     writeReport(report, log);
     ok = true;
   } finally {
-    await Promise.all([...stacks.map(stopStack), control?.server.stop()]);
+    await Promise.all([...stacks.map(stopStack), ...controls.map((c) => c.server.stop())]);
     for (const database of databases) await database.drop().catch(() => {});
     if (ok && !process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true });
     else log(`logs kept in ${logDir}`);

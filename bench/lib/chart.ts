@@ -27,6 +27,10 @@ const COLOURS: Record<string, string> = {
   "DB session lookup every request": "#f97316",
   "Tandem default": "#16a34a",
   "GET /health": "#94a3b8",
+  "50% of peak, corrected": "#0f766e",
+  "50% of peak, uncorrected": "#99f6e4",
+  "80% of peak, corrected": "#be123c",
+  "80% of peak, uncorrected": "#fda4af",
 };
 const colour = (series: string) => COLOURS[series] ?? "#0ea5e9";
 
@@ -85,7 +89,29 @@ function panels(results: BenchResults): Panel[] {
       })),
     })),
   };
-  return [throughput, auth, scale].filter((p) => p.groups.some((g) => g.bars.length > 0));
+  // Corrected beside uncorrected: the gap is the coordinated omission a closed-loop client hides.
+  const tail: Panel = {
+    title: "p99 at a fixed rate, open-loop (ms, lower is better)",
+    groups: find((x) => (x.fixedRate ?? []).length > 0).map((x) => ({
+      label: x.label.replace(/^control: /, "").replace(/ GET \/api\/tasks\?limit=20$/, " list"),
+      bars: (x.fixedRate ?? []).flatMap((p) => {
+        const pct = `${(p.share * 100).toFixed(0)}% of peak`;
+        return [
+          {
+            series: `${pct}, corrected`,
+            value: p.corrected.p99Ms,
+            text: `${p.corrected.p99Ms.toFixed(1)} ms`,
+          },
+          {
+            series: `${pct}, uncorrected`,
+            value: p.uncorrected.p99Ms,
+            text: `${p.uncorrected.p99Ms.toFixed(1)} ms`,
+          },
+        ];
+      }),
+    })),
+  };
+  return [throughput, auth, scale, tail].filter((p) => p.groups.some((g) => g.bars.length > 0));
 }
 
 const SIZE_COLOURS = ["#86efac", "#22c55e", "#15803d", "#14532d"];

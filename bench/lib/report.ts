@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderChart } from "./chart.ts";
+import { LATENCY_HEAD, latencyRows, latencySection } from "./report-latency.ts";
 import { BIN, RESULTS_DIR, ROOT } from "./paths.ts";
 import { computeTargets, databasesOf } from "./targets.ts";
 import { median } from "./web.ts";
@@ -101,7 +102,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
   out.push(
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, ${r.machine.os}; Node ${r.machine.node}; ${r.machine.postgres ?? "no PostgreSQL"}; Python ${r.machine.python ?? "absent"}; ${r.machine.wrk}. Pinning: ${r.machine.pinning}. ${loadNote(r)}`,
     "",
-    `Settings: ${s.connections} connections, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up, ${s.reps} interleaved round(s), medians reported; ${s.users} users × ${s.tasksPerUser} tasks with ${s.users} distinct tokens rotated per request; scale users with ${s.scaleSizes.map((n) => n.toLocaleString("en")).join(", ")} tasks. The API's per-user quota is raised out of reach (API_QUOTA_REQUESTS=999999999) so it still runs but never refuses; everything else is at its default, including request logging at info. Latency percentiles are wrk's, which corrects for coordinated omission: a response slower than twice the mean interval adds synthetic samples for the requests a fixed-rate client would have sent meanwhile, so a few slow first responses on the 64 fresh connections of each run raise the p99 far beyond their own count.`,
+    `Settings: ${s.connections} connections, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up, ${s.reps} interleaved round(s), medians reported; ${s.users} users × ${s.tasksPerUser} tasks with ${s.users} distinct tokens rotated per request; scale users with ${s.scaleSizes.map((n) => n.toLocaleString("en")).join(", ")} tasks. The API's per-user quota is raised out of reach (API_QUOTA_REQUESTS=999999999) so it still runs but never refuses; everything else is at its default, including request logging at info. The saturation latencies (Every variant) are wrk's, which corrects for coordinated omission: a response slower than twice the mean interval adds synthetic samples for the requests a fixed-rate client would have sent meanwhile, so a few slow first responses on the 64 fresh connections of each run raise the p99 far beyond their own count. Latency at a given load is the fixed-rate table's.`,
     "",
     `![Benchmark chart](${chartFile})`,
     "",
@@ -114,10 +115,11 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     "",
     "## Every variant",
     "",
-    "Scenarios: 0 machine control (a bare node:http server on the server core: the tail this machine adds to any server), 1 TypeScript API, 2 FastAPI backend, 3 auth modes, 4 scale. CPU is % of one core over the run (PG CPU: every PostgreSQL process; other CPU: every process that is neither the server, the load generator nor PostgreSQL — work competing with the run).",
+    "Scenarios: 0 controls on the server core (a bare node:http server: the tail this machine adds to any server; a bare Hono app on @hono/node-server: the framework alone), 1 TypeScript API, 2 FastAPI backend, 3 auth modes, 4 scale. CPU is % of one core over the run (PG CPU: every PostgreSQL process; other CPU: every process that is neither the server, the load generator nor PostgreSQL — work competing with the run).",
     "",
     markdownTable(VARIANT_HEAD, variantRows(r.variants)),
     "",
+    ...latencySection(r, markdownTable),
     "## Authentication modes (GET /api/me, req/s)",
     "",
     "`verify`: Ed25519 signature checked on every request (AUTH_TOKEN_CACHE=off; session check cached 5 s). `db-session`: the session looked up in the database on every request (AUTH_REVOCATION_CHECK_SECONDS=0; signature verified once per token) — the per-request cost of a database-session design. `default`: Tandem's default (verified-token cache, session check cached 5 s).",
@@ -238,6 +240,8 @@ export function writeReport(
   writeFileSync(`${base}.md`, renderMarkdown(r, `${stamp}.svg`));
 
   console.log(`\n${textTable(VARIANT_HEAD, variantRows(r.variants))}\n`);
+  const latency = latencyRows(r);
+  if (latency.length > 0) console.log(`Latency at a fixed rate\n${textTable(LATENCY_HEAD, latency)}\n`);
   console.log(
     textTable(
       ["", "target", "goal", "measured", "verdict"],

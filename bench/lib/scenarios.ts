@@ -3,7 +3,7 @@
 import { type LoadRequest, type LoadResult, runLoad } from "./load.ts";
 import type { Pinning } from "./proc.ts";
 import type { TokenPool } from "./seed.ts";
-import type { Running } from "./servers.ts";
+import type { ControlKind, Running } from "./servers.ts";
 import type { Stack } from "./stack.ts";
 import type { AuthMode, Backend, Db, Route, Scenario, Settings, Summary, VariantResult } from "./types.ts";
 import { median } from "./web.ts";
@@ -49,19 +49,21 @@ export function routeRequest(route: Route, pool: TokenPool): () => Promise<LoadR
 }
 
 /**
- * The machine's own noise floor, run interleaved with everything else: a bare node:http server
- * on the server core answering a fixed body. Its p99 is what this machine does to any server.
+ * The controls, run interleaved with everything else on the server core. The bare node:http
+ * server's p99 is what this machine does to any server; the bare Hono app's throughput is the
+ * ceiling the framework leaves Tandem's /health.
  */
-export function controlVariant(server: Running): Variant {
+export function controlVariant(server: Running, kind: ControlKind = "http"): Variant {
+  const hono = kind === "hono";
   return {
-    id: "control",
+    id: hono ? "control-hono" : "control",
     scenario: 0,
-    label: "control: bare node:http GET /",
+    label: hono ? "control: bare Hono GET /health" : "control: bare node:http GET /",
     backend: "control",
     db: null,
     route: "health",
     server,
-    request: () => Promise.resolve({ method: "GET", path: "/" }),
+    request: () => Promise.resolve({ method: "GET", path: hono ? "/health" : "/" }),
   };
 }
 

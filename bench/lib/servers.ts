@@ -15,7 +15,7 @@ import {
   webAppEnv,
   webCommand,
 } from "@tandem/stack";
-import { FASTAPI_DIR } from "./paths.ts";
+import { FASTAPI_DIR, ROOT } from "./paths.ts";
 import { type Pinning, pinned, tail } from "./proc.ts";
 
 export { baseEnv };
@@ -147,23 +147,42 @@ export function fastApiMissing(): string | null {
   return null;
 }
 
-// The control server: plain node:http, no framework, no logging, no database.
-const CONTROL_SOURCE = `require("node:http").createServer((req, res) => {
+// The control servers: no logging, no database, no middleware. The node:http one is the machine's
+// noise floor; the Hono one is the framework alone, so Tandem's /health ÷ it prices Tandem's own layers.
+const CONTROL_SOURCE = {
+  http: `require("node:http").createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
   res.end('{"status":"ok"}');
-}).listen(Number(process.env.PORT), "127.0.0.1");`;
+}).listen(Number(process.env.PORT), "127.0.0.1");`,
+  hono: `const { Hono } = require("hono");
+const { serve } = require("@hono/node-server");
+const app = new Hono();
+app.get("/health", (c) => c.json({ status: "ok" }));
+serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: "127.0.0.1" });`,
+};
 
-/** A bare node:http server on the server core: the machine's noise floor (scenarios.ts). */
-export async function startControl(pinning: Pinning, logDir: string): Promise<Running> {
+export type ControlKind = keyof typeof CONTROL_SOURCE;
+
+/**
+ * A control server on the server core (scenarios.ts): bare node:http answering `/`, or a bare Hono
+ * app on @hono/node-server answering `/health` with Tandem's body. Started from the repository
+ * root so `hono` resolves from the workspace's node_modules, the same copy the API bundles.
+ */
+export async function startControl(
+  pinning: Pinning,
+  logDir: string,
+  kind: ControlKind = "http",
+): Promise<Running> {
   const port = await freePort();
-  const [command, args] = pinned(pinning.server, process.execPath, ["-e", CONTROL_SOURCE]);
+  const [command, args] = pinned(pinning.server, process.execPath, ["-e", CONTROL_SOURCE[kind]]);
+  const name = kind === "http" ? "control" : "control-hono";
   const definition = {
-    name: "control",
+    name,
     command,
     args,
-    cwd: logDir,
+    cwd: kind === "http" ? logDir : ROOT,
     env: { ...baseEnv(), PORT: String(port) },
     logDir,
   };
-  return startLogged(definition, `http://127.0.0.1:${port}`, "/", 10_000);
+  return startLogged(definition, `http://127.0.0.1:${port}`, kind === "http" ? "/" : "/health", 10_000);
 }

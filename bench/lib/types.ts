@@ -1,8 +1,9 @@
+import type { ConstantRatePhase } from "./constant-rate.ts";
 import type { LoadResult } from "./load.ts";
 import type { FirstLoadJs, SignInTiming } from "./web.ts";
 
 export type Db = "sqlite" | "postgres";
-/** `control`: a bare node:http server on the same core, the machine's own noise floor. */
+/** `control`: a bare node:http or bare Hono server on the same core (scenario 0). */
 export type Backend = "ts" | "fastapi" | "baseline" | "control";
 export type Route = "health" | "me" | "list" | "create" | "toggle" | "scale-first" | "scale-deep";
 /** Scenario 3: how the TypeScript API authenticates each request. */
@@ -50,6 +51,16 @@ export interface VariantResult {
   size?: number;
   runs: LoadResult[];
   median: Summary;
+  /** Constant-rate runs at shares of `median.rps` (fixed-rate.ts); absent for variants not chosen. */
+  fixedRate?: FixedRateResult[];
+}
+
+/** One constant-rate phase at a share of a variant's peak (fixed-rate.ts). */
+export interface FixedRateResult extends ConstantRatePhase {
+  /** Share of the peak the offered rate was (0.5, 0.8). */
+  share: number;
+  /** The saturation median the rate was derived from. */
+  peakRps: number;
 }
 
 export interface Plan {

@@ -1,0 +1,65 @@
+// The "Latency at a fixed rate" table of the report: the constant-rate runs (fixed-rate.ts).
+import { keepUpNote } from "./constant-rate.ts";
+import type { BenchResults } from "./types.ts";
+
+export const LATENCY_HEAD = [
+  "#",
+  "variant",
+  "% of peak",
+  "offered req/s",
+  "achieved req/s",
+  "p50 ms",
+  "p99 ms",
+  "p99.9 ms",
+  "uncorr. p50",
+  "uncorr. p99",
+  "uncorr. p99.9",
+  "samples",
+  "errors",
+  "gen CPU",
+  "gen lag p99",
+  "note",
+];
+
+export function latencyRows(r: BenchResults): string[][] {
+  const f0 = (n: number) => Math.round(n).toLocaleString("en");
+  const f2 = (n: number) => n.toFixed(2);
+  return r.variants.flatMap((v) =>
+    (v.fixedRate ?? []).map((p) => [
+      String(v.scenario),
+      v.label,
+      `${(p.share * 100).toFixed(0)}%`,
+      f0(p.offeredRps),
+      f0(p.achievedRps),
+      f2(p.corrected.p50Ms),
+      f2(p.corrected.p99Ms),
+      f2(p.corrected.p999Ms),
+      f2(p.uncorrected.p50Ms),
+      f2(p.uncorrected.p99Ms),
+      f2(p.uncorrected.p999Ms),
+      f0(p.samples),
+      String(p.errors),
+      `${p.generatorCpuPct.toFixed(0)}%`,
+      f2(p.sendLag.p99Ms),
+      keepUpNote(p) ?? "",
+    ]),
+  );
+}
+
+/** The markdown section, or nothing when no variant ran at a fixed rate. */
+export function latencySection(
+  r: BenchResults,
+  table: (head: string[], rows: string[][]) => string,
+): string[] {
+  const rows = latencyRows(r);
+  if (rows.length === 0) return [];
+  const seconds = r.variants.flatMap((v) => v.fixedRate ?? [])[0]?.seconds ?? 0;
+  return [
+    "## Latency at a fixed rate",
+    "",
+    `An open-loop generator (bench/lib/constant-rate.ts, pinned to the load core) sends each request on a fixed schedule, ${r.settings.connections} keep-alive connections at most, at 50% and 80% of the variant's median peak above, for about ${seconds.toFixed(0)} s after an unrecorded lead-in. The p50/p99/p99.9 columns are measured from each request's intended send time (corrected: what a user arriving at that rate sees, including any wait for a free connection); the uncorrected columns from when the request reached a socket (what a closed-loop client reports). The gap between them is the coordinated omission. The corrected figures include the generator's own lateness (timer granularity of about a millisecond, its garbage collection, preemption): "gen lag p99" is the p99 of how late it sent, so a corrected p99 close to it says more about the generator than the server. p99.9 needs a thousand samples to mean anything, and ten thousand to be stable: see the samples column.${r.settings.quick ? " **Quick run: 1 s per rate, so p99.9 rests on a handful of samples.**" : ""}`,
+    "",
+    table(LATENCY_HEAD, rows),
+    "",
+  ];
+}

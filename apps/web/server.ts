@@ -10,7 +10,7 @@ import next from "next";
 import { parseTrustProxy, SOCKET_STAMP_ENV, stampClientAddress } from "./src/lib/client-address.ts";
 import { EmailConfigError, resolveEmailSetting } from "./src/lib/email-setting.ts";
 import { gracefulShutdown, serveMetrics } from "@tandem/server";
-import { answerNotReady, isReadyRequest, shutdownSeconds } from "./src/lib/graceful-shutdown.ts";
+import { answerReadiness, isReadyRequest, shutdownSeconds } from "./src/lib/graceful-shutdown.ts";
 import { webMetrics } from "./src/lib/web-metrics.ts";
 
 const { positionals, values } = parseArgs({
@@ -68,9 +68,8 @@ const app = next({
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createServer((req, res) => {
-  // While shutting down the balancer's check is answered here; otherwise src/app/ready asks the
-  // database.
-  if (isReadyRequest(req) && !shutdown.ready()) return answerNotReady(req, res);
+  // The balancer's check: ready unless shutting down (the database is not asked, see answerReadiness).
+  if (isReadyRequest(req)) return answerReadiness(req, res, shutdown.ready());
   stampClientAddress(req.headers, req.socket.remoteAddress, trustProxy);
   void handle(req, res);
 });

@@ -2,7 +2,7 @@ import { Agent, createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { gracefulShutdown } from "@tandem/server";
-import { answerNotReady, isReadyRequest, shutdownSeconds } from "./graceful-shutdown";
+import { answerReadiness, isReadyRequest, shutdownSeconds } from "./graceful-shutdown";
 
 // Issue #17: the web server behind a load balancer, as apps/web/server.ts wires it: /ready answered
 // before the app while shutting down, everything else served through the drain. The sequence
@@ -62,8 +62,8 @@ it("SIGTERM: /ready answers 503 JSON while pages are still served, then the serv
   const exits = new Promise<number>((resolve) => (exited = resolve));
   const logs: string[] = [];
   const s = createServer((req, res) => {
-    if (isReadyRequest(req) && !shutdown.ready()) return answerNotReady(req, res);
-    res.end(req.url === "/ready" ? "ready" : "page");
+    if (isReadyRequest(req)) return answerReadiness(req, res, shutdown.ready());
+    res.end("page");
   });
   server = s;
   const shutdown = gracefulShutdown(s, {
@@ -74,7 +74,9 @@ it("SIGTERM: /ready answers 503 JSON while pages are still served, then the serv
   });
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
   const port = (s.address() as AddressInfo).port;
-  expect((await send(port, "GET", "/ready")).body).toBe("ready");
+  const before = await send(port, "GET", "/ready");
+  expect([before.status, JSON.parse(before.body)]).toEqual([200, { status: "ready" }]);
+  expect(before.headers["cache-control"]).toBe("no-store");
 
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   await send(port, "GET", "/", agent);

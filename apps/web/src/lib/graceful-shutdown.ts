@@ -29,10 +29,15 @@ export function isReadyRequest(req: Pick<IncomingMessage, "method" | "url">): bo
   return (req.method === "GET" || req.method === "HEAD") && (req.url ?? "").split("?")[0] === "/ready";
 }
 
-/** 503 for the health check while shutting down, answered before Next.js sees the request. */
-export function answerNotReady(req: Pick<IncomingMessage, "method">, res: ServerResponse): void {
-  const body = JSON.stringify({ status: "shutting down" });
-  res.writeHead(503, {
+/**
+ * The balancer's health check, answered before Next.js sees it: 200 while the server can serve,
+ * 503 from SIGTERM on. The database is not asked (docs/decisions/019-reference-topology.md): its
+ * outage is every instance's, and taking them all out would replace the app's own outage notice
+ * with the balancer's error page.
+ */
+export function answerReadiness(req: Pick<IncomingMessage, "method">, res: ServerResponse, ready: boolean): void {
+  const body = JSON.stringify({ status: ready ? "ready" : "shutting down" });
+  res.writeHead(ready ? 200 : 503, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
     "cache-control": "no-store",

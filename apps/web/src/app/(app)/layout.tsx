@@ -1,12 +1,14 @@
 import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
+import { isDatabaseUnavailable } from "@tandem/db";
 import { emailEnabled } from "@/lib/auth.server";
 import { REQUEST_PATH_HEADER, teamIdOfPath } from "@/lib/request-path";
-import { requireSession } from "@/lib/session.server";
+import { requireSession, type ServerSession } from "@/lib/session.server";
 import { listMyTeams } from "@/lib/teams.server";
 import { VERIFY_BANNER_COOKIE } from "@/lib/verify-banner";
 import styles from "./app-shell.module.css";
 import { ListSwitcher } from "./list-switcher";
+import { OutageNotice } from "./outage-notice";
 import { VerifyEmailBanner } from "./verify-email-banner";
 
 export const dynamic = "force-dynamic";
@@ -17,8 +19,17 @@ export const dynamic = "force-dynamic";
  * grow each page's first-load JavaScript (docs/decisions/007-list-path-database-tuning.md).
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const session = await requireSession("/tasks");
-  const teams = await listMyTeams(session.user.id);
+  let session: ServerSession;
+  let teams: Awaited<ReturnType<typeof listMyTeams>>;
+  try {
+    session = await requireSession("/tasks");
+    teams = await listMyTeams(session.user.id);
+  } catch (error) {
+    // The database is down (Better Auth keeps the driver's error as the cause): say so, and keep
+    // the user signed in. Anything else, the sign-in redirect included, goes on as thrown.
+    if (isDatabaseUnavailable(error)) return <OutageNotice />;
+    throw error;
+  }
   const currentTeamId = teamIdOfPath((await headers()).get(REQUEST_PATH_HEADER) ?? "");
   const showVerifyBanner =
     emailEnabled() &&

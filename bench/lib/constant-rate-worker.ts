@@ -2,7 +2,7 @@
 // load core, as wrk is): request i is due at start + i/rate whether or not earlier ones have been
 // answered, so a stall in the server shows up as latency instead of as requests never sent.
 // Input: the path of a JSON file holding a ConstantRateJob. Output: one CONSTANT_RATE_JSON line.
-import { Agent, request as httpRequest } from "node:http";
+import { Agent, request as httpRequest, type RequestOptions } from "node:http";
 import { readFileSync } from "node:fs";
 import type { ConstantRateJob, ConstantRatePhase, Percentiles } from "./constant-rate.ts";
 
@@ -106,15 +106,7 @@ function phase(rate: number, leadIn: number, seconds: number): Promise<ConstantR
         completed(index, due, sentAt, ok);
       };
       const req = httpRequest(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method: job.request.method,
-          path: shape.path,
-          headers: shape.headers,
-          timeout: 10_000,
-        },
+        optionsFor(shape),
         (res) => {
           res.resume();
           const ok = (res.statusCode ?? 0) < 400;
@@ -150,6 +142,19 @@ function phase(rate: number, leadIn: number, seconds: number): Promise<ConstantR
   });
 }
 
+/** One request of the job's shape over the shared keep-alive agent. */
+function optionsFor(shape: Shape): RequestOptions {
+  return {
+    agent,
+    host: url.hostname,
+    port: url.port,
+    method: job.request.method,
+    path: shape.path,
+    headers: shape.headers,
+    timeout: 10_000,
+  };
+}
+
 /** Opens every connection before the first phase, as wrk does: a connect is not what is measured. */
 function openConnections(): Promise<void> {
   let open = job.connections;
@@ -157,15 +162,7 @@ function openConnections(): Promise<void> {
     for (let i = 0; i < job.connections; i++) {
       const shape = shapes[next++ % shapes.length] as Shape;
       const req = httpRequest(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method: job.request.method,
-          path: shape.path,
-          headers: shape.headers,
-          timeout: 10_000,
-        },
+        optionsFor(shape),
         (res) => {
           res.resume();
           res.once("end", () => --open === 0 && resolve());

@@ -130,7 +130,7 @@ server.on("error", (error) => {
 });
 
 if (!(server instanceof Server)) throw new Error("the API serves plain HTTP/1.1 (node:http)");
-// Rolling restarts behind a load balancer (issue #17): not ready first, then drain and stop.
+// Rolling restarts behind a load balancer (deploy/README.md): not ready first, then drain and stop.
 const shutdown = gracefulShutdown(server, {
   drainSeconds: env.SHUTDOWN_DRAIN_SECONDS,
   timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,

@@ -1,4 +1,4 @@
-"""Prometheus metrics (issue 17), with the TypeScript API's names for the parts both share:
+"""Prometheus metrics, with the TypeScript API's names for the parts both share:
 ``tandem_http_requests_total``, ``tandem_http_request_duration_seconds`` and
 ``tandem_auth_failures_total``. Served on a port of their own (``METRICS_PORT``), never the API's.
 """

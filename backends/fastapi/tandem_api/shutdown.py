@@ -1,4 +1,4 @@
-"""Rolling restarts behind a load balancer (issue #17), as apps/api/src/http/graceful-shutdown.ts:
+"""Rolling restarts behind a load balancer (deploy/README.md), as packages/server/src/graceful-shutdown.ts:
 on SIGTERM ``/ready`` fails for SHUTDOWN_DRAIN_SECONDS while every other request is still served,
 then uvicorn stops accepting and finishes in-flight requests, bounded by SHUTDOWN_TIMEOUT_SECONDS.
 

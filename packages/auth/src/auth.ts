@@ -59,7 +59,7 @@ export interface AuthConfig {
    * `ACCOUNT_LOCKED`, whether or not the account exists.
    */
   lockout?: LockoutConfig;
-  /** Told of each sign-in, refusal, lockout and sign-up, for metrics (issue 17). */
+  /** Told of each sign-in, refusal, lockout and sign-up, for metrics. */
   onAuthEvent?: (event: AuthEvent) => void;
   /**
    * Signing-key rotation: each new key signs for `intervalSeconds` (default 30 days; null = never,

@@ -1,4 +1,4 @@
-// The web server's side of the shutdown behind a load balancer (issue #17): its settings and its
+// The web server's side of the shutdown behind a load balancer: its settings and its
 // own answer to the health check while shutting down (apps/web/server.ts answers /ready before
 // Next.js does). The sequence itself is @tandem/server's, shared with the API.
 import type { IncomingMessage, ServerResponse } from "node:http";

@@ -18,7 +18,7 @@ export function requestIdFor(incoming: string | null | undefined): string {
 
 /**
  * `fetchImpl` sending `X-Request-Id: <id>` on every call, so the API's log line for a call the
- * web server made carries the same id as the web server's own log (issue 17).
+ * web server made carries the same id as the web server's own log.
  *
  * @example
  * const requestId = crypto.randomUUID();

@@ -1,4 +1,4 @@
-// Prometheus metrics of the web server (issue 17). Not `server-only`: server.ts, outside Next.js,
+// Prometheus metrics of the web server. Not `server-only`: server.ts, outside Next.js,
 // serves them. The registry lives on globalThis because server.ts and Next.js's compiled routes
 // load this module separately; both must count into, and scrape, the same one.
 import type { AuthEvent } from "@tandem/auth";

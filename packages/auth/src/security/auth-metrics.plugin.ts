@@ -2,7 +2,7 @@ import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware, isAPIError } from "better-auth/api";
 import { completedSignIn, endsSignIn } from "../sign-in-methods/completed.ts";
 
-/** What the metrics count (issue 17): the web app turns each into a Prometheus counter. */
+/** What the metrics count: the web app turns each into a Prometheus counter. */
 export type AuthEvent = "sign_in" | "sign_in_failure" | "lockout" | "sign_up";
 
 const SIGN_UP = "/sign-up/email";

@@ -62,7 +62,7 @@ interface SecurityHookOptions {
   lockout: ResolvedLockout;
   /** Called once an email change has been written, with the address it replaced. */
   onEmailChanged?: ((account: ChangedAccount, oldEmail: string) => void) | undefined;
-  /** Told when a failure engages a lock (metrics, issue 17), whether or not the account exists. */
+  /** Told when a failure engages a lock (for metrics), whether or not the account exists. */
   onLockout?: (() => void) | undefined;
 }
 

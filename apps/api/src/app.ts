@@ -13,7 +13,7 @@ import { ApiError, problemResponse } from "./errors.ts";
 import { bodyLimit } from "./http/body-limit.ts";
 import { corsAllowlist } from "./http/cors.ts";
 import { onError } from "./http/error-handler.ts";
-import { requestIds, requestLogging, securityHeaders } from "./http/middleware.ts";
+import { requestEnvelope, requestLogger } from "./http/middleware.ts";
 import { routerOf } from "./http/route-table.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
 import type { ApiMetrics } from "./metrics/metrics.ts";
@@ -68,10 +68,8 @@ export function createApp({ database, verifier, logger, config, metrics }: AppDe
   const app = new Hono<AppEnv>();
   const origins = new Set(config.webOrigins);
 
-  app.use(requestIds());
-  app.use(requestLogging(logger));
+  app.use(requestEnvelope(logger));
   if (metrics !== undefined) app.use(metrics.middleware());
-  app.use(securityHeaders());
   app.use(
     "/api/*",
     corsAllowlist({
@@ -96,7 +94,7 @@ export function createApp({ database, verifier, logger, config, metrics }: AppDe
           try {
             await sql`select 1`.execute(database.db);
           } catch (error) {
-            c.get("logger").error(
+            requestLogger(c).error(
               { err: error instanceof Error ? error.message : String(error) },
               "database unreachable",
             );

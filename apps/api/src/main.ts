@@ -30,6 +30,7 @@ try {
   database = createDb(env.DATABASE_URL, {
     isoInstants: true,
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS === "on",
+    sqliteCheckpoints: "background",
   });
   const pending = await pendingMigrations(database.db);
   if (pending.length > 0) {

@@ -9,6 +9,9 @@ export interface AppEnv {
   Bindings: Partial<HttpBindings> | undefined;
   Variables: {
     requestId: string;
+    /** The app's logger; use `requestLogger(c)`, which tags lines with the request's id. */
+    rootLogger: Logger;
+    /** Made by `requestLogger(c)` on first use. */
     logger: Logger;
     /** The code of the problem the request was answered with (set by `onError`, counted by the metrics). */
     problem: ErrorCode;

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kys
 import pg from "pg";
 import { isoInstantTypes } from "./instants.ts";
 import { preparingPool } from "./prepared.ts";
+import { type BackgroundCheckpoints, startBackgroundCheckpoints } from "./sqlite-checkpoints.ts";
 import type { Dialect } from "./dialect.ts";
 import type { Database } from "./schema.ts";
 
@@ -49,6 +50,12 @@ export interface CreateDbOptions {
    * prepared.ts). For the API's few, hot statements; Better Auth keeps the default.
    */
   preparedStatements?: boolean;
+  /**
+   * SQLite only: "background" copies the write-ahead log into the database file from a worker
+   * thread instead of inside a commit on the event loop (sqlite-checkpoints.ts). For the API,
+   * which writes on every create; default "auto" leaves it to SQLite.
+   */
+  sqliteCheckpoints?: "auto" | "background";
 }
 
 export class DatabaseUrlError extends Error {}
@@ -64,12 +71,12 @@ export class DatabaseUrlError extends Error {}
  * const { db, destroy } = createDb(process.env.DATABASE_URL);
  */
 export function createDb(url: string | undefined, options: CreateDbOptions = {}): TandemDb {
-  if (url === undefined || url === "") return openSqlite(DEFAULT_SQLITE_PATH);
+  if (url === undefined || url === "") return openSqlite(DEFAULT_SQLITE_PATH, options);
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");
     if (path === "")
       throw new DatabaseUrlError("DATABASE_URL file: needs a path, e.g. file:./data/tandem.db");
-    return openSqlite(resolve(path));
+    return openSqlite(resolve(path), options);
   }
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   throw new DatabaseUrlError(
@@ -77,7 +84,7 @@ export function createDb(url: string | undefined, options: CreateDbOptions = {})
   );
 }
 
-function openSqlite(path: string): TandemDb {
+function openSqlite(path: string, options: CreateDbOptions): TandemDb {
   mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma("journal_mode = WAL");
@@ -92,10 +99,20 @@ function openSqlite(path: string): TandemDb {
   sqlite.function("lower", { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? value.toLowerCase() : value,
   );
+  let checkpoints: BackgroundCheckpoints | undefined;
+  if (options.sqliteCheckpoints === "background") {
+    sqlite.pragma("wal_autocheckpoint = 0");
+    checkpoints = startBackgroundCheckpoints(path, {
+      onFailure: () => {
+        if (sqlite.open) sqlite.pragma("wal_autocheckpoint = 1000");
+      },
+    });
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   // Kysely only closes a connection it has used: close it here too, or a handle that never ran a
   // query would stay open (and keep answering). Closing twice is harmless.
   const destroy = once(async () => {
+    await checkpoints?.stop();
     await db.destroy();
     sqlite.close();
   });

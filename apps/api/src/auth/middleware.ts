@@ -1,4 +1,6 @@
 import { createMiddleware } from "hono/factory";
+import { requestLogger } from "../http/middleware.ts";
+import { requestHeader } from "../http/node-headers.ts";
 import type { AppEnv } from "../types.ts";
 import { type AccessTokenCheck, isPersonalAccessToken } from "./access-token.ts";
 import { insufficientScope, unauthenticated } from "./auth-problems.ts";
@@ -32,7 +34,7 @@ export function checkScope(identity: Identity, method: string): void {
  */
 export function requireAuth(verifier: Verifier, sessions: SessionCheck, accessTokens: AccessTokenCheck) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header("authorization");
+    const header = requestHeader(c, "authorization");
     if (header === undefined || header.trim() === "") {
       throw unauthenticated("Send an access token in the Authorization header: Bearer <token>");
     }
@@ -44,8 +46,8 @@ export function requireAuth(verifier: Verifier, sessions: SessionCheck, accessTo
     let identity: Identity;
     if (isPersonalAccessToken(token)) {
       identity = await accessTokens.verify(token, {
-        userAgent: c.req.header("user-agent") ?? null,
-        logger: c.get("logger"),
+        userAgent: requestHeader(c, "user-agent") ?? null,
+        logger: requestLogger(c),
       });
     } else {
       identity = await verifier.verify(token);

@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
+import { requestHeader } from "./node-headers.ts";
 
 /**
  * How much of a refused body is read and discarded so the connection can be kept: a client that
@@ -30,10 +31,12 @@ export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
     new ApiError("PAYLOAD_TOO_LARGE", { detail: `The body must be at most ${maxBytes} bytes`, headers });
 
   return async (c, next) => {
-    const body = c.req.raw.body;
-    if (!body) return next();
+    // The declared length first: `c.req.raw.body` makes @hono/node-server build a whole WHATWG
+    // Request, while a body within the limit is then read straight from the socket.
     const declared = declaredLength(c);
     if (declared !== undefined && declared <= maxBytes) return next();
+    const body = c.req.raw.body;
+    if (!body) return next();
 
     const reader = body.getReader();
     if (declared !== undefined && declared > DRAIN_MAX_BYTES) throw tooLarge(closeAfterAnswer(c, reader));
@@ -55,10 +58,9 @@ export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
 
 /** The Content-Length, when it frames the body (Transfer-Encoding overrides it). */
 function declaredLength(c: Context<AppEnv>): number | undefined {
-  const headers = c.req.raw.headers;
-  if (headers.has("transfer-encoding")) return undefined;
-  const value = headers.get("content-length");
-  return value === null ? undefined : Number.parseInt(value, 10);
+  if (requestHeader(c, "transfer-encoding") !== undefined) return undefined;
+  const value = requestHeader(c, "content-length");
+  return value === undefined ? undefined : Number.parseInt(value, 10);
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {

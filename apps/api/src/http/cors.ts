@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../types.ts";
+import { requestHeader, setResponseHeader } from "./node-headers.ts";
 
 export interface CorsOptions {
   /** Exact origins (scheme://host[:port]) allowed to call the API from a browser. */
@@ -24,7 +25,7 @@ export function corsAllowlist(options: CorsOptions) {
   const exposeHeaders = options.exposeHeaders.join(", ");
   const maxAge = String(options.maxAgeSeconds);
   return createMiddleware<AppEnv>(async (c, next) => {
-    const origin = c.req.header("origin");
+    const origin = requestHeader(c, "origin");
     const allowed = origin !== undefined && options.origins.has(origin);
     if (c.req.method === "OPTIONS") {
       const headers: Record<string, string> = { Vary: "Origin, Access-Control-Request-Headers" };
@@ -36,10 +37,10 @@ export function corsAllowlist(options: CorsOptions) {
       }
       return c.body(null, 204, headers);
     }
-    c.header("Vary", "Origin");
+    setResponseHeader(c, "Vary", "Origin");
     if (allowed) {
-      c.header("Access-Control-Allow-Origin", origin);
-      c.header("Access-Control-Expose-Headers", exposeHeaders);
+      setResponseHeader(c, "Access-Control-Allow-Origin", origin);
+      setResponseHeader(c, "Access-Control-Expose-Headers", exposeHeaders);
     }
     await next();
   });

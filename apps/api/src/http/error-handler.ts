@@ -7,6 +7,7 @@ import { ApiError, problemResponse } from "../errors.ts";
 import { InvalidCursorError, TaskNotFoundError } from "../tasks/tasks.errors.ts";
 import { MembershipStoreUnavailableError } from "../teams/team-access.ts";
 import type { AppEnv } from "../types.ts";
+import { requestLogger } from "./middleware.ts";
 
 /**
  * Any error thrown below a route, as the problem the client gets: catalogued `ApiError`s as they
@@ -44,7 +45,7 @@ export function problemFor(error: unknown, logger: Logger): ApiError {
 
 /** The app's one `onError`: every failure leaves as RFC 9457 problem+json. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  const problem = problemFor(error, c.get("logger"));
+  const problem = problemFor(error, requestLogger(c));
   c.set("problem", problem.code);
   return problemResponse(c, problem);
 };

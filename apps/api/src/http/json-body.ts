@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import type * as z from "zod";
 import { ApiError } from "../errors.ts";
+import type { AppEnv } from "../types.ts";
+import { requestHeader } from "./node-headers.ts";
 import { toFieldErrors } from "./validation.ts";
 
 // application/json and any +json type; a charset other than UTF-8 is refused because JSON
@@ -13,8 +15,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
  * Reads a JSON body and validates it against a schema. 415 when it is not JSON, 400 when it
  * does not parse or does not match. Body size is limited by middleware before this runs.
  */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const type = c.req.header("content-type") ?? "";
+export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const type = requestHeader(c, "content-type") ?? "";
   if (!JSON_TYPE.test(type)) {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", {
       detail: "Send the body as JSON with Content-Type: application/json",

@@ -3,7 +3,8 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { Env } from "../env.ts";
 import { quotaStoreKind } from "../env.ts";
-import { createPostgresQuotaStore, createRedisQuotaStore, type QuotaStore } from "./quota.ts";
+import { createPostgresQuotaStore } from "./quota-postgres.ts";
+import { createRedisQuotaStore, type QuotaStore } from "./quota.ts";
 
 /** The store the quota counts in, and how to let go of its connections at shutdown. */
 export interface OpenedQuotaStore {

@@ -1,20 +1,7 @@
-import {
-  createTestDatabase,
-  describePostgres,
-  type TestDatabase,
-  testDialects,
-  type TestUser,
-} from "@tandem/testing";
-import pg from "pg";
+import { testDialects, type TestUser } from "@tandem/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
-import {
-  createMemoryQuotaStore,
-  createPostgresQuotaStore,
-  QUOTA_TABLE,
-  type QuotaDecision,
-  requestQuota,
-} from "./quota.ts";
+import { createMemoryQuotaStore, type QuotaDecision, requestQuota } from "./quota.ts";
 
 // rate-limiter-flexible reads Date.now(); only Date is faked, so pools and sockets keep working.
 beforeEach(() => {
@@ -59,60 +46,6 @@ describe("createMemoryQuotaStore", () => {
     // Building the middleware must not throw for `requests: 0` (the memory store would).
     expect(() => requestQuota({ requests: 0, windowSeconds: 60 })).not.toThrow();
     expect(() => requestQuota(undefined)).not.toThrow();
-  });
-});
-
-describePostgres("createPostgresQuotaStore", () => {
-  // A database of its own per test, so the quota table starts empty.
-  let database: TestDatabase;
-  let pools: pg.Pool[];
-  beforeEach(async () => {
-    database = await createTestDatabase("postgres");
-    pools = [];
-  });
-  afterEach(async () => {
-    await Promise.all(pools.map((p) => (p.ended ? undefined : p.end())));
-    await database.cleanup();
-  });
-  const pool = () => {
-    const p = new pg.Pool({ connectionString: database.url, max: 2 });
-    pools.push(p);
-    return p;
-  };
-
-  it("is one budget for stores on two pools, created concurrently", async () => {
-    const options = { requests: 5, windowSeconds: 30 };
-    const [one, two] = await Promise.all([
-      createPostgresQuotaStore({ ...options, pool: pool() }),
-      createPostgresQuotaStore({ ...options, pool: pool() }),
-    ]);
-    const decisions = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? one : two).consume("alice")),
-    );
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
-    expect(decisions.map((d) => d.remaining).sort()).toEqual([0, 0, 0, 0, 1, 2, 3, 4]);
-    const rows = await pools[0]?.query(`SELECT key, points FROM ${QUOTA_TABLE}`);
-    expect(rows?.rows).toEqual([{ key: "api:alice", points: 8 }]);
-  });
-
-  it("fails open to a per-instance quota when PostgreSQL does not answer", async () => {
-    const p = pool();
-    const store = await createPostgresQuotaStore({ requests: 2, windowSeconds: 30, pool: p });
-    await p.end(); // every query now fails
-    const seen = [await store.consume("a"), await store.consume("a"), await store.consume("a")];
-    expect(seen.map((d) => d.allowed)).toEqual([true, true, false]);
-  });
-
-  it("fails closed when asked to", async () => {
-    const p = pool();
-    const store = await createPostgresQuotaStore({
-      requests: 2,
-      windowSeconds: 30,
-      pool: p,
-      onStoreError: "closed",
-    });
-    await p.end();
-    await expect(store.consume("a")).rejects.toThrow();
   });
 });
 

@@ -1,15 +1,14 @@
 import { createMiddleware } from "hono/factory";
-import type pg from "pg";
 import type { Redis } from "ioredis";
 import {
   RateLimiterMemory,
-  RateLimiterPostgres,
   RateLimiterRedis,
   RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../types.ts";
+import { setResponseHeader } from "./node-headers.ts";
 
 /** What a store answers for one request of one user. */
 export interface QuotaDecision {
@@ -44,7 +43,8 @@ export interface QuotaOptions {
   windowSeconds: number;
 }
 
-function check({ requests, windowSeconds }: QuotaOptions): void {
+/** Throws a RangeError for a quota that cannot work. */
+export function checkQuotaOptions({ requests, windowSeconds }: QuotaOptions): void {
   if (!Number.isInteger(requests) || requests < 1) {
     throw new RangeError("requests must be a positive integer");
   }
@@ -88,7 +88,7 @@ export function limiterQuotaStore(limiter: RateLimiterAbstract): QuotaStore {
 
 /**
  * One instance's quota, in this process (rate-limiter-flexible's RateLimiterMemory). Behind N
- * instances a user gets up to N× the quota: use {@link createPostgresQuotaStore} or
+ * instances a user gets up to N× the quota: use `createPostgresQuotaStore` (quota-postgres.ts) or
  * {@link createRedisQuotaStore} there.
  *
  * @example
@@ -96,45 +96,12 @@ export function limiterQuotaStore(limiter: RateLimiterAbstract): QuotaStore {
  * await store.consume(userId); // { allowed: true, limit: 600, remaining: 599, resetSeconds: 60, … }
  */
 export function createMemoryQuotaStore(options: QuotaOptions): QuotaStore {
-  check(options);
+  checkQuotaOptions(options);
   return limiterQuotaStore(memoryLimiter(options));
 }
 
 function memoryLimiter({ requests, windowSeconds }: QuotaOptions): RateLimiterMemory {
   return new RateLimiterMemory({ keyPrefix: QUOTA_KEY_PREFIX, points: requests, duration: windowSeconds });
-}
-
-export interface PostgresQuotaOptions extends QuotaOptions {
-  /** A pool of its own: a quota check must not wait behind the API's queries for a connection. */
-  pool: pg.Pool;
-  /**
-   * What happens when PostgreSQL does not answer: "open" (default) falls back to a per-instance
-   * quota in memory, "closed" answers 500 (docs/decisions/018-shared-quota.md).
-   */
-  onStoreError?: "open" | "closed";
-}
-
-/**
- * The quota shared by every instance on one PostgreSQL database: rate-limiter-flexible's
- * RateLimiterPostgres over the `api_quota` table, one atomic upsert per request. The table is
- * created here (once, under an advisory lock, so instances starting together do not race).
- */
-export async function createPostgresQuotaStore(options: PostgresQuotaOptions): Promise<QuotaStore> {
-  check(options);
-  await ensureQuotaTable(options.pool);
-  const limiter = new RateLimiterPostgres({
-    storeClient: options.pool,
-    storeType: "pool",
-    tableName: QUOTA_TABLE,
-    tableCreated: true,
-    keyPrefix: QUOTA_KEY_PREFIX,
-    points: options.requests,
-    duration: options.windowSeconds,
-    // Expired rows are overwritten on the user's next request; the sweep bounds the table.
-    clearExpiredByTimeout: true,
-    ...(options.onStoreError === "closed" ? {} : { insuranceLimiter: memoryLimiter(options) }),
-  });
-  return limiterQuotaStore(limiter);
 }
 
 export interface RedisQuotaOptions extends QuotaOptions {
@@ -149,7 +116,7 @@ export interface RedisQuotaOptions extends QuotaOptions {
  * RateLimiterRedis, one atomic script per request, keys `api:<userId>` expiring with the window.
  */
 export function createRedisQuotaStore(options: RedisQuotaOptions): QuotaStore {
-  check(options);
+  checkQuotaOptions(options);
   const limiter = new RateLimiterRedis({
     storeClient: options.client,
     keyPrefix: QUOTA_KEY_PREFIX,
@@ -158,24 +125,6 @@ export function createRedisQuotaStore(options: RedisQuotaOptions): QuotaStore {
     ...(options.onStoreError === "closed" ? {} : { insuranceLimiter: memoryLimiter(options) }),
   });
   return limiterQuotaStore(limiter);
-}
-
-async function ensureQuotaTable(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    // CREATE TABLE IF NOT EXISTS is not safe against itself run concurrently.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('tandem.api_quota'))");
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${QUOTA_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
-    );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export interface QuotaConfig extends QuotaOptions {
@@ -211,8 +160,8 @@ export function requestQuota(config: QuotaConfig | undefined) {
         headers: { ...headers, "Retry-After": String(decision.retryAfterSeconds) },
       });
     }
+    // Before the handler, so error responses (404, 400…) carry them as well.
+    for (const [name, value] of Object.entries(headers)) setResponseHeader(c, name, value);
     await next();
-    // Set after the handler so error responses (404, 400…) carry them as well.
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   });
 }

@@ -12,6 +12,7 @@ import { ApiError } from "../errors.ts";
 import { readJson } from "../http/json-body.ts";
 import { readQuery } from "../http/query-string.ts";
 import { routerOf } from "../http/route-table.ts";
+import { setResponseHeader } from "../http/node-headers.ts";
 import type { AppEnv } from "../types.ts";
 import { TaskNotFoundError } from "./tasks.errors.ts";
 import {
@@ -67,7 +68,7 @@ export function taskRoutes(database: Db) {
       createTask: async (c) => {
         const input = await readJson(c, CreateTaskSchema);
         const task = toTask(await createTask(database, userId(c), input));
-        c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
+        setResponseHeader(c, "Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
         return c.json(task, 201);
       },
       taskStats: async (c) => {

@@ -13,6 +13,7 @@ import { readQuery } from "../http/query-string.ts";
 import { routerOf } from "../http/route-table.ts";
 import { TaskNotFoundError } from "../tasks/tasks.errors.ts";
 import { isTaskId, taskId } from "../tasks/tasks.routes.ts";
+import { setResponseHeader } from "../http/node-headers.ts";
 import type { AppEnv } from "../types.ts";
 import { teamNotFound } from "./team-access.ts";
 import {
@@ -79,7 +80,7 @@ export function teamTaskRoutes(database: Db) {
           throw assigneeNotMember();
         }
         const task = toTeamTask(row);
-        c.header("Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
+        setResponseHeader(c, "Location", `${c.req.path.replace(/\/+$/, "")}/${task.id}`);
         return c.json(task, 201);
       },
       taskStats: async (c) => {

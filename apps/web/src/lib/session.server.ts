@@ -1,14 +1,18 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { getAuth } from "./auth.server";
 
 export type ServerSession = NonNullable<Awaited<ReturnType<ReturnType<typeof getAuth>["api"]["getSession"]>>>;
 
-/** The signed-in user's session, or null. Always checked against the database, not a cookie shape. */
-export async function getSession(): Promise<ServerSession | null> {
+/**
+ * The signed-in user's session, or null. Always checked against the database, not a cookie shape.
+ * Looked up once per render: a page and its layout both check the session, and render side by side.
+ */
+export const getSession = cache(async (): Promise<ServerSession | null> => {
   return getAuth().api.getSession({ headers: await headers() });
-}
+});
 
 /** The session, or a redirect to sign-in that comes back to `returnTo`. */
 export async function requireSession(returnTo: string): Promise<ServerSession> {

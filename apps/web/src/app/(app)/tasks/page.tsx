@@ -18,10 +18,13 @@ export default async function TasksPage({
 }) {
   const params = await searchParams;
   const view = viewFromParams(params);
+  // Server-to-server with a token minted for this request, so the list is in the first HTML. Started
+  // before the session check rather than after it: without a session no token is minted, so nothing
+  // is fetched, and the list is only rendered once the check below has passed.
+  const loading = loadInitialTasks(listParams(view));
   // The layout checks the session too, but a page must not rely on its layout for protection.
   await requireSession(`/tasks${viewToSearch(view)}`);
-  // Server-to-server with a token minted for this request, so the list is in the first HTML.
-  const initial = await loadInitialTasks(listParams(view));
+  const initial = await loading;
   return (
     <main className="container">
       {/* Where a team's page sends someone who was removed from the team (lib/teams.ts REMOVED_URL). */}

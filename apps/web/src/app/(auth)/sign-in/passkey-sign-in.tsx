@@ -1,8 +1,8 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { failed, FormStatus, type Status } from "@/components/form-status";
+import { enterApp } from "@/lib/enter-app";
 import { failedInBrowser, passkeyErrorMessage } from "@/lib/passkey-errors";
 import { passkeyAuthClient } from "@/lib/passkey-client";
 import styles from "./passkey-sign-in.module.css";
@@ -24,7 +24,6 @@ interface Autofill {
  * Either way the passkey sign-in creates the same session as a password, hence the same API tokens.
  */
 export function PasskeySignIn({ next }: { next: string }) {
-  const router = useRouter();
   const [supported, setSupported] = useState(true);
   const [pending, setPending] = useState(false);
   const [status, setStatus] = useState<Status>(null);
@@ -47,8 +46,7 @@ export function PasskeySignIn({ next }: { next: string }) {
         if (data) {
           stop();
           setPending(true);
-          router.replace(next);
-          router.refresh();
+          enterApp(next);
           return;
         }
         // Renewed, or replaced by the button's ceremony: nothing happened that the user should hear of.
@@ -70,7 +68,7 @@ export function PasskeySignIn({ next }: { next: string }) {
       stop();
       autofill.current = null;
     };
-  }, [next, router]);
+  }, [next]);
 
   async function signIn() {
     autofill.current?.stop();
@@ -84,8 +82,7 @@ export function PasskeySignIn({ next }: { next: string }) {
     }
     if (outcome?.data) {
       // `next` is already checked to be same-origin; the page stays busy while it navigates.
-      router.replace(next);
-      router.refresh();
+      enterApp(next);
       return;
     }
     setStatus(failed(passkeyErrorMessage(outcome?.error, "sign-in")));

@@ -1,12 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { Field } from "@/components/field";
 import { failed, FormStatus, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
+import { enterApp } from "@/lib/enter-app";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
 import { TwoFactorStep } from "./two-factor-step";
@@ -18,7 +18,6 @@ export function SignInForm({ next, notice }: { next: string; notice: string | nu
   const resend = useSubmission("sign-in");
   // Set when sign-in was refused because the address awaits verification (AUTH_REQUIRE_EMAIL_VERIFICATION).
   const [unverifiedEmail, setUnverifiedEmail] = useState<string | null>(null);
-  const router = useRouter();
 
   async function resendVerification() {
     if (unverifiedEmail === null) return;
@@ -45,8 +44,7 @@ export function SignInForm({ next, notice }: { next: string; notice: string | nu
         return null;
       }
       // `next` is already checked to be same-origin.
-      router.replace(next);
-      router.refresh();
+      enterApp(next);
       return null;
     });
   }

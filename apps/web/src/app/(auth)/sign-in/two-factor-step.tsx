@@ -1,9 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { Field } from "@/components/field";
 import { failed, FormStatus } from "@/components/form-status";
+import { enterApp } from "@/lib/enter-app";
 import { mustRestartSignIn, twoFactorAuthClient, twoFactorErrorMessage } from "@/lib/two-factor-client";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "./two-factor-step.module.css";
@@ -22,7 +22,6 @@ export function TwoFactorStep({
   /** Back to the password step, with the reason to show there (null when the user chose to). */
   onRestart: (message: string | null) => void;
 }) {
-  const router = useRouter();
   const [backup, setBackup] = useState(false);
   const { status, pending, submit } = useSubmission("sign-in");
 
@@ -43,8 +42,7 @@ export function TwoFactorStep({
         }
         return failed(twoFactorErrorMessage(error, "sign-in"));
       }
-      router.replace(next);
-      router.refresh();
+      enterApp(next);
       return "navigating";
     });
   }

@@ -1,12 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { Field } from "@/components/field";
 import { failed, FormStatus, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
+import { enterApp } from "@/lib/enter-app";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
 
@@ -14,7 +14,6 @@ const MIN_PASSWORD = 8;
 
 export function SignUpForm({ next, verificationRequired }: { next: string; verificationRequired: boolean }) {
   const { status, pending, submit, refuse } = useSubmission("sign-up");
-  const router = useRouter();
 
   function localProblem({
     name,
@@ -54,8 +53,7 @@ export function SignUpForm({ next, verificationRequired }: { next: string; verif
         );
       }
       // `next` is already checked to be same-origin.
-      router.replace(next);
-      router.refresh();
+      enterApp(next);
       return null;
     });
   }

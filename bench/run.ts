@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApi, buildWeb } from "@tandem/stack";
 import { buildBaseline } from "./lib/baseline.ts";
+import { buildBaselineWeb } from "./lib/baseline-web.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { runFixedRate } from "./lib/fixed-rate.ts";
 import { FASTAPI_ROOT, ROOT } from "./lib/paths.ts";
@@ -119,9 +120,11 @@ async function main() {
   const logDir = join(workDir, "logs");
   mkdirSync(logDir);
   let baselineBundle: string | null = null;
+  let baselineWeb: { commit: string; webDir: string } | null = null;
   if (settings.baselineRef) {
     const built = await buildBaseline(settings.baselineRef, workDir);
     baselineBundle = built.bundle;
+    baselineWeb = await buildBaselineWeb(settings.baselineRef, baseEnv(), log);
     // The report names the commit: a branch such as main moves, and may already hold the change.
     settings.baselineRef = `${settings.baselineRef} (${built.commit})`;
   }
@@ -164,6 +167,8 @@ async function main() {
           logDir,
           withFastApi: missing === null,
           baselineBundle,
+          // The web scenario runs on SQLite only.
+          baselineWebDir: database.dialect === "sqlite" ? (baselineWeb?.webDir ?? null) : null,
           log,
         }),
       );
@@ -208,22 +213,37 @@ async function main() {
     const web: BenchResults["web"] = { firstLoadJs: null, signIn: null, errors: [] };
     const sqlite = stacks.find((s) => s.db === "sqlite");
     if (sqlite) {
-      log("web: first-load JS of /tasks, and sign-in to task list in Chromium");
-      try {
-        web.firstLoadJs = await firstLoadJs(sqlite.web.url, sqlite.webUser.cookie);
-      } catch (error) {
-        web.errors.push(`first-load JS: ${(error as Error).message}`);
+      // Not a load variant: --filter does not apply, the web scenario always runs.
+      const against = sqlite.baselineWeb ? " (and the baseline's, interleaved)" : "";
+      log(`web: first-load JS of /tasks, and sign-in to task list in Chromium${against}`);
+      const measure = async <T>(what: string, f: () => Promise<T>): Promise<T | null> => {
+        try {
+          return await f();
+        } catch (error) {
+          web.errors.push(`${what}: ${(error as Error).message.split("\n")[0]}`);
+          return null;
+        }
+      };
+      const cookie = sqlite.webUser.cookie;
+      web.firstLoadJs = await measure("first-load JS", () => firstLoadJs(sqlite.web.url, cookie));
+      const urls = [sqlite.web.url, ...(sqlite.baselineWeb ? [sqlite.baselineWeb.web.url] : [])];
+      const timings = await measure("sign-in timing", () =>
+        signInTiming(urls, sqlite.webUser, FIRST_TASK_TITLE, settings.signInSamples),
+      );
+      web.signIn = timings?.[0] ?? null;
+      if (sqlite.baselineWeb && baselineWeb) {
+        const { url } = sqlite.baselineWeb.web;
+        const { webDir } = baselineWeb;
+        web.baseline = {
+          commit: baselineWeb.commit,
+          firstLoadJs: await measure("baseline first-load JS", () => firstLoadJs(url, cookie, webDir)),
+          signIn: timings?.[1] ?? null,
+        };
       }
-      try {
-        web.signIn = await signInTiming(
-          sqlite.web.url,
-          sqlite.webUser,
-          FIRST_TASK_TITLE,
-          settings.signInSamples,
-        );
-      } catch (error) {
-        web.errors.push(`sign-in timing: ${(error as Error).message.split("\n")[0]}`);
-      }
+      const medians = [web.signIn, web.baseline?.signIn].map((t) =>
+        t ? `${t.medianMs.toFixed(0)} ms` : "–",
+      );
+      log(`web: sign-in → list median ${medians[0]}${web.baseline ? `, baseline ${medians[1]}` : ""}`);
       for (const e of web.errors) warnings.push(`web scenario: ${e}`);
     }
 

@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { renderChart } from "./chart.ts";
 import { LATENCY_HEAD, latencyRows, latencySection } from "./report-latency.ts";
+import { webSection } from "./report-web.ts";
 import { BIN, RESULTS_DIR, ROOT } from "./paths.ts";
 import { computeTargets, databasesOf } from "./targets.ts";
 import { median } from "./web.ts";
@@ -151,28 +152,9 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
         "",
       );
   }
-  out.push("## Web", "");
-  const { firstLoadJs: js, signIn } = r.web;
-  if (js) {
-    out.push(
-      `- /tasks first-load JS: **${(js.gzipBytes / 1000).toFixed(1)} kB gzipped** (${(js.rawBytes / 1000).toFixed(1)} kB raw; the ${js.files.length} scripts the server-rendered page references, each gzipped at level 9 from apps/web/.next/static):`,
-      "",
-      markdownTable(
-        ["script", "gzipped kB"],
-        js.files.map((f) => [f.path, (f.gzipBytes / 1000).toFixed(1)]),
-      ),
-      "",
-    );
-  }
-  if (signIn) {
-    out.push(
-      `- Sign-in → task list visible in Chromium: **median ${signIn.medianMs.toFixed(0)} ms** over ${signIn.samplesMs.length} fresh browser contexts (${signIn.samplesMs.map((m) => m.toFixed(0)).join(", ")} ms), after one unmeasured pass.`,
-      "",
-    );
-  }
-  for (const e of r.web.errors) out.push(`- Not measured: ${e}`, "");
+  out.push(...webSection(r, markdownTable));
   out.push(
-    "Reproduce: `npm run bench` (full, ~30 min) or `npm run bench -- --quick` (smoke, < 2 min); `--baseline <git ref>` adds the API as built at that commit.",
+    "Reproduce: `npm run bench` (full, ~30 min) or `npm run bench -- --quick` (smoke, < 2 min); `--baseline <git ref>` adds the API and the web app as built at that commit.",
     "",
   );
   return out.join("\n");

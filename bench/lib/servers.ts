@@ -57,6 +57,8 @@ export interface WebOptions {
   /** The API the web app's pages call (server-side and in the browser). */
   apiUrl: string;
   logDir: string;
+  /** Another build of apps/web than this checkout's (the --baseline one): its folder. */
+  webDir?: string;
 }
 
 /** `next start` (the production build) with Better Auth issuing tokens for the API. */
@@ -72,7 +74,16 @@ export async function startWeb(options: WebOptions, port?: number): Promise<Runn
     // No mail: the harness measures the task path, not verification emails for its users.
     EMAIL: "off",
   };
-  const command = { name: options.name, ...webCommand("start", webPort), env, logDir: options.logDir };
+  const own = webCommand("start", webPort);
+  const where =
+    options.webDir === undefined
+      ? own
+      : {
+          ...own,
+          args: [join(options.webDir, "dist", "server.js"), ...own.args.slice(1)],
+          cwd: options.webDir,
+        };
+  const command = { name: options.name, ...where, env, logDir: options.logDir };
   return startLogged(command, url, "/api/auth/jwks", 90_000);
 }
 

@@ -32,6 +32,8 @@ export interface Stack {
   modes: Partial<Record<AuthMode, Running>>;
   fastapi?: Running;
   baseline?: Running;
+  /** The --baseline ref's web app, and the current API instance that accepts its tokens. */
+  baselineWeb?: { web: Running; api: Running };
   users: BenchUser[];
   /** Signs in through the browser in scenario 5; no load run touches its tasks. */
   webUser: BenchUser;
@@ -48,6 +50,8 @@ export interface StackOptions {
   logDir: string;
   withFastApi: boolean;
   baselineBundle: string | null;
+  /** The --baseline ref's built apps/web (baseline-web.ts), to start beside the current one. */
+  baselineWebDir: string | null;
   log: (line: string) => void;
 }
 
@@ -66,6 +70,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const all: Running[] = [];
   const [webPort, apiPort] = [await freePort(), await freePort()];
   const webUrl = `http://localhost:${webPort}`;
+  const secret = randomBytes(32).toString("base64url");
   const common = { databaseUrl: database.url, webUrl, pinning, logDir };
   try {
     log(`${db}: starting the web app and the API`);
@@ -74,7 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         {
           name: `web-${db}`,
           databaseUrl: database.url,
-          secret: randomBytes(32).toString("base64url"),
+          secret,
           apiUrl: `http://127.0.0.1:${apiPort}`,
           logDir,
         },
@@ -130,6 +135,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       baseline = await startApi({ ...common, name: `baseline-${db}`, bundle: options.baselineBundle });
       all.push(baseline);
     }
+    let baselineWeb: Stack["baselineWeb"];
+    if (options.baselineWebDir !== null) {
+      baselineWeb = await startBaselineWeb(options.baselineWebDir, secret, common);
+      all.push(baselineWeb.web, baselineWeb.api);
+    }
     return {
       db,
       database,
@@ -138,6 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       modes,
       ...(fastapi ? { fastapi } : {}),
       ...(baseline ? { baseline } : {}),
+      ...(baselineWeb ? { baselineWeb } : {}),
       users,
       webUser,
       pool: new TokenPool(web.url, users),
@@ -146,6 +157,39 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
   } catch (error) {
     await Promise.all(all.map((r) => r.server.stop()));
+    throw error;
+  }
+}
+
+/**
+ * The baseline web app on the stack's database with the current web's secret (so the key set in
+ * the database, and every user, serve both). The API checks one issuer and one origin, the web
+ * app's own URL, so the baseline web gets its own instance of the current API bundle: the same
+ * code and settings as the current web's, told the baseline web's URL.
+ */
+async function startBaselineWeb(
+  webDir: string,
+  secret: string,
+  common: { databaseUrl: string; pinning: Pinning; logDir: string; webUrl: string },
+): Promise<{ web: Running; api: Running }> {
+  const [webPort, apiPort] = [await freePort(), await freePort()];
+  const webUrl = `http://localhost:${webPort}`;
+  const api = await startApi({ ...common, webUrl, name: "api-for-baseline-web", port: apiPort });
+  try {
+    const web = await startWeb(
+      {
+        name: "baseline-web",
+        databaseUrl: common.databaseUrl,
+        secret,
+        apiUrl: `http://127.0.0.1:${apiPort}`,
+        logDir: common.logDir,
+        webDir,
+      },
+      webPort,
+    );
+    return { web, api };
+  } catch (error) {
+    await api.server.stop();
     throw error;
   }
 }

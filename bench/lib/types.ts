@@ -96,6 +96,14 @@ export interface Machine {
   loadAverage: { start: number; end: number };
 }
 
+export interface WebResults {
+  firstLoadJs: FirstLoadJs | null;
+  signIn: SignInTiming | null;
+  /** The --baseline ref's web app, measured in the same run (sign-in samples interleaved with the current's). */
+  baseline?: { commit: string; firstLoadJs: FirstLoadJs | null; signIn: SignInTiming | null };
+  errors: string[];
+}
+
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
@@ -105,6 +113,6 @@ export interface BenchResults {
   warnings: string[];
   variants: VariantResult[];
   plans: Plan[];
-  web: { firstLoadJs: FirstLoadJs | null; signIn: SignInTiming | null; errors: string[] };
+  web: WebResults;
   targets: Target[];
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "@playwright/test";
+import { type Browser, chromium } from "@playwright/test";
 import { WEB_DIR } from "./paths.ts";
 
 export interface FirstLoadJs {
@@ -15,10 +15,10 @@ export interface FirstLoadJs {
 
 /**
  * The scripts the server-rendered /tasks page references (what the browser must fetch before the
- * page is interactive), each gzipped from the build output in apps/web/.next/static. Like Next's
- * own "First Load JS", `nomodule` polyfills are not counted.
+ * page is interactive), each gzipped from the build output in `<webDir>/.next/static` (apps/web's,
+ * or the --baseline build's). Like Next's own "First Load JS", `nomodule` polyfills are not counted.
  */
-export async function firstLoadJs(webUrl: string, cookie: string): Promise<FirstLoadJs> {
+export async function firstLoadJs(webUrl: string, cookie: string, webDir = WEB_DIR): Promise<FirstLoadJs> {
   const response = await fetch(`${webUrl}/tasks`, { headers: { cookie }, redirect: "manual" });
   const html = await response.text();
   if (response.status !== 200) throw new Error(`GET /tasks answered ${response.status}, not the page`);
@@ -31,8 +31,8 @@ export async function firstLoadJs(webUrl: string, cookie: string): Promise<First
   }
   if (paths.size === 0) throw new Error("the /tasks page references no scripts");
   const files = [...paths].map((path) => {
-    const file = join(WEB_DIR, ".next", "static", path.slice("/_next/static/".length));
-    if (!existsSync(file)) throw new Error(`${path} is not in apps/web/.next/static (stale build?)`);
+    const file = join(webDir, ".next", "static", path.slice("/_next/static/".length));
+    if (!existsSync(file)) throw new Error(`${path} is not in ${webDir}/.next/static (stale build?)`);
     const bytes = readFileSync(file);
     return { path, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
   });
@@ -51,37 +51,56 @@ export interface SignInTiming {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /**
- * Chromium (headless, a fresh profile each time) on /sign-in: fill the form, then the clock runs
- * from the click on "Sign in" until `firstTask` is visible in the list.
+ * Chromium (headless, a fresh profile each time) on each web app's /sign-in: fill the form, then
+ * the clock runs from the click on "Sign in" until `firstTask` is visible in the list. With several
+ * web apps (the current build and the --baseline one) the samples alternate between them, A, B,
+ * A, B…, so whatever else the machine is doing falls on both alike.
  */
 export async function signInTiming(
-  webUrl: string,
+  webUrls: string[],
   user: { email: string; password: string },
   firstTask: string,
   samples: number,
-): Promise<SignInTiming> {
+): Promise<SignInTiming[]> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  const samplesMs: number[] = [];
+  const samplesMs: number[][] = webUrls.map(() => []);
   try {
     // One unmeasured pass first: the servers' first sign-in and first /tasks render are not typical.
     for (let i = 0; i <= samples; i++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${webUrl}/sign-in`);
-      await page.getByLabel("Email", { exact: true }).fill(user.email);
-      await page.getByLabel("Password", { exact: true }).fill(user.password);
-      const started = performance.now();
-      await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page
-        .getByRole("checkbox", { name: firstTask, exact: true })
-        .waitFor({ state: "visible", timeout: 30_000 });
-      if (i > 0) samplesMs.push(performance.now() - started);
-      await context.close();
+      for (const [at, webUrl] of webUrls.entries()) {
+        const elapsed = await signInOnce(browser, webUrl, user, firstTask);
+        if (i > 0) samplesMs[at]?.push(elapsed);
+      }
     }
   } finally {
     await browser.close();
   }
-  return { samplesMs, medianMs: median(samplesMs) };
+  return samplesMs.map((ms) => ({ samplesMs: ms, medianMs: median(ms) }));
+}
+
+async function signInOnce(
+  browser: Browser,
+  webUrl: string,
+  user: { email: string; password: string },
+  firstTask: string,
+): Promise<number> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${webUrl}/sign-in`);
+    await page.getByLabel("Email", { exact: true }).fill(user.email);
+    await page.getByLabel("Password", { exact: true }).fill(user.password);
+    const started = performance.now();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page
+      .getByRole("checkbox", { name: firstTask, exact: true })
+      .waitFor({ state: "visible", timeout: 30_000 });
+    return performance.now() - started;
+  } catch (error) {
+    throw new Error(`${webUrl}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await context.close();
+  }
 }
 
 export function median(values: number[]): number {

@@ -11,7 +11,13 @@ import { buildApi, buildWeb, freePort } from "@tandem/stack";
 import { runLoad } from "./lib/load.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { routeRequest } from "./lib/scenarios.ts";
-import { createPostgresDatabase, createSqliteDatabase, seedTasks, signUpUsers, TokenPool } from "./lib/seed.ts";
+import {
+  createPostgresDatabase,
+  createSqliteDatabase,
+  seedTasks,
+  signUpUsers,
+  TokenPool,
+} from "./lib/seed.ts";
 import { baseEnv, type Running, startApi, startControl, startWeb } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
 
@@ -20,7 +26,9 @@ const option = (name: string, fallback: string) => {
   const at = argv.indexOf(name);
   return at < 0 ? fallback : (argv[at + 1] ?? fallback);
 };
-const flagged = new Set(["--db", "--routes", "--seconds", "--rounds", "--env"].flatMap((n) => [n, option(n, "")]));
+const flagged = new Set(
+  ["--db", "--routes", "--seconds", "--rounds", "--env"].flatMap((n) => [n, option(n, "")]),
+);
 const bundles = argv.filter((a) => !flagged.has(a)).map((b) => resolve(b));
 if (bundles.length === 0) throw new Error("name at least one API bundle (e.g. apps/api/dist/main.js)");
 const db = option("--db", "sqlite");
@@ -36,7 +44,9 @@ const workDir = mkdtempSync(join(tmpdir(), "tandem-compare-"));
 const database =
   db === "postgres"
     ? await createPostgresDatabase(
-        process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres",
+        process.env.BENCH_DATABASE_URL ||
+          process.env.TEST_DATABASE_URL ||
+          "postgres://postgres@127.0.0.1:5432/postgres",
       )
     : await createSqliteDatabase(workDir);
 const webPort = await freePort();
@@ -44,7 +54,13 @@ const webUrl = `http://localhost:${webPort}`;
 const servers: Running[] = [];
 try {
   const web = await startWeb(
-    { name: "web", databaseUrl: database.url, secret: "compare-secret-0123456789abcdef0123", apiUrl: "http://127.0.0.1:1", logDir: workDir },
+    {
+      name: "web",
+      databaseUrl: database.url,
+      secret: "compare-secret-0123456789abcdef0123",
+      apiUrl: "http://127.0.0.1:1",
+      logDir: workDir,
+    },
     webPort,
   );
   servers.push(web);
@@ -55,26 +71,50 @@ try {
     // Each bundle runs from apps/api/dist so its externals resolve as the real one's do.
     const copy = resolve("apps/api/dist", `compare-${i}.js`);
     if (copy !== bundle) copyFileSync(bundle, copy);
-    const server = await startApi({ name: `api-${i}`, databaseUrl: database.url, webUrl, pinning, logDir: workDir, bundle: copy, env: extraEnv });
+    const server = await startApi({
+      name: `api-${i}`,
+      databaseUrl: database.url,
+      webUrl,
+      pinning,
+      logDir: workDir,
+      bundle: copy,
+      env: extraEnv,
+    });
     servers.push(server);
     apis.push({ name: `${i}:${basename(bundle)}`, server });
   }
   const users = await signUpUsers(web.url, "compare", 100);
   for (const u of users) u.taskId = await seedTasks(database.handle, u.id, 50);
   const pool = new TokenPool(web.url, users);
-  const targets = [{ name: "control", server: control, routes: ["health" as Route] }, ...apis.map((a) => ({ ...a, routes }))];
+  const targets = [
+    { name: "control", server: control, routes: ["health" as Route] },
+    ...apis.map((a) => ({ ...a, routes })),
+  ];
   const samples = new Map<string, { rps: number; p99: number; cpuUs: number }[]>();
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
       for (const route of target.routes) {
         const request = await routeRequest(route, pool)();
-        const common = { baseUrl: target.server.url, request, connections: 64, pinning, serverPid: target.server.server.pid, workDir, postgres: db === "postgres" };
+        const common = {
+          baseUrl: target.server.url,
+          request,
+          connections: 64,
+          pinning,
+          serverPid: target.server.server.pid,
+          workDir,
+          postgres: db === "postgres",
+        };
         if (round === 0) await runLoad({ ...common, durationSeconds: 1 });
         const r = await runLoad({ ...common, durationSeconds: seconds });
         const key = `${target.name} ${route}`;
-        samples.set(key, [...(samples.get(key) ?? []), { rps: r.rps, p99: r.p99Ms, cpuUs: (r.serverCpuPct / 100) * 1e6 / r.rps }]);
-        console.error(`[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`);
+        samples.set(key, [
+          ...(samples.get(key) ?? []),
+          { rps: r.rps, p99: r.p99Ms, cpuUs: ((r.serverCpuPct / 100) * 1e6) / r.rps },
+        ]);
+        console.error(
+          `[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`,
+        );
       }
     }
   }
@@ -83,7 +123,11 @@ try {
   for (const [key, s] of samples) {
     const rps = median(s.map((x) => x.rps));
     console.log(
-      `${key.padEnd(40)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${median(s.map((x) => x.p99)).toFixed(1).padStart(7)} ms  ÷control ${(rps / controlRps).toFixed(2)}  server CPU ${median(s.map((x) => x.cpuUs)).toFixed(1)} µs/request`,
+      `${key.padEnd(40)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${median(s.map((x) => x.p99))
+        .toFixed(1)
+        .padStart(
+          7,
+        )} ms  ÷control ${(rps / controlRps).toFixed(2)}  server CPU ${median(s.map((x) => x.cpuUs)).toFixed(1)} µs/request`,
     );
   }
 } finally {

@@ -18,7 +18,9 @@ const database = createDb(`file:${join(dir, "t.db")}`);
 await migrateDatabase(database);
 const userId = "u1";
 const now = new Date().toISOString();
-await sql`INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt") VALUES (${userId}, 'U', 'u@example.com', 1, ${now}, ${now})`.execute(database.db);
+await sql`INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt") VALUES (${userId}, 'U', 'u@example.com', 1, ${now}, ${now})`.execute(
+  database.db,
+);
 await seedTasks(database, userId, 50);
 const query = ListTasksQuerySchema.parse({ limit: "20" });
 
@@ -37,8 +39,12 @@ async function time(label: string, fn: () => Promise<unknown>) {
 const compiled = listTasksQuery(database, userId, query).statement.compile();
 const raw = new SQLite(join(dir, "t.db"));
 const prepared = raw.prepare(compiled.sql);
-await time("SQLite alone (prepared, .all)", () => Promise.resolve(prepared.all(...(compiled.parameters as unknown[]))));
-await time("Kysely: build + compile the statement", () => Promise.resolve(listTasksQuery(database, userId, query).statement.compile()));
+await time("SQLite alone (prepared, .all)", () =>
+  Promise.resolve(prepared.all(...(compiled.parameters as unknown[]))),
+);
+await time("Kysely: build + compile the statement", () =>
+  Promise.resolve(listTasksQuery(database, userId, query).statement.compile()),
+);
 await time("list statement (listTasks)", () => listTasks(database, userId, query));
 await time("statement + page JSON", async () => taskPageJson(await listTasks(database, userId, query)));
 await time("query-string parse (zod)", () => Promise.resolve(ListTasksQuerySchema.parse({ limit: "20" })));

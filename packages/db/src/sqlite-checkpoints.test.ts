@@ -27,7 +27,8 @@ describe("SQLite checkpoints in the background", () => {
     await sql`CREATE TABLE probe (x text)`.execute(database.db);
     await sleep(CHECKPOINT_INTERVAL_MS * 2);
     const before = statSync(path).size;
-    for (let i = 0; i < 2_000; i++) await sql`INSERT INTO probe VALUES (${"x".repeat(200)})`.execute(database.db);
+    for (let i = 0; i < 2_000; i++)
+      await sql`INSERT INTO probe VALUES (${"x".repeat(200)})`.execute(database.db);
     await sleep(CHECKPOINT_INTERVAL_MS * 3);
     return statSync(path).size - before;
   }
@@ -41,7 +42,9 @@ describe("SQLite checkpoints in the background", () => {
   it("turns SQLite's own checkpoints off on the connection it serves", async () => {
     const database = createDb(`file:${join(dir, "pragma.db")}`, { sqliteCheckpoints: "background" });
     open.push(database);
-    const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(database.db);
+    const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(
+      database.db,
+    );
     expect(rows[0]?.wal_autocheckpoint).toBe(0);
   });
 

@@ -81,15 +81,20 @@ describePostgres("createPostgresQuotaStore", () => {
     for (const user of users) {
       const mine = decisions.filter((_, i) => users[i % 3] === user);
       expect(mine.filter((d) => d.allowed)).toHaveLength(30);
-      expect(mine.filter((d) => d.allowed).map((d) => d.remaining).sort((a, b) => a - b)).toEqual(
-        Array.from({ length: 30 }, (_, i) => i),
-      );
+      expect(
+        mine
+          .filter((d) => d.allowed)
+          .map((d) => d.remaining)
+          .sort((a, b) => a - b),
+      ).toEqual(Array.from({ length: 30 }, (_, i) => i));
       expect(mine.filter((d) => !d.allowed).every((d) => d.retryAfterSeconds >= 1)).toBe(true);
     }
     // 60 checks on one store went out in far fewer statements (two connections, one turn).
     expect(statements.mock.calls.length).toBeGreaterThan(0);
     expect(statements.mock.calls.length).toBeLessThan(10);
-    const rows = await p.query<{ key: string; points: number }>(`SELECT key, points FROM ${QUOTA_TABLE} ORDER BY key`);
+    const rows = await p.query<{ key: string; points: number }>(
+      `SELECT key, points FROM ${QUOTA_TABLE} ORDER BY key`,
+    );
     expect(rows.rows).toEqual(users.map((u) => ({ key: `api:${u}`, points: 40 })));
   });
 

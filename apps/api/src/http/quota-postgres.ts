@@ -103,7 +103,9 @@ export async function createPostgresQuotaStore(options: PostgresQuotaOptions): P
   };
 
   const sweep = setInterval(() => {
-    pool.query(`DELETE FROM ${QUOTA_TABLE} WHERE expire < $1`, [Date.now() - SWEEP_AFTER_MS]).catch(() => undefined);
+    pool
+      .query(`DELETE FROM ${QUOTA_TABLE} WHERE expire < $1`, [Date.now() - SWEEP_AFTER_MS])
+      .catch(() => undefined);
   }, SWEEP_EVERY_MS);
   sweep.unref();
 

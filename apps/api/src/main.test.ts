@@ -33,9 +33,6 @@ function run(env: Record<string, string>): Run {
   const child = spawn(TSX, [MAIN], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: tsx runs the API in a child process, which a SIGKILL to tsx alone
-    // would leave running.
-    detached: true,
   });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
@@ -61,7 +58,7 @@ describe("API process", () => {
   let running: Run | undefined;
   afterEach(async () => {
     if (running && running.child.exitCode === null) {
-      if (running.child.pid !== undefined) process.kill(-running.child.pid, "SIGKILL");
+      running.child.kill("SIGKILL");
       await running.exited;
     }
     running = undefined;

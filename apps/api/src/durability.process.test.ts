@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Task, TaskPage } from "@tandem/contracts";
 import type { Dialect } from "@tandem/db";
+import { freePort } from "@tandem/stack";
 import {
   type AuthServer,
   createTestDatabase,
@@ -87,17 +87,6 @@ async function stopApi(api: ApiProcess | undefined): Promise<void> {
   await api.exited;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 interface Load {
   /** Every title sent in a create. */

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@tandem/stack";
 import { createTestDatabase, startAuthServer, type TestDatabase } from "@tandem/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -11,17 +12,6 @@ import { afterEach, describe, expect, it } from "vitest";
 const MAIN = join(import.meta.dirname, "main.ts");
 const TSX = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 interface Run {
   child: ChildProcess;

@@ -149,19 +149,24 @@ export function requestQuota(config: QuotaConfig | undefined) {
   const { windowSeconds } = config;
   return createMiddleware<AppEnv>(async (c, next) => {
     const decision = await store.consume(c.get("identity").userId);
-    const headers: Record<string, string> = {
-      "RateLimit-Limit": String(decision.limit),
-      "RateLimit-Remaining": String(decision.remaining),
-      "RateLimit-Reset": String(decision.resetSeconds),
-    };
+    const limit = String(decision.limit);
+    const remaining = String(decision.remaining);
+    const reset = String(decision.resetSeconds);
     if (!decision.allowed) {
       throw new ApiError("RATE_LIMITED", {
         detail: `Too many requests: at most ${decision.limit} per ${windowSeconds} seconds; retry in ${decision.retryAfterSeconds} s`,
-        headers: { ...headers, "Retry-After": String(decision.retryAfterSeconds) },
+        headers: {
+          "RateLimit-Limit": limit,
+          "RateLimit-Remaining": remaining,
+          "RateLimit-Reset": reset,
+          "Retry-After": String(decision.retryAfterSeconds),
+        },
       });
     }
     // Before the handler, so error responses (404, 400…) carry them as well.
-    for (const [name, value] of Object.entries(headers)) setResponseHeader(c, name, value);
+    setResponseHeader(c, "RateLimit-Limit", limit);
+    setResponseHeader(c, "RateLimit-Remaining", remaining);
+    setResponseHeader(c, "RateLimit-Reset", reset);
     await next();
   });
 }

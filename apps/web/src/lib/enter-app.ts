@@ -1,13 +1,18 @@
+import { useRouter } from "next/navigation";
+import { useCallback } from "react";
+
 /**
- * Leaves the sign-in pages for `next` (a same-origin path, checked by safeNext) once a session
- * exists, replacing the sign-in page in the history.
+ * What the sign-in pages call once a session exists: go to `next` (a same-origin path, checked by
+ * safeNext), replacing the sign-in page in the history.
  *
- * A full page load rather than the router: the signed-in page arrives as HTML with its content
- * (the task list) already in it, shown before any of its scripts have loaded, and the browser keeps
- * nothing from the signed-out pages. A client-side navigation would first fetch the page's scripts,
- * and needed a refresh on top to drop what the router had cached while signed out, which rendered
- * the page on the server a second time.
+ * A client-side navigation, and only that (docs/decisions/025-sign-in-navigation.md): the router
+ * asks the server for the signed-in page once, as it would for any link, and keeps React and
+ * Next's runtime alive instead of loading and evaluating them again, as a full page load did.
+ * No `router.refresh()` on top: every page is rendered per request (the root layout calls
+ * `connection()`), so the router keeps no signed-out render it could show again, and a refresh
+ * only rendered the page on the server a second time.
  */
-export function enterApp(next: string): void {
-  window.location.replace(next);
+export function useEnterApp(): (next: string) => void {
+  const router = useRouter();
+  return useCallback((next: string) => router.replace(next), [router]);
 }

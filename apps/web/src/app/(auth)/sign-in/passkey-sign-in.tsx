@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { failed, FormStatus, type Status } from "@/components/form-status";
-import { enterApp } from "@/lib/enter-app";
+import { useEnterApp } from "@/lib/enter-app";
 import { failedInBrowser, passkeyErrorMessage } from "@/lib/passkey-errors";
 import { passkeyAuthClient } from "@/lib/passkey-client";
 import styles from "./passkey-sign-in.module.css";
@@ -24,6 +24,7 @@ interface Autofill {
  * Either way the passkey sign-in creates the same session as a password, hence the same API tokens.
  */
 export function PasskeySignIn({ next }: { next: string }) {
+  const enterApp = useEnterApp();
   const [supported, setSupported] = useState(true);
   const [pending, setPending] = useState(false);
   const [status, setStatus] = useState<Status>(null);
@@ -68,7 +69,7 @@ export function PasskeySignIn({ next }: { next: string }) {
       stop();
       autofill.current = null;
     };
-  }, [next]);
+  }, [next, enterApp]);
 
   async function signIn() {
     autofill.current?.stop();

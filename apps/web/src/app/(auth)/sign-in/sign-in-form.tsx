@@ -6,13 +6,14 @@ import { Field } from "@/components/field";
 import { failed, FormStatus, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
-import { enterApp } from "@/lib/enter-app";
+import { useEnterApp } from "@/lib/enter-app";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
 import { TwoFactorStep } from "./two-factor-step";
 
 export function SignInForm({ next, notice }: { next: string; notice: string | null }) {
   const { status, pending, submit, refuse } = useSubmission("sign-in");
+  const enterApp = useEnterApp();
   // The password was right and the account has two-factor on: the code step replaces this form.
   const [codeStep, setCodeStep] = useState(false);
   const resend = useSubmission("sign-in");

@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from "react";
 import { Field } from "@/components/field";
 import { failed, FormStatus } from "@/components/form-status";
-import { enterApp } from "@/lib/enter-app";
+import { useEnterApp } from "@/lib/enter-app";
 import { mustRestartSignIn, twoFactorAuthClient, twoFactorErrorMessage } from "@/lib/two-factor-client";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "./two-factor-step.module.css";
@@ -22,6 +22,7 @@ export function TwoFactorStep({
   /** Back to the password step, with the reason to show there (null when the user chose to). */
   onRestart: (message: string | null) => void;
 }) {
+  const enterApp = useEnterApp();
   const [backup, setBackup] = useState(false);
   const { status, pending, submit } = useSubmission("sign-in");
 

@@ -6,7 +6,7 @@ import { Field } from "@/components/field";
 import { failed, FormStatus, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "@/lib/auth-errors";
-import { enterApp } from "@/lib/enter-app";
+import { useEnterApp } from "@/lib/enter-app";
 import { useSubmission } from "@/lib/use-submission";
 import styles from "../auth.module.css";
 
@@ -14,6 +14,7 @@ const MIN_PASSWORD = 8;
 
 export function SignUpForm({ next, verificationRequired }: { next: string; verificationRequired: boolean }) {
   const { status, pending, submit, refuse } = useSubmission("sign-up");
+  const enterApp = useEnterApp();
 
   function localProblem({
     name,

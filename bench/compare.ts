@@ -4,21 +4,12 @@
 // apps/api/dist/main.js taken before the change, and the current build) on one database, then runs
 // every route against each, rotated, and prints median req/s and p99 per bundle with its ratio to the
 // control. Not a measurement of record: `npm run bench` (with --baseline) is.
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { buildApi, buildWeb, freePort } from "@tandem/stack";
+import { copyFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { startDevStack } from "./lib/dev-stack.ts";
 import { runLoad } from "./lib/load.ts";
-import { choosePinning } from "./lib/proc.ts";
 import { routeRequest } from "./lib/scenarios.ts";
-import {
-  createPostgresDatabase,
-  createSqliteDatabase,
-  seedTasks,
-  signUpUsers,
-  TokenPool,
-} from "./lib/seed.ts";
-import { baseEnv, type Running, startApi, startControl, startWeb } from "./lib/servers.ts";
+import { type Running, startControl } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
 
 const argv = process.argv.slice(2);
@@ -37,55 +28,23 @@ const seconds = Number(option("--seconds", "5"));
 const rounds = Number(option("--rounds", "3"));
 const extraEnv = JSON.parse(option("--env", "{}")) as Record<string, string>;
 
-const pinning = choosePinning();
-await buildApi(baseEnv());
-await buildWeb(baseEnv());
-const workDir = mkdtempSync(join(tmpdir(), "tandem-compare-"));
-const database =
-  db === "postgres"
-    ? await createPostgresDatabase(
-        process.env.BENCH_DATABASE_URL ||
-          process.env.TEST_DATABASE_URL ||
-          "postgres://postgres@127.0.0.1:5432/postgres",
-      )
-    : await createSqliteDatabase(workDir);
-const webPort = await freePort();
-const webUrl = `http://localhost:${webPort}`;
-const servers: Running[] = [];
+const stack = await startDevStack({
+  label: "compare",
+  db: db === "postgres" ? "postgres" : "sqlite",
+  // Each bundle runs from apps/api/dist so its externals resolve as the real one's do (copied after
+  // the build, so apps/api/dist/main.js is the current code).
+  apis: () =>
+    bundles.map((bundle, i) => {
+      const copy = resolve("apps/api/dist", `compare-${i}.js`);
+      if (copy !== bundle) copyFileSync(bundle, copy);
+      return { name: `api-${i}`, bundle: copy, env: extraEnv };
+    }),
+});
+const { pinning, workDir, pool } = stack;
+let control: Running | undefined;
 try {
-  const web = await startWeb(
-    {
-      name: "web",
-      databaseUrl: database.url,
-      secret: "compare-secret-0123456789abcdef0123",
-      apiUrl: "http://127.0.0.1:1",
-      logDir: workDir,
-    },
-    webPort,
-  );
-  servers.push(web);
-  const control = await startControl(pinning, workDir, "hono");
-  servers.push(control);
-  const apis: { name: string; server: Running }[] = [];
-  for (const [i, bundle] of bundles.entries()) {
-    // Each bundle runs from apps/api/dist so its externals resolve as the real one's do.
-    const copy = resolve("apps/api/dist", `compare-${i}.js`);
-    if (copy !== bundle) copyFileSync(bundle, copy);
-    const server = await startApi({
-      name: `api-${i}`,
-      databaseUrl: database.url,
-      webUrl,
-      pinning,
-      logDir: workDir,
-      bundle: copy,
-      env: extraEnv,
-    });
-    servers.push(server);
-    apis.push({ name: `${i}:${basename(bundle)}`, server });
-  }
-  const users = await signUpUsers(web.url, "compare", 100);
-  for (const u of users) u.taskId = await seedTasks(database.handle, u.id, 50);
-  const pool = new TokenPool(web.url, users);
+  control = await startControl(pinning, workDir, "hono");
+  const apis = stack.apis.map((server, i) => ({ name: `${i}:${basename(bundles[i] ?? "")}`, server }));
   const targets = [
     { name: "control", server: control, routes: ["health" as Route] },
     ...apis.map((a) => ({ ...a, routes })),
@@ -131,6 +90,6 @@ try {
     );
   }
 } finally {
-  for (const s of servers.reverse()) await s.server.stop();
-  await database.drop();
+  await control?.server.stop();
+  await stack.stop();
 }

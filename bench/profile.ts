@@ -2,22 +2,12 @@
 // driven by wrk on one route (me, list, create, toggle, health; default list), then the functions
 // that took the most CPU. Writes the .cpuprofile (open it in Chrome DevTools) to bench/results/.
 // PROFILE_NODE_ARGS="--flag …" adds node flags to the API (to try V8 settings); PROFILE_API_ENV (JSON) adds variables.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildApi, buildWeb, freePort } from "@tandem/stack";
+import { startDevStack } from "./lib/dev-stack.ts";
 import { runLoad } from "./lib/load.ts";
 import { RESULTS_DIR } from "./lib/paths.ts";
-import { choosePinning } from "./lib/proc.ts";
 import { routeRequest } from "./lib/scenarios.ts";
-import {
-  createPostgresDatabase,
-  createSqliteDatabase,
-  seedTasks,
-  signUpUsers,
-  TokenPool,
-} from "./lib/seed.ts";
-import { baseEnv, startApi, startWeb } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
 
 interface ProfileNode {
@@ -63,64 +53,41 @@ function summarise(file: string, top = 30): string {
 
 const route = (process.argv[2] ?? "list") as Route;
 const seconds = Number(process.argv[3] ?? 10);
-const pinning = choosePinning();
-await buildApi(baseEnv());
-// The web app issues the tokens; a fresh checkout has no build yet (rebuilt only when stale).
-await buildWeb(baseEnv());
-const workDir = mkdtempSync(join(tmpdir(), "tandem-profile-"));
-const profDir = join(workDir, "prof");
-mkdirSync(profDir);
-const database =
-  process.argv[4] === "postgres"
-    ? await createPostgresDatabase(
-        process.env.BENCH_DATABASE_URL ||
-          process.env.TEST_DATABASE_URL ||
-          "postgres://postgres@127.0.0.1:5432/postgres",
-      )
-    : await createSqliteDatabase(workDir);
-const [webPort, apiPort] = [await freePort(), await freePort()];
-const webUrl = `http://localhost:${webPort}`;
-const [web, api] = await Promise.all([
-  startWeb(
-    {
-      name: "web",
-      databaseUrl: database.url,
-      secret: "profile-secret-0123456789abcdef0123",
-      apiUrl: "http://127.0.0.1:1",
-      logDir: workDir,
-    },
-    webPort,
-  ),
-  startApi({
-    name: "api",
-    databaseUrl: database.url,
-    webUrl,
-    pinning,
-    logDir: workDir,
-    port: apiPort,
-    nodeArgs: [
-      ...(process.env.PROFILE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-      "--cpu-prof",
-      `--cpu-prof-dir=${profDir}`,
-    ],
-    env: process.env.PROFILE_API_ENV
-      ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>)
-      : {},
-  }),
-]);
+const db = process.argv[4] === "postgres" ? "postgres" : "sqlite";
+let profDir = "";
+const stack = await startDevStack({
+  label: "profile",
+  db,
+  apis: (workDir) => {
+    profDir = join(workDir, "prof");
+    mkdirSync(profDir);
+    return [
+      {
+        name: "api",
+        nodeArgs: [
+          ...(process.env.PROFILE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+          "--cpu-prof",
+          `--cpu-prof-dir=${profDir}`,
+        ],
+        env: process.env.PROFILE_API_ENV
+          ? (JSON.parse(process.env.PROFILE_API_ENV) as Record<string, string>)
+          : {},
+      },
+    ];
+  },
+});
 try {
-  const users = await signUpUsers(web.url, "profile", 100);
-  for (const u of users) u.taskId = await seedTasks(database.handle, u.id, 50);
-  const pool = new TokenPool(web.url, users);
-  const request = await routeRequest(route, pool)();
+  const [api] = stack.apis;
+  if (api === undefined) throw new Error("the API did not start");
+  const request = await routeRequest(route, stack.pool)();
   const common = {
     baseUrl: api.url,
     request,
     connections: 64,
-    pinning,
+    pinning: stack.pinning,
     serverPid: api.server.pid,
-    workDir,
-    postgres: false,
+    workDir: stack.workDir,
+    postgres: db === "postgres",
   };
   await runLoad({ ...common, durationSeconds: 2 });
   const result = await runLoad({ ...common, durationSeconds: seconds });
@@ -128,9 +95,8 @@ try {
     `${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, server CPU ${result.serverCpuPct.toFixed(0)}%, load-gen CPU ${result.loadCpuPct.toFixed(0)}%`,
   );
 } finally {
-  await api.server.stop();
-  await web.server.stop();
-  await database.drop();
+  // The API writes its profile when it exits, so stop it before reading the folder.
+  await stack.stop();
 }
 const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
 if (!file) throw new Error("no profile written");

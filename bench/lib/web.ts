@@ -133,13 +133,14 @@ async function signInOnce(
     await page
       .getByRole("checkbox", { name: firstTask, exact: true })
       .waitFor({ state: "visible", timeout: 30_000 });
+    // Source text, as for stampInPage: the page evaluates it, and it is not a browser-typed module here.
     const stamps = await page.waitForFunction(
-      ([clicked, visible]) => {
-        const from = sessionStorage.getItem(clicked);
-        const to = sessionStorage.getItem(visible);
+      `(() => {
+        const from = sessionStorage.getItem(${JSON.stringify(CLICKED)});
+        const to = sessionStorage.getItem(${JSON.stringify(VISIBLE)});
         return from !== null && to !== null ? Number(to) - Number(from) : false;
-      },
-      [CLICKED, VISIBLE] as const,
+      })()`,
+      undefined,
       { timeout: 10_000 },
     );
     return (await stamps.jsonValue()) as number;

@@ -28,7 +28,15 @@ export const IDENTITY_ROUTES = {
   },
 } satisfies RouteTable;
 
-const AUTH_ERRORS = ["UNAUTHENTICATED", "INVALID_TOKEN", "AUTH_UNAVAILABLE", "RATE_LIMITED"] as const;
+// Every signed-in operation can also fail closed with 503 SERVICE_UNAVAILABLE: its session or access
+// token cannot be checked, or the database cannot be reached.
+const AUTH_ERRORS = [
+  "UNAUTHENTICATED",
+  "INVALID_TOKEN",
+  "AUTH_UNAVAILABLE",
+  "RATE_LIMITED",
+  "SERVICE_UNAVAILABLE",
+] as const;
 
 export const MOUNTS = {
   identity: { prefix: "/api", table: IDENTITY_ROUTES, tag: "identity", secured: true, errors: AUTH_ERRORS },
@@ -50,7 +58,7 @@ export const MOUNTS = {
     table: TEAM_TASK_ROUTES,
     tag: "teams",
     secured: true,
-    errors: [...AUTH_ERRORS, "TEAM_NOT_FOUND", "FORBIDDEN", "SERVICE_UNAVAILABLE"],
+    errors: [...AUTH_ERRORS, "TEAM_NOT_FOUND", "FORBIDDEN"],
   },
   service: { prefix: "", table: SERVICE_ROUTES, tag: "operations", secured: false },
 } satisfies Record<string, Mount>;

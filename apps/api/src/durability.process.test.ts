@@ -87,7 +87,6 @@ async function stopApi(api: ApiProcess | undefined): Promise<void> {
   await api.exited;
 }
 
-
 interface Load {
   /** Every title sent in a create. */
   sent: Set<string>;

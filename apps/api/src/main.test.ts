@@ -12,7 +12,6 @@ import { afterEach, describe, expect, it } from "vitest";
 const MAIN = join(import.meta.dirname, "main.ts");
 const TSX = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
 
-
 interface Run {
   child: ChildProcess;
   output: () => string;

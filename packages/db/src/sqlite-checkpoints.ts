@@ -4,19 +4,45 @@ import { Worker } from "node:worker_threads";
 /** How often the worker copies the write-ahead log back into the database file. */
 export const CHECKPOINT_INTERVAL_MS = 250;
 
+/**
+ * The write-ahead log's size, in pages, past which the log is started over: 64 Ki pages of 4 KiB,
+ * 256 MiB. Larger means fewer resets, each of which pauses the event loop for one short checkpoint.
+ */
+export const WAL_RESET_PAGES = 65_536;
+
 // The worker's own code: a second connection that runs a PASSIVE checkpoint on a timer. PASSIVE
-// never waits for (or blocks) the writer; it copies what it can and syncs the file.
+// never waits for (or blocks) the writer; it copies what it can and syncs the file. When the log
+// has grown past its limit, the worker catches up until one pass is short, then asks the writer's
+// thread for the one checkpoint only it can finish (see startBackgroundCheckpoints), and waits.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require("node:worker_threads");
 const Database = require(workerData.module);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma("busy_timeout = 0");
-const timer = setInterval(() => {
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
-}, workerData.intervalMs);
-parentPort.once("message", () => {
-  clearInterval(timer);
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
+const checkpoint = () => {
+  try { return db.pragma("wal_checkpoint(PASSIVE)")[0].log; } catch { return 0; }
+};
+let timer;
+const tick = () => {
+  if (checkpoint() > workerData.resetPages) {
+    for (let pass = 0; pass < 5; pass++) {
+      const started = performance.now();
+      checkpoint();
+      if (performance.now() - started < 3) break;
+    }
+    parentPort.postMessage("reset");
+    return;
+  }
+  timer = setTimeout(tick, workerData.intervalMs);
+};
+timer = setTimeout(tick, workerData.intervalMs);
+parentPort.on("message", (message) => {
+  if (message === "continue") {
+    timer = setTimeout(tick, workerData.intervalMs);
+    return;
+  }
+  clearTimeout(timer);
+  checkpoint();
   db.close();
   parentPort.postMessage("closed");
 });
@@ -27,6 +53,19 @@ export interface BackgroundCheckpoints {
   stop(): Promise<void>;
 }
 
+export interface BackgroundCheckpointOptions {
+  intervalMs?: number;
+  /** The log's size, in pages, past which `onResetDue` is called. */
+  resetPages?: number;
+  /**
+   * Called on the writer's thread when the log should start over: run a PASSIVE checkpoint on the
+   * writing connection. If it throws, the worker asks again after its next pass.
+   */
+  onResetDue: () => void;
+  /** The worker cannot run: turn SQLite's own checkpoints back on. */
+  onFailure: () => void;
+}
+
 /**
  * Checkpoints the SQLite database at `path` from a worker thread, for a connection opened with
  * `wal_autocheckpoint = 0`. Why (docs/decisions/024-sqlite-writes.md): SQLite's automatic
@@ -34,14 +73,31 @@ export interface BackgroundCheckpoints {
  * the database file there; a request that happens to commit it waits for the disk, and so does
  * every request queued behind it. Durability does not change: a commit is in the write-ahead log
  * when it returns, and a checkpoint only moves it into the main file.
+ *
+ * The log only starts over from its beginning when a checkpoint has copied every frame in it and
+ * nothing was committed meanwhile. Under a steady stream of writes the worker's checkpoints never
+ * manage that, so the log would grow without bound (gigabytes in a minute of benchmark). Past
+ * `resetPages`, the worker catches up and then has the writer's thread run one checkpoint, which
+ * no commit can overtake: it copies the few frames written since and the next commit starts the
+ * log over.
  */
 export function startBackgroundCheckpoints(
   path: string,
-  { intervalMs = CHECKPOINT_INTERVAL_MS, onFailure }: { intervalMs?: number; onFailure: () => void },
+  {
+    intervalMs = CHECKPOINT_INTERVAL_MS,
+    resetPages = WAL_RESET_PAGES,
+    onResetDue,
+    onFailure,
+  }: BackgroundCheckpointOptions,
 ): BackgroundCheckpoints {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path, intervalMs, module: createRequire(import.meta.url).resolve("better-sqlite3") },
+    workerData: {
+      path,
+      intervalMs,
+      resetPages,
+      module: createRequire(import.meta.url).resolve("better-sqlite3"),
+    },
   });
   let stopped: Promise<void> | undefined;
   // A worker that cannot run (the file cannot be opened, the thread dies) must not leave the
@@ -51,6 +107,15 @@ export function startBackgroundCheckpoints(
   };
   worker.on("error", failed);
   worker.on("exit", failed);
+  worker.on("message", (message) => {
+    if (message !== "reset" || stopped !== undefined) return;
+    try {
+      onResetDue();
+    } catch {
+      // Inside an open transaction the checkpoint fails (SQLITE_LOCKED): the worker asks again.
+    }
+    worker.postMessage("continue");
+  });
   worker.unref();
   return {
     stop() {
@@ -61,7 +126,9 @@ export function startBackgroundCheckpoints(
           void worker.terminate().then(() => resolve());
         };
         const timer = setTimeout(done, 2_000);
-        worker.once("message", done);
+        worker.on("message", (message) => {
+          if (message === "closed") done();
+        });
         worker.once("exit", done);
         worker.postMessage("stop");
       });

@@ -19,6 +19,7 @@ import { writeReport } from "./lib/report.ts";
 import { controlVariant, runVariants, variantsOf } from "./lib/scenarios.ts";
 import {
   type BenchDatabase,
+  benchPostgresUrl,
   createPostgresDatabase,
   createSqliteDatabase,
   FIRST_TASK_TITLE,
@@ -149,12 +150,8 @@ async function main() {
     controls.push(await startControl(pinning, logDir, "http"));
     controls.push(await startControl(pinning, logDir, "hono"));
     databases.push(await createSqliteDatabase(workDir));
-    const adminUrl =
-      process.env.BENCH_DATABASE_URL ||
-      process.env.TEST_DATABASE_URL ||
-      "postgres://postgres@127.0.0.1:5432/postgres";
     try {
-      databases.push(await createPostgresDatabase(adminUrl));
+      databases.push(await createPostgresDatabase(benchPostgresUrl()));
     } catch (error) {
       warnings.push(`PostgreSQL ABSENT — every PostgreSQL variant was NOT run: ${(error as Error).message}`);
     }

@@ -105,15 +105,12 @@ function phase(rate: number, leadIn: number, seconds: number): Promise<ConstantR
         over = true;
         completed(index, due, sentAt, ok);
       };
-      const req = httpRequest(
-        optionsFor(shape),
-        (res) => {
-          res.resume();
-          const ok = (res.statusCode ?? 0) < 400;
-          res.once("end", () => end(ok));
-          res.once("error", () => end(false));
-        },
-      );
+      const req = httpRequest(optionsFor(shape), (res) => {
+        res.resume();
+        const ok = (res.statusCode ?? 0) < 400;
+        res.once("end", () => end(ok));
+        res.once("error", () => end(false));
+      });
       // The agent hands over a socket when one is free: from then on the request is on the wire,
       // which is where a closed-loop client such as wrk starts its clock.
       req.once("socket", () => (sentAt = performance.now()));
@@ -161,13 +158,10 @@ function openConnections(): Promise<void> {
   return new Promise((resolve) => {
     for (let i = 0; i < job.connections; i++) {
       const shape = shapes[next++ % shapes.length] as Shape;
-      const req = httpRequest(
-        optionsFor(shape),
-        (res) => {
-          res.resume();
-          res.once("end", () => --open === 0 && resolve());
-        },
-      );
+      const req = httpRequest(optionsFor(shape), (res) => {
+        res.resume();
+        res.once("end", () => --open === 0 && resolve());
+      });
       req.once("timeout", () => req.destroy());
       req.once("error", () => --open === 0 && resolve());
       req.end(job.request.body);

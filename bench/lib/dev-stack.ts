@@ -8,6 +8,7 @@ import { buildApi, buildWeb, freePort } from "@tandem/stack";
 import { choosePinning, type Pinning } from "./proc.ts";
 import {
   type BenchDatabase,
+  benchPostgresUrl,
   createPostgresDatabase,
   createSqliteDatabase,
   seedTasks,
@@ -43,11 +44,7 @@ export async function startDevStack(options: {
   const workDir = mkdtempSync(join(tmpdir(), `tandem-${options.label}-`));
   const database =
     options.db === "postgres"
-      ? await createPostgresDatabase(
-          process.env.BENCH_DATABASE_URL ||
-            process.env.TEST_DATABASE_URL ||
-            "postgres://postgres@127.0.0.1:5432/postgres",
-        )
+      ? await createPostgresDatabase(benchPostgresUrl())
       : await createSqliteDatabase(workDir);
   const running: Running[] = [];
   const stop = async () => {

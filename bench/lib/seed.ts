@@ -24,6 +24,15 @@ export async function createSqliteDatabase(dir: string): Promise<BenchDatabase> 
   return { dialect: "sqlite", url, handle, drop: () => handle.destroy() };
 }
 
+/** The PostgreSQL server the benchmark creates its databases on. */
+export function benchPostgresUrl(): string {
+  return (
+    process.env.BENCH_DATABASE_URL ||
+    process.env.TEST_DATABASE_URL ||
+    "postgres://postgres@127.0.0.1:5432/postgres"
+  );
+}
+
 /** A fresh database on the PostgreSQL server of `adminUrl`, dropped (with its connections) by `drop`. */
 export async function createPostgresDatabase(adminUrl: string): Promise<BenchDatabase> {
   const name = `tandem_bench_${randomBytes(5).toString("hex")}`;

@@ -29,9 +29,11 @@ if (trustProxy === null) {
   process.exit(1);
 }
 // How a SIGTERM is followed behind a load balancer (docs/configuration.md): fail /ready for the
-// drain, then finish in-flight requests within the timeout.
+// drain, then finish in-flight requests within the timeout. Idle keep-alive connections outlive
+// the balancer's idle connections to the instance, so the balancer always closes them first.
 let drainSeconds: number;
 let timeoutSeconds: number;
+let keepAliveSeconds: number;
 try {
   drainSeconds = shutdownSeconds("SHUTDOWN_DRAIN_SECONDS", process.env.SHUTDOWN_DRAIN_SECONDS, 0, {
     min: 0,
@@ -41,6 +43,15 @@ try {
     min: 1,
     max: 120,
   });
+  keepAliveSeconds = shutdownSeconds(
+    "KEEP_ALIVE_TIMEOUT_SECONDS",
+    process.env.KEEP_ALIVE_TIMEOUT_SECONDS,
+    65,
+    {
+      min: 1,
+      max: 600,
+    },
+  );
 } catch (error) {
   console.error(`Tandem web: invalid configuration\n  - ${(error as Error).message}`);
   process.exit(1);
@@ -73,9 +84,11 @@ const server = createServer((req, res) => {
   stampClientAddress(req.headers, req.socket.remoteAddress, trustProxy);
   void handle(req, res);
 });
+server.keepAliveTimeout = keepAliveSeconds * 1000;
 const shutdown = gracefulShutdown(server, {
   drainSeconds,
   timeoutSeconds,
+  isProbe: isReadyRequest,
   log: (level, message) => (level === "warn" ? console.warn : console.log)(`Tandem web: ${message}`),
 });
 server.listen(port, values.hostname, () => {

@@ -80,6 +80,9 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_SECONDS: wholeSeconds("SHUTDOWN_DRAIN_SECONDS", 0, 0, 120),
   // Then in-flight requests get this long to finish before the process exits anyway.
   SHUTDOWN_TIMEOUT_SECONDS: wholeSeconds("SHUTDOWN_TIMEOUT_SECONDS", 10, 1, 120),
+  // An idle keep-alive connection stays open this long: longer than a balancer keeps its idle
+  // connections to an instance, so the balancer always closes first (see deploy/haproxy.cfg).
+  KEEP_ALIVE_TIMEOUT_SECONDS: wholeSeconds("KEEP_ALIVE_TIMEOUT_SECONDS", 65, 1, 600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Prometheus metrics on their own port, never the public one; unset = no metrics (docs/operations.md).
   METRICS_PORT: z

@@ -63,6 +63,7 @@ describe("API process", () => {
       API_QUOTA_REQUESTS: "lots",
       API_QUOTA_WINDOW_SECONDS: "0",
       SHUTDOWN_DRAIN_SECONDS: "1.5",
+      KEEP_ALIVE_TIMEOUT_SECONDS: "0",
     });
     expect(await running.exited).toBe(1);
     const out = running.output();
@@ -73,6 +74,7 @@ describe("API process", () => {
     expect(out).toMatch(/API_QUOTA_REQUESTS: .*whole number/);
     expect(out).toMatch(/API_QUOTA_WINDOW_SECONDS: .*more than 0/);
     expect(out).toMatch(/SHUTDOWN_DRAIN_SECONDS: .*whole number of seconds/);
+    expect(out).toMatch(/KEEP_ALIVE_TIMEOUT_SECONDS: .*between 1 and 600/);
     expect(out).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
   });
 
@@ -113,6 +115,33 @@ describe("API process", () => {
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["stopped"]));
+  });
+
+  // Behind a balancer the instance's idle timeout must outlast the balancer's (deploy/haproxy.cfg);
+  // here a short one shows the setting is what closes an idle connection (Node's own is 5 s).
+  it("closes an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_SECONDS", async () => {
+    database = await createTestDatabase("sqlite");
+    const port = await freePort();
+    running = run({
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      KEEP_ALIVE_TIMEOUT_SECONDS: "1",
+    });
+    await waitFor(`http://127.0.0.1:${port}/health`, running);
+    const socket = connect(port, "127.0.0.1");
+    const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(performance.now())));
+    socket.write("GET /health HTTP/1.1\r\nHost: api\r\n\r\n");
+    const answered = await new Promise<number>((resolve) =>
+      socket.once("data", () => resolve(performance.now())),
+    );
+    const outcome = await Promise.race([
+      closed,
+      new Promise<string>((r) => setTimeout(() => r("still open"), 3_500)),
+    ]);
+    socket.destroy();
+    expect(outcome).not.toBe("still open");
+    expect(Number(outcome) - answered).toBeGreaterThanOrEqual(900);
   });
 
   // Issue #17: a rolling restart behind a load balancer fails no request and loses no write.

@@ -51,7 +51,10 @@ try {
 } catch (error) {
   if (error instanceof QuotaStoreConfigError) logger.fatal(error.message);
   else {
-    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, "cannot set up the quota store");
+    logger.fatal(
+      { err: error instanceof Error ? error.message : String(error) },
+      "cannot set up the quota store",
+    );
   }
   process.exit(1);
 }
@@ -131,10 +134,13 @@ server.on("error", (error) => {
 });
 
 if (!(server instanceof Server)) throw new Error("the API serves plain HTTP/1.1 (node:http)");
+server.keepAliveTimeout = env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000;
 // Rolling restarts behind a load balancer (deploy/README.md): not ready first, then drain and stop.
 const shutdown = gracefulShutdown(server, {
   drainSeconds: env.SHUTDOWN_DRAIN_SECONDS,
   timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+  // The balancer's and the orchestrator's checks: they come whether or not it still sends work.
+  isProbe: (req) => /^\/(ready|health)(\?|$)/.test(req.url ?? ""),
   onClosed: () => Promise.all([database.destroy(), quota.close()]),
   log: (level, message) => logger[level](message),
 });

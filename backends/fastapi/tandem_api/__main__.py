@@ -14,5 +14,6 @@ uvicorn.run(
     server_header=False,
     http=BoundedH11Protocol,  # problem+json for requests h11 cannot parse (header_limit.py)
     access_log=False,
+    timeout_keep_alive=settings.keep_alive_timeout_seconds,
     log_level="warning",
 )

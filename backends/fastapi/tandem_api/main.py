@@ -24,10 +24,11 @@ from .shutdown import CloseAfterDrain, Drain
 from .teams.membership import MembershipCheck
 
 
-def _configure_loading_server() -> None:
+def _configure_loading_server(settings: Settings) -> None:
     """uvicorn computed its config before importing this module: on the config that is loading us,
-    drop the ``server: uvicorn`` banner (the TypeScript API sends none) and bound the header block
-    (header_limit.py)."""
+    drop the ``server: uvicorn`` banner (the TypeScript API sends none), bound the header block
+    (header_limit.py) and keep idle connections open as env.ts does (KEEP_ALIVE_TIMEOUT_SECONDS:
+    longer than a balancer keeps its own, so the balancer always closes first)."""
     frame: Any = sys._getframe()
     while frame is not None:
         config = frame.f_locals.get("self")
@@ -35,6 +36,7 @@ def _configure_loading_server() -> None:
             config.encoded_headers = [h for h in config.encoded_headers if h[0] != b"server"]
             config.server_header = False
             bound_loading_server(config)
+            config.timeout_keep_alive = settings.keep_alive_timeout_seconds
             return
         frame = frame.f_back
 
@@ -121,5 +123,5 @@ def build(settings: Settings) -> Any:
 
 
 settings = settings_from_environment()
-_configure_loading_server()
+_configure_loading_server(settings)
 app = build(settings)

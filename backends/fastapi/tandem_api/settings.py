@@ -55,6 +55,7 @@ class Settings:
     # in-flight requests get the timeout.
     shutdown_drain_seconds: int = 0
     shutdown_timeout_seconds: int = 10
+    keep_alive_timeout_seconds: int = 65
 
 
 class ConfigError(Exception):
@@ -220,6 +221,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
 
     shutdown_drain = whole_seconds("SHUTDOWN_DRAIN_SECONDS", 0, 0, 120)
     shutdown_timeout = whole_seconds("SHUTDOWN_TIMEOUT_SECONDS", 10, 1, 120)
+    keep_alive_timeout = whole_seconds("KEEP_ALIVE_TIMEOUT_SECONDS", 65, 1, 600)
 
     if issues:
         raise ConfigError(issues)
@@ -247,6 +249,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_token=metrics_token,
         shutdown_drain_seconds=shutdown_drain,
         shutdown_timeout_seconds=shutdown_timeout,
+        keep_alive_timeout_seconds=keep_alive_timeout,
     )
 
 

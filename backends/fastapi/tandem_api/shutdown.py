@@ -1,6 +1,7 @@
 """Rolling restarts behind a load balancer (deploy/README.md), as packages/server/src/graceful-shutdown.ts:
-on SIGTERM ``/ready`` fails for SHUTDOWN_DRAIN_SECONDS while every other request is still served,
-then uvicorn stops accepting and finishes in-flight requests, bounded by SHUTDOWN_TIMEOUT_SECONDS.
+on SIGTERM ``/ready`` fails for SHUTDOWN_DRAIN_SECONDS while every other request is still served
+(longer while requests still arrive, at most twice as long: see ``quiet_seconds``), then uvicorn
+stops accepting and finishes in-flight requests, bounded by SHUTDOWN_TIMEOUT_SECONDS.
 
 uvicorn stops accepting as soon as it sees SIGTERM, so this takes the signal over once uvicorn has
 installed its handlers (from a startup event) and hands it on when the drain ends. SIGINT stays
@@ -18,9 +19,19 @@ import asyncio
 import os
 import signal
 import threading
+import time
 from typing import Any, Awaitable, Callable, MutableMapping, Optional
 
 from .logs import Logger
+
+# The balancer's and the orchestrator's checks: they come whether or not it still sends work.
+PROBE_PATHS = frozenset({"/ready", "/health"})
+
+
+def quiet_seconds(drain_seconds: float) -> float:
+    """How long no request may have arrived before the drain may end: a balancer that has taken
+    the instance out sends nothing more, while one still sending under load sends far more often."""
+    return min(1.0, drain_seconds / 2)
 
 
 class Drain:
@@ -34,6 +45,13 @@ class Drain:
         self.closing = False
         self._logger = logger
         self._exit = exit_process
+        self._drain_started_at = 0.0
+        self._last_arrival_at = 0.0
+        self._extended = False
+
+    def note_request(self, path: str) -> None:
+        if path not in PROBE_PATHS:
+            self._last_arrival_at = time.monotonic()
 
     def take_over_sigterm(self) -> None:
         """Replaces the running loop's SIGTERM handler (uvicorn's) with the drain; no-op when there
@@ -52,9 +70,31 @@ class Drain:
         if self.draining:
             return
         self.draining = True
+        self._drain_started_at = time.monotonic()
         if self.drain_seconds > 0:
             self._logger.info(f"shutting down (SIGTERM): not ready, draining {self.drain_seconds} s")
-        loop.call_later(self.drain_seconds, self._close, loop, stop)
+        loop.call_later(self.drain_seconds, self._close_when_quiet, loop, stop)
+
+    def _close_when_quiet(self, loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> None:
+        # Closing while the balancer still sends races it: it may pick an idle keep-alive
+        # connection just as it closes, and then drops its client's connection without an answer.
+        # A balancer whose checks ran late is still sending when the drain ends: wait until it stops.
+        now = time.monotonic()
+        quiet = quiet_seconds(self.drain_seconds)
+        idle = now - self._last_arrival_at
+        if idle >= quiet:
+            self._close(loop, stop)
+            return
+        if now - self._drain_started_at >= 2 * self.drain_seconds:
+            self._logger.warn(
+                f"requests still arriving {2 * self.drain_seconds:.1f} s after SIGTERM; closing anyway (does the balancer check /ready?)"
+            )
+            self._close(loop, stop)
+            return
+        if not self._extended:
+            self._extended = True
+            self._logger.info(f"requests still arriving; draining until none has for {round(quiet * 1000)} ms")
+        loop.call_later(quiet - idle, self._close_when_quiet, loop, stop)
 
     def _close(self, loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> None:
         self.closing = True
@@ -74,7 +114,7 @@ ASGIApp = Callable[[Message, Callable[[], Awaitable[Message]], Callable[[Message
 class CloseAfterDrain:
     """ASGI middleware: once the drain has ended, every response says ``Connection: close``, so a
     keep-alive client does not send its next request down a connection about to close (uvicorn
-    closes it after the response but does not say so)."""
+    closes it after the response but does not say so). It also tells the drain what arrives."""
 
     def __init__(self, app: ASGIApp, drain: Drain):
         self.app = app
@@ -84,6 +124,7 @@ class CloseAfterDrain:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        self.drain.note_request(scope.get("path", ""))
 
         async def send_closing(message: Message) -> None:
             if message["type"] == "http.response.start" and self.drain.closing:

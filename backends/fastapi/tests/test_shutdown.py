@@ -12,7 +12,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from typing import Callable, List
+from typing import Any, Callable, List
 
 import pytest
 
@@ -40,6 +40,62 @@ def test_the_drain_fails_ready_at_once_then_hands_on_and_bounds_the_shutdown() -
 
     asyncio.run(scenario())
     assert events == ["stop", "exit 1"]
+
+
+class RecordingLogger(Logger):
+    def __init__(self) -> None:
+        super().__init__("silent")
+        self.lines: List[str] = []
+
+    def info(self, msg: str, **fields: Any) -> None:
+        self.lines.append(f"info: {msg}")
+
+    def warn(self, msg: str, **fields: Any) -> None:
+        self.lines.append(f"warn: {msg}")
+
+
+def drain_under(path: str, every: float, send_for: float, drain_seconds: float) -> "tuple[List[str], float, float]":
+    """Starts a drain while `path` is requested every `every` s for `send_for` s; returns the log,
+    when the last request arrived and when the drain handed on (seconds after SIGTERM)."""
+    logger = RecordingLogger()
+    handed_on: List[float] = []
+
+    async def scenario() -> float:
+        loop = asyncio.get_running_loop()
+        drain = Drain(drain_seconds, 5, logger, exit_process=lambda code: None)
+        started = time.monotonic()
+        drain.begin(loop, lambda: handed_on.append(time.monotonic() - started))
+        last = 0.0
+        while time.monotonic() - started < send_for and not handed_on:
+            drain.note_request(path)
+            last = time.monotonic() - started
+            await asyncio.sleep(every)
+        while not handed_on:
+            await asyncio.sleep(0.01)
+        return last
+
+    last = asyncio.run(scenario())
+    return logger.lines, last, handed_on[0]
+
+
+def test_the_drain_goes_on_while_requests_still_arrive_and_ends_once_none_has_for_a_moment() -> None:
+    lines, last, handed_on = drain_under("/api/tasks", 0.05, 1.4, drain_seconds=1)
+    assert last > 1.2  # requests were still served past the second of drain
+    assert handed_on >= last + 0.5
+    assert "info: requests still arriving; draining until none has for 500 ms" in lines
+    assert not [line for line in lines if line.startswith("warn:")]
+
+
+def test_health_checks_do_not_keep_the_drain_going() -> None:
+    lines, _, handed_on = drain_under("/ready", 0.02, 5, drain_seconds=0.5)
+    assert handed_on < 1
+    assert not [line for line in lines if "still arriving" in line]
+
+
+def test_the_drain_ends_after_twice_its_length_when_requests_never_stop_and_says_so() -> None:
+    lines, _, handed_on = drain_under("/api/tasks", 0.02, 5, drain_seconds=0.3)
+    assert handed_on < 1
+    assert "warn: requests still arriving 0.6 s after SIGTERM; closing anyway (does the balancer check /ready?)" in lines
 
 
 def status_of(url: str, headers: "dict[str, str] | None" = None) -> int:
@@ -110,6 +166,10 @@ def test_sigterm_drains_then_finishes_the_write_in_flight(database: Database, da
 def test_the_shutdown_settings_are_whole_seconds_in_range_as_in_env_ts() -> None:
     defaults = load_settings({})
     assert (defaults.shutdown_drain_seconds, defaults.shutdown_timeout_seconds) == (0, 10)
+    assert defaults.keep_alive_timeout_seconds == 65
+    with pytest.raises(ConfigError) as no_keep_alive:
+        load_settings({"KEEP_ALIVE_TIMEOUT_SECONDS": "0"})
+    assert no_keep_alive.value.issues == [("KEEP_ALIVE_TIMEOUT_SECONDS", "KEEP_ALIVE_TIMEOUT_SECONDS must be between 1 and 600")]
     assert load_settings({"SHUTDOWN_DRAIN_SECONDS": "120"}).shutdown_drain_seconds == 120
     with pytest.raises(ConfigError) as refused_settings:
         load_settings({"SHUTDOWN_DRAIN_SECONDS": "1.5", "SHUTDOWN_TIMEOUT_SECONDS": "0"})
@@ -117,3 +177,23 @@ def test_the_shutdown_settings_are_whole_seconds_in_range_as_in_env_ts() -> None
         ("SHUTDOWN_DRAIN_SECONDS", "SHUTDOWN_DRAIN_SECONDS must be a whole number of seconds"),
         ("SHUTDOWN_TIMEOUT_SECONDS", "SHUTDOWN_TIMEOUT_SECONDS must be between 1 and 120"),
     ]
+
+
+def test_an_idle_keep_alive_connection_closes_after_keep_alive_timeout_seconds(database_url: str) -> None:
+    # Behind a balancer the instance's idle timeout must outlast the balancer's (deploy/haproxy.cfg);
+    # here a short one shows the setting is what closes an idle connection (uvicorn's own is 5 s).
+    port = free_port()
+    env = environment(DATABASE_URL=database_url, KEEP_ALIVE_TIMEOUT_SECONDS="1")
+    process = subprocess.Popen(uvicorn(port), cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", process)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: api\r\n\r\n")
+            assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+            answered = time.monotonic()
+            connection.settimeout(3.5)
+            assert connection.recv(65536) == b""  # closed by the server, not timed out here
+            assert time.monotonic() - answered >= 0.9
+    finally:
+        process.kill()
+        process.wait()

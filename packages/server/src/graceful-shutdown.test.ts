@@ -45,6 +45,7 @@ async function start(drainSeconds: number, timeoutSeconds = 5, onClosed?: () => 
     timeoutSeconds,
     log: (level, message) => logs.push(`${level}: ${message}`),
     exit: exited,
+    isProbe: (req) => req.url === "/ready",
     ...(onClosed === undefined ? {} : { onClosed }),
   });
   const port = (server.address() as AddressInfo).port;
@@ -74,6 +75,26 @@ function get(port: number, path: string, agent: Agent | false = false): Promise<
     req.on("error", reject);
     req.end();
   });
+}
+
+/** GETs `path` every `everyMs` on fresh connections until `stop()`; refused ones are ignored. */
+function keepSending(port: number, path: string, everyMs: number) {
+  let sending = true;
+  let sent = 0;
+  const done = (async () => {
+    while (sending) {
+      sent += 1;
+      await get(port, path).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    sent: () => sent,
+    stop: () => {
+      sending = false;
+      return done;
+    },
+  };
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -162,5 +183,41 @@ describe("gracefulShutdown", () => {
     expect(await s.exits).toBe(0);
     expect(order).toEqual(["closed"]);
     expect(s.logs).toContain("warn: shutting down: pool already closed");
+  });
+
+  it("goes on draining while requests still arrive (a balancer's checks ran late), and ends once none has for a moment", async () => {
+    const s = await start(1);
+    const load = keepSending(s.port, "/", 50);
+    s.shutdown.begin("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 1_400));
+    // Past the second of drain, but requests came all along: still serving them.
+    expect(s.shutdown.phase()).toBe("draining");
+    const sentWhileDraining = load.sent();
+    await load.stop();
+    expect(await s.exits).toBe(0);
+    expect(sentWhileDraining).toBeGreaterThan(10);
+    expect(s.logs).toContain("info: requests still arriving; draining until none has for 500 ms");
+    expect(s.logs.some((line) => line.startsWith("warn:"))).toBe(false);
+  });
+
+  it("health checks do not keep it draining", async () => {
+    const s = await start(0.5);
+    const probes = keepSending(s.port, "/ready", 20);
+    s.shutdown.begin("SIGTERM");
+    expect(await s.exits).toBe(0);
+    await probes.stop();
+    expect(probes.sent()).toBeGreaterThan(5);
+    expect(s.logs.filter((line) => line.includes("still arriving"))).toEqual([]);
+  });
+
+  it("closes after twice the drain when requests never stop, and says so", async () => {
+    const s = await start(0.3);
+    const load = keepSending(s.port, "/", 20);
+    s.shutdown.begin("SIGTERM");
+    expect(await s.exits).toBe(0);
+    await load.stop();
+    expect(s.logs).toContain(
+      "warn: requests still arriving 0.6 s after SIGTERM; closing anyway (does the balancer check /ready?)",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
 export type ShutdownPhase = "serving" | "draining" | "closing";
 
@@ -6,8 +6,12 @@ export interface GracefulShutdownOptions {
   /**
    * Seconds `/ready` fails while every other request is still served, before the server stops
    * accepting: long enough for the balancer's health checks to mark the instance down (0 = none).
+   * If requests are still arriving when it ends, it goes on until none has for a moment (at most
+   * as long again): see `quietMs`.
    */
   drainSeconds: number;
+  /** The balancer's health checks (`/ready`): they say nothing about whether it still sends work. */
+  isProbe?: (req: IncomingMessage) => boolean;
   /** Seconds in-flight requests get once the server stops accepting; then the process exits 1. */
   timeoutSeconds: number;
   /** Releases what requests used (database pools…), after the last connection has closed. */
@@ -48,12 +52,16 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
   const inFlight = new Set<ServerResponse>();
   let phase: ShutdownPhase = "serving";
   let drainTimer: NodeJS.Timeout | undefined;
+  let drainStartedAt = 0;
+  let lastArrivalAt = 0;
+  let extended = false;
 
   // Prepended so it runs before the framework's listener writes anything. Once closing, a
   // keep-alive client must not send another request down a connection about to close: every
   // response from then on says `Connection: close` (and Node closes the socket after it).
-  server.prependListener("request", (_req, res: ServerResponse) => {
+  server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     if (phase === "closing") res.setHeader("Connection", "close");
+    if (options.isProbe?.(req) !== true) lastArrivalAt = performance.now();
     inFlight.add(res);
     res.once("close", () => inFlight.delete(res));
   });
@@ -82,6 +90,29 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
     server.closeIdleConnections();
   }
 
+  // Closing while the balancer still sends races it: it may pick an idle keep-alive connection
+  // just as this server closes it, and then drops its client's connection without an answer
+  // (HAProxy's "safe" reuse expects the client to retry; Node's fetch does not). A balancer whose
+  // checks ran late is still sending when the drain ends, so wait until it has stopped.
+  function closeWhenQuiet(): void {
+    const now = performance.now();
+    const quiet = quietMs(options.drainSeconds);
+    const idle = now - lastArrivalAt;
+    if (idle >= quiet) return close();
+    if (now - drainStartedAt >= 2 * options.drainSeconds * 1000) {
+      options.log(
+        "warn",
+        `requests still arriving ${(2 * options.drainSeconds).toFixed(1)} s after SIGTERM; closing anyway (does the balancer check /ready?)`,
+      );
+      return close();
+    }
+    if (!extended) {
+      extended = true;
+      options.log("info", `requests still arriving; draining until none has for ${quiet} ms`);
+    }
+    drainTimer = setTimeout(closeWhenQuiet, quiet - idle);
+  }
+
   return {
     ready: () => phase === "serving",
     phase: () => phase,
@@ -99,8 +130,17 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
         return;
       }
       phase = "draining";
+      drainStartedAt = performance.now();
       options.log("info", `shutting down (${signal}): not ready, draining ${options.drainSeconds} s`);
-      drainTimer = setTimeout(close, options.drainSeconds * 1000);
+      drainTimer = setTimeout(closeWhenQuiet, options.drainSeconds * 1000);
     },
   };
+}
+
+/**
+ * How long no request may have arrived before the drain may end: a balancer that has taken the
+ * instance out sends nothing more, while one still sending under load sends far more often.
+ */
+function quietMs(drainSeconds: number): number {
+  return Math.min(1_000, (drainSeconds * 1000) / 2);
 }

@@ -88,8 +88,8 @@ const DRAIN_SECONDS = "2";
 /** Bounds: starting an instance on a busy 2-core machine, and HAProxy's rise 2 × inter 500 ms. */
 const START_TIMEOUT_MS = 60_000;
 const STATE_TIMEOUT_MS = 15_000;
-/** SIGTERM grace: the drain plus SHUTDOWN_TIMEOUT_SECONDS (10) and a margin; past it, SIGKILL. */
-const STOP_GRACE_MS = 15_000;
+/** SIGTERM grace: twice the drain (it runs on while requests arrive), SHUTDOWN_TIMEOUT_SECONDS (10) and a margin. */
+const STOP_GRACE_MS = 16_000;
 
 class TopologyInstance implements Instance {
   readonly url: string;

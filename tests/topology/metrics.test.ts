@@ -123,12 +123,14 @@ describeTopology("metrics and request ids through the balancer", () => {
       /^\[api\d\] /.test(line) && line.includes(`"reqId":"${id}"`) && line.includes('"path":"/api/tasks"');
     await lineMatching(t, apiLine(sent));
 
-    // The second load: HAProxy's own id, in its log line for the page (between braces)…
-    const pageLines = t
-      .logs()
-      .filter((line) => line.startsWith("[haproxy]") && line.includes('"GET /tasks '));
-    const generated = /\{([^}]+)\}/.exec(pageLines.at(-1) ?? "")?.[1];
-    expect(generated, pageLines.join("\n")).toMatch(/^[0-9a-f-]{36}$/);
+    // The second load: HAProxy's own id, in its log line for the page (between braces). HAProxy
+    // writes that line once the response is sent, so it may come after the page itself.
+    const pageLine = await lineMatching(
+      t,
+      (line) => line.startsWith("[haproxy]") && line.includes('"GET /tasks ') && !line.includes(`{${sent}}`),
+    );
+    const generated = /\{([^}]+)\}/.exec(pageLine)?.[1];
+    expect(generated, pageLine).toMatch(/^[0-9a-f-]{36}$/);
     // …then in the API's line for the web server's call.
     await lineMatching(t, apiLine(generated ?? "(none)"));
   });

@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type GracefulShutdown, gracefulShutdown } from "./graceful-shutdown.ts";
 
@@ -145,6 +145,17 @@ describe("gracefulShutdown", () => {
     s.release();
     expect((await slow).connection).toBe("close");
     expect(await s.exits).toBe(0);
+  });
+
+  it("closes a connection that never sent a request, however long the keep-alive timeout", async () => {
+    const s = await start(0.2, 3);
+    s.server.keepAliveTimeout = 65_000;
+    const silent = connect(s.port, "127.0.0.1");
+    await new Promise((resolve) => silent.once("connect", resolve));
+    const closed = new Promise((resolve) => silent.once("close", resolve));
+    s.shutdown.begin("SIGTERM");
+    expect(await s.exits).toBe(0);
+    await closed;
   });
 
   it("SIGINT skips the drain, and cuts one short", async () => {

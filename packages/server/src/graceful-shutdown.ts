@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 export type ShutdownPhase = "serving" | "draining" | "closing";
 
@@ -50,6 +51,7 @@ export interface GracefulShutdown {
 export function gracefulShutdown(server: Server, options: GracefulShutdownOptions): GracefulShutdown {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const inFlight = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
   let phase: ShutdownPhase = "serving";
   let drainTimer: NodeJS.Timeout | undefined;
   let drainStartedAt = 0;
@@ -59,6 +61,10 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
   // Prepended so it runs before the framework's listener writes anything. Once closing, a
   // keep-alive client must not send another request down a connection about to close: every
   // response from then on says `Connection: close` (and Node closes the socket after it).
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     if (phase === "closing") res.setHeader("Connection", "close");
     if (options.isProbe?.(req) !== true) lastArrivalAt = performance.now();
@@ -86,8 +92,11 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
           exit(0);
         });
     });
-    // Idle keep-alive connections would otherwise hold `close` open until their keep-alive timeout.
+    // Idle keep-alive connections would otherwise hold `close` open until their keep-alive timeout;
+    // so would a connection that never sent a byte (a balancer's spare one), which Node does not
+    // count as idle.
     server.closeIdleConnections();
+    for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
   }
 
   // Closing while the balancer still sends races it: it may pick an idle keep-alive connection

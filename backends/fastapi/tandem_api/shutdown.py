@@ -50,7 +50,8 @@ class Drain:
         self._extended = False
 
     def note_request(self, path: str) -> None:
-        if path not in PROBE_PATHS:
+        # Only arrivals during the drain decide when it ends: nothing to do per request before it.
+        if self.draining and not self.closing and path not in PROBE_PATHS:
             self._last_arrival_at = time.monotonic()
 
     def take_over_sigterm(self) -> None:

@@ -58,16 +58,17 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
   let lastArrivalAt = 0;
   let extended = false;
 
-  // Prepended so it runs before the framework's listener writes anything. Once closing, a
-  // keep-alive client must not send another request down a connection about to close: every
-  // response from then on says `Connection: close` (and Node closes the socket after it).
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
+  // Prepended so it runs before the framework's listener writes anything. Once closing, a
+  // keep-alive client must not send another request down a connection about to close: every
+  // response from then on says `Connection: close` (and Node closes the socket after it).
   server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     if (phase === "closing") res.setHeader("Connection", "close");
-    if (options.isProbe?.(req) !== true) lastArrivalAt = performance.now();
+    // Only arrivals during the drain decide when it ends: nothing to do per request before it.
+    else if (phase === "draining" && options.isProbe?.(req) !== true) lastArrivalAt = performance.now();
     inFlight.add(res);
     res.once("close", () => inFlight.delete(res));
   });

@@ -159,7 +159,10 @@ describe("API process", () => {
         AUTH_JWKS_URL: auth.jwksUrl,
         AUTH_ISSUER: auth.issuer,
         AUTH_AUDIENCE: auth.audience,
-        SHUTDOWN_DRAIN_SECONDS: "1",
+        // Long enough that a busy machine cannot hold this test past the drain before its first
+        // /ready: the drain's end closes the keep-alive connection fetch would reuse (a CI run
+        // read ECONNRESET there with 1 s).
+        SHUTDOWN_DRAIN_SECONDS: "3",
       });
       await waitFor(`${base}/health`, running);
       const authorization = `Bearer ${user.token}`;
@@ -181,7 +184,7 @@ describe("API process", () => {
       expect((await fetch(`${base}/api/tasks`, { headers: { authorization } })).status).toBe(200);
 
       await until(running, "finishing 1 in-flight request(s)");
-      expect(running.output()).toContain("not ready, draining 1 s");
+      expect(running.output()).toContain("not ready, draining 3 s");
       expect(await connectError(port)).toBe("ECONNREFUSED"); // no longer accepting
       const created = await upload.finish();
       expect(created.status).toBe(201);

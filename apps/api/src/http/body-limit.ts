@@ -34,17 +34,12 @@ export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
     // The declared length first: `c.req.raw.body` makes @hono/node-server build a whole WHATWG
     // Request, while a body within the limit is then read straight from the socket.
     const declared = declaredLength(c);
-    if (typeof declared === "number" && declared <= maxBytes) return next();
-    // Under Node, a request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
-    // §6.3; Node's parser reads none), as a bodiless PATCH …/complete has. Under `app.request`
-    // (tests) a Request's body carries no Content-Length, so there the stream is still read.
-    if (declared === "none" && c.env?.incoming !== undefined) return next();
+    if (declared !== undefined && declared <= maxBytes) return next();
     const body = c.req.raw.body;
     if (!body) return next();
 
     const reader = body.getReader();
-    if (typeof declared === "number" && declared > DRAIN_MAX_BYTES)
-      throw tooLarge(closeAfterAnswer(c, reader));
+    if (declared !== undefined && declared > DRAIN_MAX_BYTES) throw tooLarge(closeAfterAnswer(c, reader));
     let size = 0;
     const chunks: Uint8Array[] = [];
     for (;;) {
@@ -62,13 +57,16 @@ export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
 }
 
 /**
- * The Content-Length when it frames the body (Transfer-Encoding overrides it), "chunked" when
- * Transfer-Encoding does, "none" when the request has neither.
+ * The body's length when the headers frame it: Content-Length, or 0 under Node when the request
+ * has neither it nor Transfer-Encoding (RFC 9112 §6.3; Node's parser reads no body then, as for a
+ * bodiless PATCH …/complete). Undefined for a chunked body, and under `app.request` (tests), whose
+ * Request bodies carry no Content-Length.
  */
-function declaredLength(c: Context<AppEnv>): number | "chunked" | "none" {
-  if (requestHeader(c, "transfer-encoding") !== undefined) return "chunked";
+function declaredLength(c: Context<AppEnv>): number | undefined {
+  if (requestHeader(c, "transfer-encoding") !== undefined) return undefined;
   const value = requestHeader(c, "content-length");
-  return value === undefined ? "none" : Number.parseInt(value, 10);
+  if (value === undefined) return c.env?.incoming === undefined ? undefined : 0;
+  return Number.parseInt(value, 10);
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {

@@ -146,7 +146,7 @@ describe.each(targets())("4. teams ($label)", ({ backend, dialect }) => {
         ],
         nearMiss: [
           `${live.slice(0, -1)}${live.endsWith("A") ? "B" : "A"}`,
-          `${live.endsWith("A") ? "B" : "A"}${live.slice(1)}`,
+          `${live.startsWith("A") ? "B" : "A"}${live.slice(1)}`,
           live.slice(0, -1),
           `${live}A`,
           live.toUpperCase() === live ? live.toLowerCase() : live.toUpperCase(),

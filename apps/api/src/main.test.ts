@@ -10,7 +10,6 @@ import { afterEach, describe, expect, it } from "vitest";
 
 // The real entry point in a child process: configuration checks, start-up and SIGTERM.
 const MAIN = join(import.meta.dirname, "main.ts");
-const TSX = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
 
 interface Run {
   child: ChildProcess;
@@ -19,7 +18,9 @@ interface Run {
 }
 
 function run(env: Record<string, string>): Run {
-  const child = spawn(TSX, [MAIN], {
+  // Node itself with tsx's loader, not the tsx command: the command runs the API as a grandchild,
+  // which a SIGKILL of the child would leave running.
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

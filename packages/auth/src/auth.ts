@@ -76,6 +76,17 @@ export interface AuthConfig {
   email?: EmailConfig;
   /** OpenID Connect providers, Google and GitHub, offered on the sign-in page (none by default). */
   federation?: FederationConfig | undefined;
+  /**
+   * Replaces Better Auth's password hashing (scrypt, N = 16384, r = 16). Only the in-process test
+   * servers set it (decision 027): the web app never does, so production keeps Better Auth's own.
+   */
+  passwordHasher?: PasswordHasher;
+}
+
+/** How passwords are hashed and checked (Better Auth's `emailAndPassword.password`). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(input: { hash: string; password: string }): Promise<boolean>;
 }
 
 function usesHttps(baseURL: string): boolean {
@@ -159,6 +170,10 @@ export function createAuthOptions(config: AuthConfig) {
   return {
     ...schemaOptions(config.database),
     ...emailOptions,
+    emailAndPassword: {
+      ...emailOptions.emailAndPassword,
+      ...(config.passwordHasher === undefined ? {} : { password: config.passwordHasher }),
+    },
     appName: "Tandem",
     baseURL: config.baseURL,
     secret: config.secret,

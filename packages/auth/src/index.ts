@@ -5,7 +5,7 @@ export {
   DEFAULT_AUDIENCE,
   DEFAULT_TOKEN_LIFETIME_SECONDS,
 } from "./auth.ts";
-export type { AuthConfig, TandemAuth, TandemTokenClaims } from "./auth.ts";
+export type { AuthConfig, PasswordHasher, TandemAuth, TandemTokenClaims } from "./auth.ts";
 export type { EmailConfig } from "./email/account-email.ts";
 export { awaitingMail } from "./email/mail-waits.ts";
 export { RESET_LINK_SECONDS, VERIFY_LINK_SECONDS } from "./email/account-email.ts";

@@ -10,6 +10,7 @@ import {
   type TandemAuth,
 } from "@tandem/auth";
 import type { TandemDb } from "@tandem/db";
+import { testPasswordHasher } from "./password-hasher.ts";
 
 export const SESSION_COOKIE = "better-auth.session_token";
 
@@ -30,6 +31,11 @@ export interface StartAuthServerOptions {
   email?: AuthConfig["email"];
   /** Sign-in providers (AuthConfig.federation; default none). */
   federation?: AuthConfig["federation"];
+  /**
+   * Better Auth's own password hashing (about 150 ms of CPU per sign-up or sign-in) instead of
+   * the same scrypt at a test cost (decision 027). Default false.
+   */
+  productionPasswordHashing?: boolean;
 }
 
 export interface TestUser {
@@ -71,7 +77,8 @@ export interface AuthServer {
 let userCounter = 0;
 
 /**
- * A real Better Auth server (Tandem's configuration) on 127.0.0.1, on a free port.
+ * A real Better Auth server (Tandem's configuration) on 127.0.0.1, on a free port. Passwords are
+ * hashed at a test cost unless `productionPasswordHashing` is set (decision 027).
  *
  * @example
  * const server = await startAuthServer({ database });
@@ -112,6 +119,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
     ...(options.email === undefined ? {} : { email: options.email }),
     ...(options.federation === undefined ? {} : { federation: options.federation }),
+    ...(options.productionPasswordHashing === true ? {} : { passwordHasher: testPasswordHasher }),
   });
   pending.auth = auth;
 

@@ -258,7 +258,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     for (const instance of [...web, ...api]) await waitForState(instance, "UP");
   } catch (error) {
     await stop();
-    throw error;
+    // A topology that does not start fails the file in beforeAll, where no test's failure hook
+    // prints the kept output: the error carries it.
+    const tail = output?.lines.slice(-60) ?? [];
+    if (tail.length === 0) throw error;
+    throw new Error(`${String(error)}\nLast output of the topology:\n${tail.join("\n")}`, {
+      cause: error,
+    });
   }
 
   return {

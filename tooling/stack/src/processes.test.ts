@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { LineBuffer, startService } from "./processes.ts";
+import { freePort, isPortFree, LineBuffer, startService, waitForHttp } from "./processes.ts";
 
 // A child that ignores SIGTERM, so only SIGKILL can end it: kill() must not wait for a grace period.
 const STUBBORN = "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);";
@@ -26,5 +28,54 @@ describe("startService", () => {
     expect(service.hasExited()).toBe(true);
     // Idempotent, like stop().
     expect(await service.kill()).toBe(137);
+  });
+});
+
+describe("freePort", () => {
+  const rangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+
+  it.skipIf(!existsSync(rangeFile))(
+    "picks free ports below the system's ephemeral range, where no outgoing connection takes them",
+    async () => {
+      const start = Number(readFileSync(rangeFile, "utf8").trim().split(/\s+/)[0]);
+      const ports = await Promise.all(Array.from({ length: 10 }, () => freePort()));
+      for (const port of ports) {
+        expect(port).toBeGreaterThanOrEqual(10_000);
+        expect(port).toBeLessThan(start);
+        expect(await isPortFree(port)).toBe(true);
+      }
+    },
+  );
+
+  it("returns the preferred port when it is free, another one when it is taken", async () => {
+    const preferred = await freePort();
+    expect(await freePort(preferred)).toBe(preferred);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen({ port: preferred }, resolve));
+    try {
+      const other = await freePort(preferred);
+      expect(other).not.toBe(preferred);
+      expect(await isPortFree(other)).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("waitForHttp", () => {
+  it("stops waiting when the service exits, and says with which code", async () => {
+    const service = startService({
+      name: "quitter",
+      command: process.execPath,
+      args: ["-e", "process.exit(3)"],
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH },
+      stdout: new LineBuffer(),
+      stderr: new LineBuffer(),
+    });
+    const port = await freePort();
+    await expect(
+      waitForHttp(`http://127.0.0.1:${port}/health`, { service, timeoutMs: 20_000 }),
+    ).rejects.toThrow(`quitter exited (code 3) before http://127.0.0.1:${port}/health answered`);
   });
 });

@@ -2,7 +2,8 @@
 // prefixed output (or a log file), readiness polling, and stopping a service together with
 // everything it spawned.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
@@ -164,8 +165,10 @@ export interface WaitOptions {
 export async function waitForHttp(url: string, options: WaitOptions = {}): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
-    if (options.service?.hasExited())
-      throw new Error(`${options.service.name} exited before ${url} answered`);
+    if (options.service?.hasExited()) {
+      const code = await options.service.exited;
+      throw new Error(`${options.service.name} exited (code ${code}) before ${url} answered`);
+    }
     try {
       const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
       await response.body?.cancel();
@@ -188,9 +191,24 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** `preferred` when it is free, else (or without one) a port the system picks. */
-export async function freePort(preferred?: number): Promise<number> {
-  if (preferred !== undefined && (await isPortFree(preferred))) return preferred;
+// Ports a child will bind come from below the system's ephemeral range: a port the system hands
+// out (port 0) is free only until the next outgoing connection on the machine takes it as its
+// local port, and a suite under load opens thousands of those between choosing a port and the
+// child binding it.
+const LOWEST_PORT = 10_000;
+const EPHEMERAL_RANGE_FILE = "/proc/sys/net/ipv4/ip_local_port_range";
+
+function ephemeralRangeStart(): number {
+  try {
+    const start = Number(readFileSync(EPHEMERAL_RANGE_FILE, "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(start) && start > LOWEST_PORT ? start : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** A port the system picks (in its ephemeral range). */
+function systemPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -200,6 +218,20 @@ export async function freePort(preferred?: number): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * `preferred` when it is free, else (or without one) a free port chosen at random below the
+ * ephemeral range; the system's own pick only when none of a few tries is free.
+ */
+export async function freePort(preferred?: number): Promise<number> {
+  if (preferred !== undefined && (await isPortFree(preferred))) return preferred;
+  const end = ephemeralRangeStart();
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = randomInt(LOWEST_PORT, end);
+    if (await isPortFree(port)) return port;
+  }
+  return systemPort();
 }
 
 /** Keeps a service's output lines in memory (the newest `limit`) instead of printing them. */

@@ -72,7 +72,7 @@ try {
           { rps: r.rps, p99: r.p99Ms, cpuUs: ((r.serverCpuPct / 100) * 1e6) / r.rps },
         ]);
         console.error(
-          `[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`,
+          `[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms p50 ${r.p50Ms.toFixed(1)} max ${r.maxMs.toFixed(0)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`,
         );
       }
     }

@@ -6,11 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kys
 import pg from "pg";
 import { isoInstantTypes } from "./instants.ts";
 import { preparingPool } from "./prepared.ts";
-import {
-  type BackgroundCheckpoints,
-  startBackgroundCheckpoints,
-  WAL_RESET_PAGES,
-} from "./sqlite-checkpoints.ts";
+import { type BackgroundCheckpoints, startBackgroundCheckpoints } from "./sqlite-checkpoints.ts";
 import type { Dialect } from "./dialect.ts";
 import type { Database } from "./schema.ts";
 
@@ -106,8 +102,8 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
   let checkpoints: BackgroundCheckpoints | undefined;
   if (options.sqliteCheckpoints === "background") {
     sqlite.pragma("wal_autocheckpoint = 0");
-    // A log that has started over is cut back to this size instead of keeping its largest.
-    sqlite.pragma(`journal_size_limit = ${WAL_RESET_PAGES * 4096}`);
+    // No journal_size_limit: cutting the log back would free its blocks on this thread at every
+    // reset, and the worker's reset already bounds the file (decision 024).
     checkpoints = startBackgroundCheckpoints(path, {
       onResetDue: () => {
         if (sqlite.open) sqlite.pragma("wal_checkpoint(PASSIVE)");

@@ -1,15 +1,17 @@
 // `npm run bench:compare -- <bundle> [<bundle>…] [--db sqlite|postgres] [--routes health,me,list,create]
-// [--seconds 5] [--rounds 3] [--env JSON]`: a quick A/B while working on one change. Starts the web app
+// [--seconds 5] [--rounds 3] [--env JSON] [--threads]`: a quick A/B while working on one change. Starts the web app
 // (for real tokens), the bare Hono control and one API process per bundle (e.g. a copy of
 // apps/api/dist/main.js taken before the change, and the current build) on one database, then runs
 // every route against each, rotated, and prints median req/s and p99 per bundle with its ratio to the
-// control. Not a measurement of record: `npm run bench` (with --baseline) is.
+// control. `--threads` also samples each API's event-loop thread and says how long it was blocked
+// in the kernel (bench/lib/thread-states.ts). Not a measurement of record: `npm run bench` (with --baseline) is.
 import { copyFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { startDevStack } from "./lib/dev-stack.ts";
 import { runLoad } from "./lib/load.ts";
 import { routeRequest } from "./lib/scenarios.ts";
 import { type Running, startControl } from "./lib/servers.ts";
+import { describeThreadStates, sampleThreadStates } from "./lib/thread-states.ts";
 import type { Route } from "./lib/types.ts";
 
 const argv = process.argv.slice(2);
@@ -20,13 +22,14 @@ const option = (name: string, fallback: string) => {
 const flagged = new Set(
   ["--db", "--routes", "--seconds", "--rounds", "--env"].flatMap((n) => [n, option(n, "")]),
 );
-const bundles = argv.filter((a) => !flagged.has(a)).map((b) => resolve(b));
+const bundles = argv.filter((a) => !flagged.has(a) && a !== "--threads").map((b) => resolve(b));
 if (bundles.length === 0) throw new Error("name at least one API bundle (e.g. apps/api/dist/main.js)");
 const db = option("--db", "sqlite");
 const routes = option("--routes", "health,me,list,create").split(",") as Route[];
 const seconds = Number(option("--seconds", "5"));
 const rounds = Number(option("--rounds", "3"));
 const extraEnv = JSON.parse(option("--env", "{}")) as Record<string, string>;
+const sampleThreads = argv.includes("--threads");
 
 const stack = await startDevStack({
   label: "compare",
@@ -65,7 +68,11 @@ try {
           postgres: db === "postgres",
         };
         if (round === 0) await runLoad({ ...common, durationSeconds: 1 });
+        const pid = target.server.server.pid;
+        const sampler =
+          sampleThreads && target !== targets[0] && pid !== undefined ? sampleThreadStates(pid) : undefined;
         const r = await runLoad({ ...common, durationSeconds: seconds });
+        const states = sampler?.stop();
         const key = `${target.name} ${route}`;
         samples.set(key, [
           ...(samples.get(key) ?? []),
@@ -74,6 +81,7 @@ try {
         console.error(
           `[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms p50 ${r.p50Ms.toFixed(1)} max ${r.maxMs.toFixed(0)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`,
         );
+        if (states) console.error(`  ${describeThreadStates(states)}`);
       }
     }
   }

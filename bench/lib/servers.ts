@@ -170,6 +170,18 @@ const { serve } = require("@hono/node-server");
 const app = new Hono();
 app.get("/health", (c) => c.json({ status: "ok" }));
 serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: "127.0.0.1" });`,
+  // node:http spending BUSY_US µs of CPU on every request, then answering a body the size of a list
+  // page: what the machine, Node and wrk do to the tail at a route's cost, with no Tandem code.
+  busy: `const spin = Number(process.env.BUSY_US) / 1000;
+const body = JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ id: "t".repeat(32) + i,
+  title: "Benchmark task", description: "d".repeat(150), completed: false, priority: "high",
+  createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() })), nextCursor: null });
+require("node:http").createServer((req, res) => {
+  const until = performance.now() + spin;
+  while (performance.now() < until);
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(body);
+}).listen(Number(process.env.PORT), "127.0.0.1");`,
 };
 
 export type ControlKind = keyof typeof CONTROL_SOURCE;
@@ -183,17 +195,18 @@ export async function startControl(
   pinning: Pinning,
   logDir: string,
   kind: ControlKind = "http",
+  env: Env = {},
 ): Promise<Running> {
   const port = await freePort();
   const [command, args] = pinned(pinning.server, process.execPath, ["-e", CONTROL_SOURCE[kind]]);
-  const name = kind === "http" ? "control" : "control-hono";
+  const name = kind === "http" ? "control" : `control-${kind}`;
   const definition = {
     name,
     command,
     args,
-    cwd: kind === "http" ? logDir : ROOT,
-    env: { ...baseEnv(), PORT: String(port) },
+    cwd: kind === "hono" ? ROOT : logDir,
+    env: { ...baseEnv(), ...env, PORT: String(port) },
     logDir,
   };
-  return startLogged(definition, `http://127.0.0.1:${port}`, kind === "http" ? "/" : "/health", 10_000);
+  return startLogged(definition, `http://127.0.0.1:${port}`, kind === "hono" ? "/health" : "/", 10_000);
 }

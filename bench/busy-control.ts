@@ -7,15 +7,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { argOption } from "./lib/args.ts";
 import { runLoad } from "./lib/load.ts";
 import { choosePinning } from "./lib/proc.ts";
 import { startControl } from "./lib/servers.ts";
 
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = argv.indexOf(name);
-  return at < 0 ? fallback : (argv[at + 1] ?? fallback);
-};
+const option = (name: string, fallback: string) => argOption(argv, name, fallback);
 const costs = option("--us", "190,100,50").split(",").map(Number);
 const rounds = Number(option("--rounds", "3"));
 const seconds = Number(option("--seconds", "10"));

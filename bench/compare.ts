@@ -8,6 +8,7 @@
 import { copyFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { startDevStack } from "./lib/dev-stack.ts";
+import { argOption } from "./lib/args.ts";
 import { runLoad } from "./lib/load.ts";
 import { routeRequest } from "./lib/scenarios.ts";
 import { type Running, startControl } from "./lib/servers.ts";
@@ -15,10 +16,7 @@ import { describeThreadStates, sampleThreadStates } from "./lib/thread-states.ts
 import type { Route } from "./lib/types.ts";
 
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = argv.indexOf(name);
-  return at < 0 ? fallback : (argv[at + 1] ?? fallback);
-};
+const option = (name: string, fallback: string) => argOption(argv, name, fallback);
 const flagged = new Set(
   ["--db", "--routes", "--seconds", "--rounds", "--env"].flatMap((n) => [n, option(n, "")]),
 );
@@ -68,9 +66,8 @@ try {
           postgres: db === "postgres",
         };
         if (round === 0) await runLoad({ ...common, durationSeconds: 1 });
-        const pid = target.server.server.pid;
         const sampler =
-          sampleThreads && target !== targets[0] && pid !== undefined ? sampleThreadStates(pid) : undefined;
+          sampleThreads && target !== targets[0] ? sampleThreadStates(target.server.server.pid) : undefined;
         const r = await runLoad({ ...common, durationSeconds: seconds });
         const states = sampler?.stop();
         const key = `${target.name} ${route}`;

@@ -49,10 +49,14 @@ export const CLOCK_TICKS = (() => {
   }
 })();
 
-/** Fields of /proc/<pid>/stat after the command name (which may contain spaces). */
-function statFields(pid: number | "self"): string[] | null {
+/**
+ * Fields of /proc/<pid>/stat (or of thread `tid`'s, /proc/<pid>/task/<tid>/stat) after the command
+ * name (which may contain spaces); the first is the scheduler state.
+ */
+export function statFields(pid: number | "self", tid?: number): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const path = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+    const stat = readFileSync(path, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;

@@ -4,6 +4,7 @@
 // CPU profile shows none of it. Linux only. The kernel stack (/proc/…/stack) needs root; without
 // it, wchan names the function the thread sleeps in.
 import { readFileSync } from "node:fs";
+import { statFields } from "./proc.ts";
 
 export interface BlockedInterval {
   /** Since sampling started. */
@@ -54,11 +55,11 @@ export function sampleThreadStates(pid: number, intervalMs = 1): { stop(): Threa
     open = null;
   };
   const timer = setInterval(() => {
-    const stat = read(`${task}/stat`);
-    if (stat === null) return;
+    const state = statFields(pid, pid)?.[0];
+    if (state === undefined) return;
     const now = performance.now();
     result.samples++;
-    if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "D") {
+    if (state !== "D") {
       close(now);
       return;
     }

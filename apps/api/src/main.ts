@@ -31,6 +31,7 @@ try {
     isoInstants: true,
     preparedStatements: env.DATABASE_PREPARED_STATEMENTS === "on",
     sqliteCheckpoints: "background",
+    sqliteGroupCommit: true,
   });
   const pending = await pendingMigrations(database.db);
   if (pending.length > 0) {

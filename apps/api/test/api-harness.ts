@@ -78,7 +78,11 @@ export async function createApiHarness(
     clockToleranceSeconds: options.clockToleranceSeconds ?? 5,
     ...(options.tokenCache === undefined ? {} : { tokenCache: options.tokenCache }),
   });
-  const apiDatabase = createDb(database.url, { isoInstants: true, preparedStatements: true });
+  const apiDatabase = createDb(database.url, {
+    isoInstants: true,
+    preparedStatements: true,
+    sqliteGroupCommit: true,
+  });
   const app = createApp({
     database: apiDatabase,
     verifier,

@@ -7,6 +7,7 @@ import pg from "pg";
 import { isoInstantTypes } from "./instants.ts";
 import { preparingPool } from "./prepared.ts";
 import { type BackgroundCheckpoints, startBackgroundCheckpoints } from "./sqlite-checkpoints.ts";
+import { type GroupCommit, GroupCommitSqliteDialect } from "./sqlite-group-commit.ts";
 import type { Dialect } from "./dialect.ts";
 import type { Database } from "./schema.ts";
 
@@ -56,6 +57,11 @@ export interface CreateDbOptions {
    * which writes on every create; default "auto" leaves it to SQLite.
    */
   sqliteCheckpoints?: "auto" | "background";
+  /**
+   * SQLite only: commit the writes of one turn of the event loop together, answering each after
+   * the shared commit (sqlite-group-commit.ts). For the API; Better Auth keeps one commit a write.
+   */
+  sqliteGroupCommit?: boolean;
 }
 
 export class DatabaseUrlError extends Error {}
@@ -99,21 +105,31 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
   sqlite.function("lower", { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? value.toLowerCase() : value,
   );
+  const statements = withStatementCache(sqlite);
+  let groupCommit: GroupCommit | undefined;
+  let dialect: SqliteDialect = new SqliteDialect({ database: statements });
+  if (options.sqliteGroupCommit) {
+    const grouping = new GroupCommitSqliteDialect(sqlite, (text) => statements.prepare(text));
+    groupCommit = grouping.groupCommit;
+    dialect = grouping;
+  }
   let checkpoints: BackgroundCheckpoints | undefined;
   if (options.sqliteCheckpoints === "background") {
     sqlite.pragma("wal_autocheckpoint = 0");
     // No journal_size_limit: cutting the log back would free its blocks on this thread at every
     // reset, and the worker's reset already bounds the file (decision 024).
+    const resetLog = () => {
+      if (sqlite.open) sqlite.pragma("wal_checkpoint(PASSIVE)");
+    };
     checkpoints = startBackgroundCheckpoints(path, {
-      onResetDue: () => {
-        if (sqlite.open) sqlite.pragma("wal_checkpoint(PASSIVE)");
-      },
+      // Inside an open batch the checkpoint could not finish: it runs right after the commit.
+      onResetDue: () => (groupCommit === undefined ? resetLog() : groupCommit.whenIdle(resetLog)),
       onFailure: () => {
         if (sqlite.open) sqlite.pragma("wal_autocheckpoint = 1000");
       },
     });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect });
   // Kysely only closes a connection it has used: close it here too, or a handle that never ran a
   // query would stay open (and keep answering). Closing twice is harmless.
   const destroy = once(async () => {
@@ -133,11 +149,11 @@ const SQLITE_STATEMENT_CACHE_SIZE = 500;
  * query's time (measured in docs/decisions/007). A statement that is still being iterated (a streamed
  * query) is busy and cannot run twice at once, so such a call gets a fresh, uncached one.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database) {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(text) {
+    prepare(text: string): SQLite.Statement {
       const cached = statements.get(text);
       if (cached !== undefined && !cached.busy) return cached;
       const statement = sqlite.prepare(text);
@@ -150,7 +166,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       }
       return statement;
     },
-  };
+  } satisfies SqliteDatabase;
 }
 
 function openPostgres(url: string, options: CreateDbOptions): TandemDb {

@@ -108,8 +108,15 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
   const statements = withStatementCache(sqlite);
   let groupCommit: GroupCommit | undefined;
   let dialect: SqliteDialect = new SqliteDialect({ database: statements });
+  // Bumped after each group commit: the checkpoint worker skips its pass while this process has
+  // written nothing, so idle processes on the same file add no checkpoints (and syncs) of their own.
+  const writes = new Int32Array(new SharedArrayBuffer(4));
   if (options.sqliteGroupCommit) {
-    const grouping = new GroupCommitSqliteDialect(sqlite, (text) => statements.prepare(text));
+    const grouping = new GroupCommitSqliteDialect(
+      sqlite,
+      (text) => statements.prepare(text),
+      () => Atomics.add(writes, 0, 1),
+    );
     groupCommit = grouping.groupCommit;
     dialect = grouping;
   }
@@ -122,6 +129,7 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
       if (sqlite.open) sqlite.pragma("wal_checkpoint(PASSIVE)");
     };
     checkpoints = startBackgroundCheckpoints(path, {
+      ...(groupCommit === undefined ? {} : { writes }),
       // Inside an open batch the checkpoint could not finish: it runs right after the commit.
       onResetDue: () => (groupCommit === undefined ? resetLog() : groupCommit.whenIdle(resetLog)),
       onFailure: () => {

@@ -98,6 +98,41 @@ describe("SQLite checkpoints in the background", () => {
     expect(rows[0]?.journal_size_limit).toBe(-1);
   });
 
+  it("with a write counter, checkpoints only after this process's own commits", async () => {
+    const path = join(dir, "counted.db");
+    const writer = new SQLite(path);
+    writer.pragma("journal_mode = WAL");
+    writer.pragma("wal_autocheckpoint = 0");
+    writer.exec("CREATE TABLE probe (x text)");
+    const writes = new Int32Array(new SharedArrayBuffer(4));
+    const checkpoints = startBackgroundCheckpoints(path, {
+      intervalMs: 20,
+      writes,
+      onResetDue: () => {},
+      onFailure: () => {},
+    });
+    try {
+      await sleep(100);
+      const insert = writer.prepare("INSERT INTO probe VALUES (?)");
+      const fill = () =>
+        writer.transaction(() => {
+          for (let i = 0; i < 2_000; i++) insert.run("x".repeat(200));
+        })();
+      const before = statSync(path).size;
+      // Another process's writes (the counter unchanged): this worker leaves them in the log.
+      fill();
+      await sleep(200);
+      expect(statSync(path).size).toBe(before);
+      // This process's commit: the next pass copies the log into the file.
+      Atomics.add(writes, 0, 1);
+      for (let i = 0; i < 50 && statSync(path).size === before; i++) await sleep(20);
+      expect(statSync(path).size).toBeGreaterThan(before + 200_000);
+    } finally {
+      await checkpoints.stop();
+      writer.close();
+    }
+  });
+
   it("reports a worker that cannot run, so the caller can fall back", async () => {
     let failed = false;
     const checkpoints = startBackgroundCheckpoints(join(dir, "missing", "no.db"), {

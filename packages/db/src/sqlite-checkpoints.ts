@@ -19,11 +19,26 @@ const { workerData, parentPort } = require("node:worker_threads");
 const Database = require(workerData.module);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma("busy_timeout = 0");
+// With a write counter, a pass runs only when this process has committed since the last one: the
+// log other processes' writes grow is theirs to checkpoint.
+const writes = workerData.writes === undefined ? undefined : new Int32Array(workerData.writes);
+let seen = -1;
+const idle = () => {
+  if (writes === undefined) return false;
+  const now = Atomics.load(writes, 0);
+  if (now === seen) return true;
+  seen = now;
+  return false;
+};
 const checkpoint = () => {
   try { return db.pragma("wal_checkpoint(PASSIVE)")[0].log; } catch { return 0; }
 };
 let timer;
 const tick = () => {
+  if (idle()) {
+    timer = setTimeout(tick, workerData.intervalMs);
+    return;
+  }
   if (checkpoint() > workerData.resetPages) {
     for (let pass = 0; pass < 5; pass++) {
       const started = performance.now();
@@ -64,6 +79,11 @@ export interface BackgroundCheckpointOptions {
   onResetDue: () => void;
   /** The worker cannot run: turn SQLite's own checkpoints back on. */
   onFailure: () => void;
+  /**
+   * A counter (on a SharedArrayBuffer) the writer bumps after each commit: the worker then skips
+   * its pass when nothing was committed since the last. Without it, every interval has a pass.
+   */
+  writes?: Int32Array;
 }
 
 /**
@@ -88,6 +108,7 @@ export function startBackgroundCheckpoints(
     resetPages = WAL_RESET_PAGES,
     onResetDue,
     onFailure,
+    writes,
   }: BackgroundCheckpointOptions,
 ): BackgroundCheckpoints {
   const worker = new Worker(WORKER_SOURCE, {
@@ -96,6 +117,7 @@ export function startBackgroundCheckpoints(
       path,
       intervalMs,
       resetPages,
+      writes: writes?.buffer,
       module: createRequire(import.meta.url).resolve("better-sqlite3"),
     },
   });

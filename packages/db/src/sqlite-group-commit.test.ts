@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, sql } from "kysely";
+import { type Generated, Kysely, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "./create-db.ts";
 import { GroupCommitSqliteDialect } from "./sqlite-group-commit.ts";
 
 interface Item {
-  id: number;
+  id: Generated<number>;
   label: string;
   payload: Buffer | null;
 }

@@ -37,8 +37,12 @@ export class GroupCommit {
   /** Transactions committed so far (for tests and metrics). */
   commits = 0;
 
-  constructor(sqlite: SQLite.Database) {
+  readonly #onCommit: () => void;
+
+  /** `onCommit` runs after every commit of a batch (the background checkpoints count them). */
+  constructor(sqlite: SQLite.Database, onCommit: () => void = () => {}) {
     this.#sqlite = sqlite;
+    this.#onCommit = onCommit;
     // IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies, rather than at
     // the first write, where another process's lock would fail the batch.
     this.#begin = sqlite.prepare("begin immediate");
@@ -96,6 +100,7 @@ export class GroupCommit {
     try {
       this.#commit.run();
       this.commits += 1;
+      this.#onCommit();
       this.#end(batch);
     } catch (error) {
       if (this.#sqlite.inTransaction) this.#rollback.run();
@@ -265,9 +270,9 @@ class GroupCommitConnection implements DatabaseConnection {
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #driver: GroupCommitDriver;
 
-  constructor(sqlite: SQLite.Database, prepare: (text: string) => Statement) {
+  constructor(sqlite: SQLite.Database, prepare: (text: string) => Statement, onCommit?: () => void) {
     super({ database: { close: () => sqlite.close(), prepare } });
-    this.#driver = new GroupCommitDriver(sqlite, prepare, new GroupCommit(sqlite));
+    this.#driver = new GroupCommitDriver(sqlite, prepare, new GroupCommit(sqlite, onCommit));
   }
 
   get groupCommit(): GroupCommit {

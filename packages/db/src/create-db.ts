@@ -108,15 +108,8 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
   const statements = withStatementCache(sqlite);
   let groupCommit: GroupCommit | undefined;
   let dialect: SqliteDialect = new SqliteDialect({ database: statements });
-  // Bumped after each group commit: the checkpoint worker skips its pass while this process has
-  // written nothing, so idle processes on the same file add no checkpoints (and syncs) of their own.
-  const writes = new Int32Array(new SharedArrayBuffer(4));
   if (options.sqliteGroupCommit) {
-    const grouping = new GroupCommitSqliteDialect(
-      sqlite,
-      (text) => statements.prepare(text),
-      () => Atomics.add(writes, 0, 1),
-    );
+    const grouping = new GroupCommitSqliteDialect(sqlite, (text) => statements.prepare(text));
     groupCommit = grouping.groupCommit;
     dialect = grouping;
   }
@@ -129,7 +122,9 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
       if (sqlite.open) sqlite.pragma("wal_checkpoint(PASSIVE)");
     };
     checkpoints = startBackgroundCheckpoints(path, {
-      ...(groupCommit === undefined ? {} : { writes }),
+      // With group commit the worker passes only after this process's own commits, so idle
+      // processes on the same file add no checkpoints (and syncs) of their own.
+      ...(groupCommit === undefined ? {} : { writes: groupCommit.commitCount }),
       // Inside an open batch the checkpoint could not finish: it runs right after the commit.
       onResetDue: () => (groupCommit === undefined ? resetLog() : groupCommit.whenIdle(resetLog)),
       onFailure: () => {

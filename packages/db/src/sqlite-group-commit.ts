@@ -34,20 +34,24 @@ export class GroupCommit {
   readonly #rollback: Statement;
   #batch: Batch | undefined;
   readonly #afterCommit: (() => void)[] = [];
-  /** Transactions committed so far (for tests and metrics). */
-  commits = 0;
+  /**
+   * Batches committed so far, in shared memory: the background checkpoint worker reads it to skip
+   * its pass while this process has written nothing (sqlite-checkpoints.ts).
+   */
+  readonly commitCount = new Int32Array(new SharedArrayBuffer(4));
 
-  readonly #onCommit: () => void;
-
-  /** `onCommit` runs after every commit of a batch (the background checkpoints count them). */
-  constructor(sqlite: SQLite.Database, onCommit: () => void = () => {}) {
+  constructor(sqlite: SQLite.Database) {
     this.#sqlite = sqlite;
-    this.#onCommit = onCommit;
     // IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies, rather than at
     // the first write, where another process's lock would fail the batch.
     this.#begin = sqlite.prepare("begin immediate");
     this.#commit = sqlite.prepare("commit");
     this.#rollback = sqlite.prepare("rollback");
+  }
+
+  /** Batches committed so far. */
+  get commits(): number {
+    return Atomics.load(this.commitCount, 0);
   }
 
   /** Whether a batch is open (its transaction has begun and not yet committed). */
@@ -99,8 +103,7 @@ export class GroupCommit {
     if (this.#batch !== batch) return;
     try {
       this.#commit.run();
-      this.commits += 1;
-      this.#onCommit();
+      Atomics.add(this.commitCount, 0, 1);
       this.#end(batch);
     } catch (error) {
       if (this.#sqlite.inTransaction) this.#rollback.run();
@@ -157,9 +160,7 @@ class GroupCommitDriver implements Driver {
 
   /** Waits until `connection` may use the database: no other connection's transaction is open. */
   async turn(connection: GroupCommitConnection): Promise<void> {
-    while (this.#transaction !== undefined && this.#transaction.connection !== connection) {
-      await this.#transaction.ended;
-    }
+    while (this.blocked(connection)) await this.#transaction?.ended;
   }
 
   inTransaction(connection: GroupCommitConnection): boolean {
@@ -270,9 +271,9 @@ class GroupCommitConnection implements DatabaseConnection {
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #driver: GroupCommitDriver;
 
-  constructor(sqlite: SQLite.Database, prepare: (text: string) => Statement, onCommit?: () => void) {
+  constructor(sqlite: SQLite.Database, prepare: (text: string) => Statement) {
     super({ database: { close: () => sqlite.close(), prepare } });
-    this.#driver = new GroupCommitDriver(sqlite, prepare, new GroupCommit(sqlite, onCommit));
+    this.#driver = new GroupCommitDriver(sqlite, prepare, new GroupCommit(sqlite));
   }
 
   get groupCommit(): GroupCommit {

@@ -111,21 +111,28 @@ describe("SQLite checkpoints in the background", () => {
       onResetDue: () => {},
       onFailure: () => {},
     });
+    const insert = writer.prepare("INSERT INTO probe VALUES (?)");
+    const fill = () =>
+      writer.transaction(() => {
+        for (let i = 0; i < 2_000; i++) insert.run("x".repeat(200));
+      })();
+    // The worker's first pass always runs (it has not seen the counter yet). Wait for it to copy
+    // a first fill, however long the thread takes to start on a busy machine, so that the pass
+    // below is one that read the counter.
+    const initial = statSync(path).size;
+    fill();
     try {
-      await sleep(100);
-      const insert = writer.prepare("INSERT INTO probe VALUES (?)");
-      const fill = () =>
-        writer.transaction(() => {
-          for (let i = 0; i < 2_000; i++) insert.run("x".repeat(200));
-        })();
+      for (let i = 0; i < 500 && statSync(path).size === initial; i++) await sleep(20);
+      await sleep(100); // the pass that started growing the file has finished
       const before = statSync(path).size;
+      expect(before).toBeGreaterThan(initial + 200_000);
       // Another process's writes (the counter unchanged): this worker leaves them in the log.
       fill();
       await sleep(200);
       expect(statSync(path).size).toBe(before);
       // This process's commit: the next pass copies the log into the file.
       Atomics.add(writes, 0, 1);
-      for (let i = 0; i < 50 && statSync(path).size === before; i++) await sleep(20);
+      for (let i = 0; i < 500 && statSync(path).size === before; i++) await sleep(20);
       expect(statSync(path).size).toBeGreaterThan(before + 200_000);
     } finally {
       await checkpoints.stop();

@@ -77,6 +77,16 @@ function authRows(r: BenchResults): string[][] {
   });
 }
 
+function listCacheRows(r: BenchResults): string[][] {
+  return databasesOf(r.variants).map((db) => {
+    const on = (v: VariantResult) =>
+      v.db === db && v.backend === "ts" && v.scenario === 1 && v.route === "list";
+    const off = (v: VariantResult) => v.db === db && v.scenario === 3 && v.mode === "no-list-cache";
+    const rps = (f: (v: VariantResult) => boolean) => f0(r.variants.find(f)?.median.rps ?? 0);
+    return [db, rps(on), rps(off), ratio(r, on, off)];
+  });
+}
+
 function baselineRows(r: BenchResults): string[][] {
   return r.variants
     .filter((v) => v.backend === "baseline")
@@ -116,7 +126,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     "",
     "## Every variant",
     "",
-    "Scenarios: 0 controls on the server core (a bare node:http server: the tail this machine adds to any server; a bare Hono app on @hono/node-server: the framework alone), 1 TypeScript API, 2 FastAPI backend, 3 auth modes, 4 scale. CPU is % of one core over the run (PG CPU: every PostgreSQL process; other CPU: every process that is neither the server, the load generator nor PostgreSQL — work competing with the run).",
+    "Scenarios: 0 controls on the server core (a bare node:http server: the tail this machine adds to any server; a bare Hono app on @hono/node-server: the framework alone), 1 TypeScript API, 2 FastAPI backend, 3 auth modes (and the list with its cache off, decision 029), 4 scale (on the API with the list cache off: the statement's plan, not the cache). CPU is % of one core over the run (PG CPU: every PostgreSQL process; other CPU: every process that is neither the server, the load generator nor PostgreSQL — work competing with the run).",
     "",
     markdownTable(VARIANT_HEAD, variantRows(r.variants)),
     "",
@@ -129,6 +139,12 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
       ["database", "verify", "db-session", "default", "default ÷ verify", "default ÷ db-session"],
       authRows(r),
     ),
+    "",
+    "## The list cache (GET /api/tasks?limit=20, req/s)",
+    "",
+    "`on`: Tandem's default, pages kept per user and query and checked against the user's list version on every request (decision 029). `off`: every page built from the list statement (API_LIST_CACHE_MB=0).",
+    "",
+    markdownTable(["database", "on", "off", "on ÷ off"], listCacheRows(r)),
     "",
   );
   const base = baselineRows(r);

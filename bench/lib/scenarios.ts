@@ -121,6 +121,20 @@ export function variantsOf(stack: Stack): Variant[] {
       });
     }
   }
+  const uncached = stack.modes["no-list-cache"];
+  if (uncached) {
+    add({
+      scenario: 3,
+      backend: "ts",
+      db: stack.db,
+      route: "list",
+      mode: "no-list-cache",
+      server: uncached,
+      label: `TS ${stack.db} list cache off ${ROUTE_LABELS.list}`,
+      request: routeRequest("list", stack.pool),
+    });
+  }
+  // The statement's plan at scale, not the cache: on the server with the list cache off.
   for (const s of stack.scale) {
     const first = async () => ({
       method: "GET" as const,
@@ -138,7 +152,7 @@ export function variantsOf(stack: Stack): Variant[] {
       db: stack.db,
       route: "scale-first",
       size: s.size,
-      server: stack.ts,
+      server: uncached ?? stack.ts,
       label: `TS ${stack.db} ${s.size} tasks, first page`,
       request: first,
     });
@@ -148,7 +162,7 @@ export function variantsOf(stack: Stack): Variant[] {
       db: stack.db,
       route: "scale-deep",
       size: s.size,
-      server: stack.ts,
+      server: uncached ?? stack.ts,
       label: `TS ${stack.db} ${s.size} tasks, deep cursor`,
       request: deep,
     });

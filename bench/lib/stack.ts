@@ -62,6 +62,9 @@ export const MODE_ENV: Record<Exclude<AuthMode, "default">, Record<string, strin
   // A session lookup in the database on every request (the cost of a database-session design);
   // the signature is verified once per token, as Tandem's default does.
   "db-session": { AUTH_REVOCATION_CHECK_SECONDS: "0" },
+  // Every list page built from the statement: the list's cost without decision 029's cache, and
+  // the server of scenario 4, whose figures are about the statement's plan at scale.
+  "no-list-cache": { API_LIST_CACHE_MB: "0" },
 };
 
 export async function startStack(options: StackOptions): Promise<Stack> {

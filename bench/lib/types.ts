@@ -6,8 +6,11 @@ export type Db = "sqlite" | "postgres";
 /** `control`: a bare node:http or bare Hono server on the same core (scenario 0). */
 export type Backend = "ts" | "fastapi" | "baseline" | "control";
 export type Route = "health" | "me" | "list" | "create" | "toggle" | "scale-first" | "scale-deep";
-/** Scenario 3: how the TypeScript API authenticates each request. */
-export type AuthMode = "verify" | "db-session" | "default";
+/**
+ * Scenario 3: how the TypeScript API authenticates each request; `no-list-cache`, the default
+ * authentication with the list cache off (decision 029), for what building a page costs.
+ */
+export type AuthMode = "verify" | "db-session" | "no-list-cache" | "default";
 
 export interface Settings {
   quick: boolean;

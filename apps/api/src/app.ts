@@ -18,6 +18,7 @@ import { routerOf } from "./http/route-table.ts";
 import { QUOTA_HEADERS, type QuotaConfig, requestQuota } from "./http/quota.ts";
 import type { ApiMetrics } from "./metrics/metrics.ts";
 import { MOUNTS } from "./routes.ts";
+import { createTaskListCache } from "./tasks/tasks.list-cache.ts";
 import { requirePathOwner, taskRoutes } from "./tasks/tasks.routes.ts";
 import { createTeamAccess, requireTeamMember } from "./teams/team-access.ts";
 import { teamTaskRoutes } from "./teams/team-tasks.routes.ts";
@@ -34,6 +35,8 @@ export interface AppConfig {
   revocationCheckSeconds?: number;
   /** Clock for the session-check, team-membership and access-token caches and usage record (tests). */
   now?: () => number;
+  /** Memory for the personal list's kept pages, in bytes (default 16 MiB; 0 = none). */
+  listCacheBytes?: number;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   bodyLimitBytes?: number;
   /** Per-user request quota on `/api/*`; absent or `requests: 0` = none. */
@@ -46,7 +49,7 @@ export interface AppConfig {
 }
 
 export interface AppDeps {
-  database: Pick<TandemDb, "db" | "dialect">;
+  database: Pick<TandemDb, "db" | "dialect" | "committedReads">;
   verifier: Verifier;
   logger: Logger;
   config: AppConfig;
@@ -143,7 +146,12 @@ export function createApp({ database, verifier, logger, config, metrics }: AppDe
       { methodNotAllowed: true },
     ),
   );
-  app.route(MOUNTS.tasks.prefix, taskRoutes(database));
+  const listCache = createTaskListCache({
+    database,
+    ...(config.listCacheBytes === undefined ? {} : { maxBytes: config.listCacheBytes }),
+    ...(metrics === undefined ? {} : { onLookup: (hit: boolean) => metrics.cacheLookup("task_list", hit) }),
+  });
+  app.route(MOUNTS.tasks.prefix, taskRoutes(database, listCache));
   // Before the compatibility mount, whose `/api/:user_id/tasks/:id` also matches
   // `/api/teams/tasks/tasks`: a team path is always answered as one.
   // `/*` also matches the mount itself: registered once, so the membership is asked once.
@@ -151,7 +159,7 @@ export function createApp({ database, verifier, logger, config, metrics }: AppDe
   app.route(MOUNTS.teamTasks.prefix, teamTaskRoutes(database));
   app.use(MOUNTS.userTasks.prefix, requirePathOwner);
   app.use(`${MOUNTS.userTasks.prefix}/*`, requirePathOwner);
-  app.route(MOUNTS.userTasks.prefix, taskRoutes(database));
+  app.route(MOUNTS.userTasks.prefix, taskRoutes(database, listCache));
 
   app.notFound((c) => problemResponse(c, new ApiError("NOT_FOUND", { detail: "No such route" })));
   app.onError(onError);

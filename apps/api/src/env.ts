@@ -40,6 +40,13 @@ const EnvSchema = z.object({
   ),
   AUTH_JWKS_MAX_AGE_SECONDS: seconds("AUTH_JWKS_MAX_AGE_SECONDS", 600),
   AUTH_REVOCATION_CHECK_SECONDS: seconds("AUTH_REVOCATION_CHECK_SECONDS", 5),
+  // Memory for the personal list's pages, checked against the database on every request
+  // (docs/decisions/029-task-list-cache.md); 0 turns the cache off.
+  API_LIST_CACHE_MB: z
+    .string()
+    .regex(/^\d{1,5}$/, "API_LIST_CACHE_MB must be a whole number of MiB (0 = no list cache)")
+    .transform(Number)
+    .prefault("16"),
   // Reuse verified tokens until their exp (docs/decisions/006); "off" verifies every request.
   AUTH_TOKEN_CACHE: z.enum(["on", "off"]).default("on"),
   API_QUOTA_REQUESTS: z

@@ -89,6 +89,7 @@ const app = createApp({
   config: {
     webOrigins: env.WEB_ORIGIN,
     revocationCheckSeconds: env.AUTH_REVOCATION_CHECK_SECONDS,
+    listCacheBytes: env.API_LIST_CACHE_MB * 1024 * 1024,
     // `shutdown` (below, once the server exists) is only read when /ready is requested.
     isDraining: () => !shutdown.ready(),
     quota: {

@@ -18,6 +18,13 @@ export interface TandemDb {
   location: string;
   /** The `pg` pool's counts (PostgreSQL only), for metrics; SQLite has one connection and no pool. */
   poolStats?: () => { totalCount: number; idleCount: number; waitingCount: number };
+  /**
+   * What reads on this handle see, for a cache to know what it may keep: a number that is the
+   * same before and after a read only if that read saw committed data alone; undefined while
+   * reads may see writes not yet committed (an open SQLite group-commit batch). Absent where
+   * reads only ever see committed data (PostgreSQL, SQLite without group commit).
+   */
+  committedReads?: () => number | undefined;
   destroy(): Promise<void>;
 }
 
@@ -140,7 +147,14 @@ function openSqlite(path: string, options: CreateDbOptions): TandemDb {
     await db.destroy();
     sqlite.close();
   });
-  return { db, dialect: "sqlite", location: path, destroy };
+  const grouped = groupCommit;
+  return {
+    db,
+    dialect: "sqlite",
+    location: path,
+    ...(grouped === undefined ? {} : { committedReads: () => grouped.settled }),
+    destroy,
+  };
 }
 
 /** Most prepared statements kept per SQLite connection (the API uses a few dozen distinct ones). */

@@ -89,6 +89,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       "0003_account_email_events",
       "0004_teams",
       "0005_sign_in_methods",
+      "0006_task_list_version",
     ]);
     await migrateDatabase(database);
     expect(await pendingMigrations(database.db)).toEqual([]);
@@ -105,6 +106,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       { name: "0003_account_email_events" },
       { name: "0004_teams" },
       { name: "0005_sign_in_methods" },
+      { name: "0006_task_list_version" },
     ]);
   });
 

@@ -5,6 +5,7 @@ import * as m0002 from "./migrations/0002_security_events.ts";
 import * as m0003 from "./migrations/0003_account_email_events.ts";
 import * as m0004 from "./migrations/0004_teams.ts";
 import * as m0005 from "./migrations/0005_sign_in_methods.ts";
+import * as m0006 from "./migrations/0006_task_list_version.ts";
 
 // A static list (not a folder scan) so migrations work the same from source and from a bundle.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0003_account_email_events": m0003,
   "0004_teams": m0004,
   "0005_sign_in_methods": m0005,
+  "0006_task_list_version": m0006,
 };
 
 export class MigrationError extends Error {}

@@ -158,8 +158,19 @@ export interface JwksTable {
   expiresAt: NullableInstant;
 }
 
+/**
+ * Changes to a user's personal tasks so far, kept by triggers on `task` (migration 0006): a list
+ * page built at one value is current while the value has not moved. Absent: no change recorded.
+ */
+export interface TaskListVersionTable {
+  user_id: string;
+  /** A number on SQLite; `pg` reads a bigint as a string. */
+  version: ColumnType<number | string, number, number>;
+}
+
 export interface Database {
   task: TaskTable;
+  task_list_version: TaskListVersionTable;
   security_event: SecurityEventTable;
   access_token: AccessTokenTable;
   sign_in_failure: SignInFailureTable;

@@ -33,6 +33,7 @@ export class GroupCommit {
   readonly #commit: Statement;
   readonly #rollback: Statement;
   #batch: Batch | undefined;
+  #opened = 0;
   readonly #afterCommit: (() => void)[] = [];
   /**
    * Batches committed so far, in shared memory: the background checkpoint worker reads it to skip
@@ -57,6 +58,14 @@ export class GroupCommit {
   /** Whether a batch is open (its transaction has begun and not yet committed). */
   get open(): boolean {
     return this.#batch !== undefined;
+  }
+
+  /**
+   * Batches opened so far, or undefined while one is open (and reads may see its writes, which
+   * could yet fail). Two equal numbers mean every read between them saw committed data only.
+   */
+  get settled(): number | undefined {
+    return this.#batch === undefined ? this.#opened : undefined;
   }
 
   /** Runs `write` in the open batch (opening one); resolves with its result once committed. */
@@ -87,6 +96,7 @@ export class GroupCommit {
 
   #openBatch(): Batch {
     this.#begin.run();
+    this.#opened += 1;
     let settle!: (error?: unknown) => void;
     const done = new Promise<void>((resolve, reject) => {
       settle = (error) => (error === undefined ? resolve() : reject(error));

@@ -52,7 +52,7 @@ export function createApiMetrics({ defaults = true }: { defaults?: boolean } = {
   });
   const cacheLookups = new Counter({
     name: "tandem_cache_lookups_total",
-    help: "Lookups in the token and revocation caches, by cache and result (hit or miss)",
+    help: "Lookups in the token, revocation and task list caches, by cache and result (hit or miss)",
     labelNames: ["cache", "result"] as const,
     registers: [registry],
   });

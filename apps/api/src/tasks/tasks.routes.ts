@@ -15,6 +15,7 @@ import { routerOf } from "../http/route-table.ts";
 import { setResponseHeader } from "../http/node-headers.ts";
 import type { AppEnv } from "../types.ts";
 import { TaskNotFoundError } from "./tasks.errors.ts";
+import type { TaskListCache } from "./tasks.list-cache.ts";
 import {
   createTask,
   deleteTask,
@@ -55,15 +56,16 @@ function found(row: TaskRow | null): TaskRow {
  * The task resource (tasks.table.ts), relative to where it is mounted (`/api/tasks`, and the
  * compatibility mount `/api/:user_id/tasks`). Every query is scoped to the verified caller.
  */
-export function taskRoutes(database: Db) {
+export function taskRoutes(database: Db, listCache?: TaskListCache) {
   const userId = (c: Context<AppEnv>) => c.get("identity").userId;
   return routerOf(
     TASK_ROUTES,
     {
       listTasks: async (c) => {
         const query = readQuery(c, ListTasksQuerySchema);
-        const page = await listTasks(database, userId(c), query);
-        return c.body(taskPageJson(page), 200, { "Content-Type": "application/json" });
+        const build = async () => taskPageJson(await listTasks(database, userId(c), query));
+        const body = listCache === undefined ? await build() : await listCache.page(userId(c), query, build);
+        return c.body(body, 200, { "Content-Type": "application/json" });
       },
       createTask: async (c) => {
         const input = await readJson(c, CreateTaskSchema);

@@ -16,32 +16,23 @@ const BUMP_SQLITE = (who: "new" | "old") => `
   SELECT ${who}.user_id, 1 WHERE EXISTS (SELECT 1 FROM "user" WHERE id = ${who}.user_id)
   ON CONFLICT (user_id) DO UPDATE SET version = version + 1;`;
 
+/** The SQLite triggers: name, event, condition, and whose version the row's change bumps. */
+const SQLITE_TRIGGERS = [
+  ["insert", "INSERT", "new.user_id IS NOT NULL", "new"],
+  ["update_old", "UPDATE", "old.user_id IS NOT NULL", "old"],
+  ["update_new", "UPDATE", "new.user_id IS NOT NULL AND new.user_id IS NOT old.user_id", "new"],
+  ["delete", "DELETE", "old.user_id IS NOT NULL", "old"],
+] as const;
+
 async function sqlite(db: Kysely<unknown>): Promise<void> {
-  await sql
-    .raw(
-      `CREATE TRIGGER task_list_version_insert AFTER INSERT ON task WHEN new.user_id IS NOT NULL
-       BEGIN ${BUMP_SQLITE("new")} END`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `CREATE TRIGGER task_list_version_update_old AFTER UPDATE ON task WHEN old.user_id IS NOT NULL
-       BEGIN ${BUMP_SQLITE("old")} END`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `CREATE TRIGGER task_list_version_update_new AFTER UPDATE ON task
-       WHEN new.user_id IS NOT NULL AND new.user_id IS NOT old.user_id
-       BEGIN ${BUMP_SQLITE("new")} END`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `CREATE TRIGGER task_list_version_delete AFTER DELETE ON task WHEN old.user_id IS NOT NULL
-       BEGIN ${BUMP_SQLITE("old")} END`,
-    )
-    .execute(db);
+  for (const [name, event, when, who] of SQLITE_TRIGGERS) {
+    await sql
+      .raw(
+        `CREATE TRIGGER task_list_version_${name} AFTER ${event} ON task WHEN ${when}
+         BEGIN ${BUMP_SQLITE(who)} END`,
+      )
+      .execute(db);
+  }
 }
 
 async function postgres(db: Kysely<unknown>): Promise<void> {
@@ -82,8 +73,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql`DROP TRIGGER task_list_version ON task`.execute(db);
     await sql`DROP FUNCTION task_list_version_bump()`.execute(db);
   } else {
-    for (const name of ["insert", "update_old", "update_new", "delete"])
-      await sql.raw(`DROP TRIGGER task_list_version_${name}`).execute(db);
+    for (const [name] of SQLITE_TRIGGERS) await sql.raw(`DROP TRIGGER task_list_version_${name}`).execute(db);
   }
   await db.schema.dropTable("task_list_version").execute();
 }

@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createApiHarness, type ApiHarness } from "../../test/api-harness.ts";
+import { sample } from "../../test/metrics-sample.ts";
 import { createTokenCache } from "../auth/token-cache.ts";
 import { createApiMetrics } from "./metrics.ts";
-
-/** The value of one sample line (`name{labels} value`) in a scrape, 0 when absent. */
-function sample(text: string, line: string): number {
-  const found = text.split("\n").find((l) => l.startsWith(`${line} `));
-  return found === undefined ? 0 : Number(found.slice(line.length + 1));
-}
 
 describe("API metrics (issue 17)", () => {
   let h: ApiHarness | undefined;

@@ -4,14 +4,9 @@ import { createTestDatabase, type TestDatabase, testDialects } from "@tandem/tes
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
+import { sample } from "../../test/metrics-sample.ts";
 import { createApiMetrics } from "../metrics/metrics.ts";
 import { createTaskListCache } from "./tasks.list-cache.ts";
-
-/** The value of one sample line (`name{labels} value`) in a scrape, 0 when absent. */
-function sample(text: string, line: string): number {
-  const found = text.split("\n").find((l) => l.startsWith(`${line} `));
-  return found === undefined ? 0 : Number(found.slice(line.length + 1));
-}
 
 interface Page {
   items: { id: string; title: string; completed: boolean }[];

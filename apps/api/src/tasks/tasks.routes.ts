@@ -56,7 +56,7 @@ function found(row: TaskRow | null): TaskRow {
  * The task resource (tasks.table.ts), relative to where it is mounted (`/api/tasks`, and the
  * compatibility mount `/api/:user_id/tasks`). Every query is scoped to the verified caller.
  */
-export function taskRoutes(database: Db, listCache?: TaskListCache) {
+export function taskRoutes(database: Db, listCache: TaskListCache) {
   const userId = (c: Context<AppEnv>) => c.get("identity").userId;
   return routerOf(
     TASK_ROUTES,
@@ -64,7 +64,7 @@ export function taskRoutes(database: Db, listCache?: TaskListCache) {
       listTasks: async (c) => {
         const query = readQuery(c, ListTasksQuerySchema);
         const build = async () => taskPageJson(await listTasks(database, userId(c), query));
-        const body = listCache === undefined ? await build() : await listCache.page(userId(c), query, build);
+        const body = await listCache.page(userId(c), query, build);
         return c.body(body, 200, { "Content-Type": "application/json" });
       },
       createTask: async (c) => {

@@ -1,5 +1,5 @@
 import type { ListTasksQuery } from "@tandem/contracts";
-import type { TandemDb } from "@tandem/db";
+import { compiledOnce, type TandemDb } from "@tandem/db";
 
 /** Most bytes of page JSON one process keeps by default: 16 MiB, a few thousand pages. */
 export const DEFAULT_LIST_CACHE_BYTES = 16 * 1024 * 1024;
@@ -19,6 +19,11 @@ export interface TaskListCache {
    */
   page(userId: string, query: ListTasksQuery, build: () => Promise<string>): Promise<string>;
 }
+
+// Read on every list request, hit or miss: compiled once.
+const readVersion = compiledOnce(["userId"], (db, v) =>
+  db.selectFrom("task_list_version").select("version").where("user_id", "=", v.userId),
+);
 
 interface Entry {
   version: string;
@@ -42,11 +47,7 @@ export function createTaskListCache(options: TaskListCacheOptions): TaskListCach
   // Null when the user has no version yet (no change recorded): such a list is not kept, so a
   // version row that went away and started again could never match a page built before.
   async function versionOf(userId: string): Promise<string | null> {
-    const row = await db
-      .selectFrom("task_list_version")
-      .select("version")
-      .where("user_id", "=", userId)
-      .executeTakeFirst();
+    const [row] = (await readVersion(db, { userId })).rows;
     return row === undefined ? null : String(row.version);
   }
 

@@ -7,7 +7,7 @@ import type {
   TaskStats,
   UpdateTask,
 } from "@tandem/contracts";
-import { type Database, type TandemDb, type TaskTable, uuidv7 } from "@tandem/db";
+import { compiledOnce, type Database, type TandemDb, type TaskTable, uuidv7 } from "@tandem/db";
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
 import { afterCursor, type SortKey, sortKeys } from "./tasks.keyset.ts";
@@ -199,13 +199,17 @@ export function newTaskFields(input: CreateTask, now: string) {
   };
 }
 
+// The insert and the toggle are the API's hottest writes, of a fixed shape: compiled once.
+const insertTask = compiledOnce([...TASK_COLUMNS, "user_id"], (db, v) =>
+  db.insertInto("task").values(v).returning(TASK_COLUMNS),
+);
+
 export async function createTask({ db }: Db, userId: string, input: CreateTask): Promise<TaskRow> {
   const now = new Date().toISOString();
-  return db
-    .insertInto("task")
-    .values({ id: uuidv7(), user_id: userId, ...newTaskFields(input, now) })
-    .returning(TASK_COLUMNS)
-    .executeTakeFirstOrThrow();
+  const { rows } = await insertTask(db, { id: uuidv7(), user_id: userId, ...newTaskFields(input, now) });
+  const row = rows[0];
+  if (row === undefined) throw new Error("The task insert returned no row");
+  return row;
 }
 
 function completedAtFor(completed: boolean | undefined, now: string): Expression<unknown> | undefined {
@@ -278,17 +282,21 @@ export function toggleChanges(dialect: Db["dialect"], now: string) {
   };
 }
 
+const toggleOn = (dialect: Db["dialect"]) =>
+  compiledOnce(["now", "id", "userId"], (db, v) =>
+    db
+      .updateTable("task")
+      .set(toggleChanges(dialect, v.now))
+      .where("id", "=", v.id)
+      .where("user_id", "=", v.userId)
+      .returning(TASK_COLUMNS),
+  );
+const TOGGLES = { sqlite: toggleOn("sqlite"), postgres: toggleOn("postgres") };
+
 /** Flips completion in one statement, so two concurrent toggles cannot both read the old value. */
 export async function toggleTask({ db, dialect }: Db, userId: string, id: string): Promise<TaskRow | null> {
-  const now = new Date().toISOString();
-  const row = await db
-    .updateTable("task")
-    .set(toggleChanges(dialect, now))
-    .where("id", "=", id)
-    .where("user_id", "=", userId)
-    .returning(TASK_COLUMNS)
-    .executeTakeFirst();
-  return row ?? null;
+  const { rows } = await TOGGLES[dialect](db, { now: new Date().toISOString(), id, userId });
+  return rows[0] ?? null;
 }
 
 /** True when the caller's task existed and is now gone. */

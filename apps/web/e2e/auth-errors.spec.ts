@@ -1,5 +1,5 @@
 // Sign-in and sign-up failures are explained in words, and what was typed stays.
-import { expect, newUser, signInViaUi, signUpViaApi, test } from "./fixtures";
+import { expect, newUser, signInViaUi, signUpViaApi, test, WEB_URL } from "./fixtures";
 
 test("a wrong password says so and keeps the email", async ({ page }) => {
   const user = newUser();
@@ -44,4 +44,23 @@ test("the form fields are labelled and describe their hints to assistive technol
   await expect(password).not.toHaveAttribute("aria-invalid", /.*/);
   await expect(page.getByRole("textbox", { name: "Name", exact: true })).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Email", exact: true })).toBeVisible();
+});
+
+test("before the page's script runs, sign-in and sign-up can be typed into but not sent", async ({ browser }) => {
+  // Without this a click before hydration posted the form natively and came back with empty fields.
+  const context = await browser.newContext({ baseURL: WEB_URL(), javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    for (const [path, button] of [
+      ["/sign-in", "Sign in"],
+      ["/sign-up", "Sign up"],
+    ] as const) {
+      await page.goto(path);
+      await page.getByLabel("Email", { exact: true }).fill("early@example.com");
+      await expect(page.getByLabel("Email", { exact: true })).toHaveValue("early@example.com");
+      await expect(page.getByRole("button", { name: button, exact: true })).toBeDisabled();
+    }
+  } finally {
+    await context.close();
+  }
 });

@@ -5,6 +5,7 @@ import type { FederatedProvider } from "@tandem/auth";
 import { FormStatus, failed, type Status } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { providerRequestMessage } from "@/lib/provider-errors";
+import { useHydrated } from "@/lib/use-hydrated";
 import styles from "./provider-buttons.module.css";
 
 /**
@@ -14,6 +15,9 @@ import styles from "./provider-buttons.module.css";
  */
 export function ProviderButtons({ providers, next }: { providers: FederatedProvider[]; next: string }) {
   const [pending, setPending] = useState<string | null>(null);
+  // Until hydration a click would be lost.
+  const hydrated = useHydrated();
+  const locked = pending !== null || !hydrated;
   const [status, setStatus] = useState<Status>(null);
   if (providers.length === 0) return null;
 
@@ -46,7 +50,7 @@ export function ProviderButtons({ providers, next }: { providers: FederatedProvi
           key={provider.id}
           type="button"
           className={styles.button}
-          disabled={pending !== null}
+          disabled={locked}
           onClick={() => continueWith(provider)}
         >
           {pending === provider.id ? `Going to ${provider.name}…` : `Continue with ${provider.name}`}

@@ -2,11 +2,14 @@
 
 import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
+import { useHydrated } from "@/lib/use-hydrated";
 
 /** Signs out this device, then loads `then` (sign-in by default). */
 export function SignOutButton({ then = "/sign-in" }: { then?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until hydration a click would be lost.
+  const hydrated = useHydrated();
 
   async function signOut() {
     setPending(true);
@@ -29,7 +32,7 @@ export function SignOutButton({ then = "/sign-in" }: { then?: string }) {
           {error}
         </p>
       ) : null}
-      <button type="button" onClick={signOut} disabled={pending}>
+      <button type="button" onClick={signOut} disabled={pending || !hydrated}>
         {pending ? "Signing out…" : "Sign out"}
       </button>
     </>

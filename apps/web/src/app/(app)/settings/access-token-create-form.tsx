@@ -67,7 +67,7 @@ export function AccessTokenCreateForm() {
   const [scope, setScope] = useState<AccessTokenScope>("read");
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -188,7 +188,7 @@ export function AccessTokenCreateForm() {
             </div>
           ))}
         </fieldset>
-        <button type="submit" className="primary" disabled={pending}>
+        <button type="submit" className="primary" disabled={disabled}>
           {pending ? "Creating…" : "Create token"}
         </button>
       </form>

@@ -14,7 +14,7 @@ const CONFIRMATION = "DELETE";
 export function DeleteAccountForm() {
   const [password, setPassword] = useState("");
   const [typed, setTyped] = useState("");
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,7 +58,7 @@ export function DeleteAccountForm() {
         value={typed}
         onChange={(e) => setTyped(e.target.value)}
       />
-      <button type="submit" className={styles.dangerButton} disabled={pending}>
+      <button type="submit" className={styles.dangerButton} disabled={disabled}>
         {pending ? "Deleting…" : "Delete account"}
       </button>
     </form>

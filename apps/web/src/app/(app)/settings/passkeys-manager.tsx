@@ -77,7 +77,7 @@ export function PasskeysManager({ passkeys, nameMax }: { passkeys: PasskeyView[]
               <button
                 type="button"
                 aria-label={`Remove ${p.name}`}
-                disabled={removal.pending}
+                disabled={removal.disabled}
                 onClick={() => remove(p)}
               >
                 {removing === p.id ? "Removing…" : "Remove"}
@@ -103,7 +103,7 @@ export function PasskeysManager({ passkeys, nameMax }: { passkeys: PasskeyView[]
           onChange={(e) => setName(e.target.value)}
           hint="Something to tell it apart, such as the device it's on: “Work laptop”."
         />
-        <button type="submit" disabled={adding.pending || !supported}>
+        <button type="submit" disabled={adding.disabled || !supported}>
           {adding.pending ? "Waiting for your device…" : "Add a passkey"}
         </button>
       </form>

@@ -11,7 +11,7 @@ import { authErrorMessage } from "@/lib/auth-errors";
 export function ProfileForm({ name: currentName }: { name: string }) {
   const router = useRouter();
   const [name, setName] = useState(currentName);
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -39,7 +39,7 @@ export function ProfileForm({ name: currentName }: { name: string }) {
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
-      <button type="submit" className="primary" disabled={pending}>
+      <button type="submit" className="primary" disabled={disabled}>
         {pending ? "Saving…" : "Save name"}
       </button>
     </form>

@@ -6,13 +6,13 @@ import { resendVerification } from "./actions";
 
 /** "Resend verification email": limited per address on the server (3 per hour). */
 export function ResendVerificationButton() {
-  const { status, pending, submit } = useSubmission("settings");
+  const { status, pending, disabled, submit } = useSubmission("settings");
   return (
     <div>
       <FormStatus status={status} />
       <button
         type="button"
-        disabled={pending}
+        disabled={disabled}
         onClick={() =>
           submit(async () => {
             const result = await resendVerification();

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { type ActionResult, revokeOtherSessions, revokeSession } from "./actions";
 import { FormStatus, type Status } from "@/components/form-status";
+import { useHydrated } from "@/lib/use-hydrated";
 import styles from "./settings.module.css";
 
 /** A session as the page shows it: no token, dates already formatted on the server. */
@@ -22,6 +23,9 @@ export function SessionsList({ sessions }: { sessions: SessionView[] }) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>(null);
   const [pending, setPending] = useState<string | null>(null);
+  // Until hydration a click would be lost.
+  const hydrated = useHydrated();
+  const locked = pending !== null || !hydrated;
   const others = sessions.filter((s) => !s.current).length;
 
   async function run(key: string, action: () => Promise<ActionResult>) {
@@ -60,7 +64,7 @@ export function SessionsList({ sessions }: { sessions: SessionView[] }) {
               <button
                 type="button"
                 aria-label={`Sign out ${s.device} (signed in ${s.createdLabel})`}
-                disabled={pending !== null}
+                disabled={locked}
                 onClick={() => run(s.id, () => revokeSession(s.id))}
               >
                 {pending === s.id ? "Signing out…" : "Sign out"}
@@ -70,11 +74,7 @@ export function SessionsList({ sessions }: { sessions: SessionView[] }) {
         ))}
       </ul>
       {others > 0 ? (
-        <button
-          type="button"
-          disabled={pending !== null}
-          onClick={() => run("others", () => revokeOtherSessions())}
-        >
+        <button type="button" disabled={locked} onClick={() => run("others", () => revokeOtherSessions())}>
           {pending === "others" ? "Signing out…" : "Sign out everywhere else"}
         </button>
       ) : (

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { FormStatus, failed, type Status, succeeded } from "@/components/form-status";
 import { authClient } from "@/lib/auth-client";
 import { linkErrorMessage, providerRequestMessage } from "@/lib/provider-errors";
+import { useHydrated } from "@/lib/use-hydrated";
 import styles from "./settings.module.css";
 import own from "./sign-in-providers.module.css";
 
@@ -25,6 +26,9 @@ export function SignInProvidersManager({ rows }: { rows: ProviderRow[] }) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>(null);
   const [pending, setPending] = useState<string | null>(null);
+  // Until hydration a click would be lost.
+  const hydrated = useHydrated();
+  const locked = pending !== null || !hydrated;
   const [confirming, setConfirming] = useState<string | null>(null);
 
   // A link comes back here from the provider: `?linked=<id>`, or `?link=<id>&error=<code>`. Say
@@ -104,16 +108,16 @@ export function SignInProvidersManager({ rows }: { rows: ProviderRow[] }) {
               </p>
             </div>
             {row.accountId === null ? (
-              <button type="button" disabled={pending !== null} onClick={() => link(row)}>
+              <button type="button" disabled={locked} onClick={() => link(row)}>
                 {pending === row.key ? `Going to ${row.name}…` : `Link ${row.name}`}
               </button>
             ) : confirming === row.key ? (
               <div className={own.confirm}>
                 <span>Unlink {row.name}? You won't be able to sign in with it.</span>
-                <button type="button" disabled={pending !== null} onClick={() => unlink(row)}>
+                <button type="button" disabled={locked} onClick={() => unlink(row)}>
                   {pending === row.key ? "Unlinking…" : `Unlink ${row.name}`}
                 </button>
-                <button type="button" disabled={pending !== null} onClick={() => setConfirming(null)}>
+                <button type="button" disabled={locked} onClick={() => setConfirming(null)}>
                   Cancel
                 </button>
               </div>
@@ -121,7 +125,7 @@ export function SignInProvidersManager({ rows }: { rows: ProviderRow[] }) {
               <button
                 type="button"
                 aria-label={`Unlink ${row.name}`}
-                disabled={pending !== null}
+                disabled={locked}
                 onClick={() => {
                   setStatus(null);
                   setConfirming(row.key);

@@ -46,7 +46,7 @@ export function TwoFactorChangeForm({
 }) {
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
   const text = TEXT[change];
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -91,7 +91,7 @@ export function TwoFactorChangeForm({
         hint={change === "disable" ? "From your authenticator app, or one of your backup codes." : undefined}
       />
       <div className={styles.actions}>
-        <button type="submit" className="primary" disabled={pending}>
+        <button type="submit" className="primary" disabled={disabled}>
           {pending ? text.busy : text.submit}
         </button>
         <button type="button" onClick={onCancel}>

@@ -78,7 +78,7 @@ export function TwoFactorSetup({
           onChange={(e) => setPassword(e.target.value)}
         />
         <div className={styles.actions}>
-          <button type="submit" className="primary" disabled={submission.pending}>
+          <button type="submit" className="primary" disabled={submission.disabled}>
             {submission.pending ? "Checking…" : "Continue"}
           </button>
           <button type="button" onClick={onCancel}>
@@ -119,7 +119,7 @@ export function TwoFactorSetup({
           hint="The 6-digit code your app shows for Tandem. Two-factor is turned on once it's right."
         />
         <div className={styles.actions}>
-          <button type="submit" className="primary" disabled={submission.pending}>
+          <button type="submit" className="primary" disabled={submission.disabled}>
             {submission.pending ? "Verifying…" : "Verify and turn on"}
           </button>
           <button type="button" onClick={onCancel}>

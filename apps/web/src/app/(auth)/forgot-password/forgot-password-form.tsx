@@ -14,7 +14,7 @@ import styles from "../auth.module.css";
  * server answers alike, and no sooner than a fixed floor), so this page never tells either.
  */
 export function ForgotPasswordForm({ emailOn, initialEmail }: { emailOn: boolean; initialEmail: string }) {
-  const { status, pending, submit, refuse } = useSubmission("reset");
+  const { status, pending, disabled, submit, refuse } = useSubmission("reset");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -52,7 +52,7 @@ export function ForgotPasswordForm({ emailOn, initialEmail }: { emailOn: boolean
         required
         defaultValue={initialEmail}
       />
-      <button type="submit" className={`primary ${styles.submit}`} disabled={pending || !emailOn}>
+      <button type="submit" className={`primary ${styles.submit}`} disabled={disabled || !emailOn}>
         {pending ? "Sending…" : "Send reset link"}
       </button>
       <p className={styles.switch}>

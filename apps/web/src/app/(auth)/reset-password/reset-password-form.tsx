@@ -10,7 +10,7 @@ import styles from "../auth.module.css";
 import { resetPassword } from "./actions";
 
 export function ResetPasswordForm() {
-  const { status, pending, submit, refuse } = useSubmission("reset");
+  const { status, pending, disabled, submit, refuse } = useSubmission("reset");
   const [linkUnusable, setLinkUnusable] = useState(false);
   const router = useRouter();
 
@@ -58,7 +58,7 @@ export function ResetPasswordForm() {
         autoComplete="new-password"
         required
       />
-      <button type="submit" className={`primary ${styles.submit}`} disabled={pending || linkUnusable}>
+      <button type="submit" className={`primary ${styles.submit}`} disabled={disabled || linkUnusable}>
         {pending ? "Resetting…" : "Reset password"}
       </button>
     </form>

@@ -5,6 +5,7 @@ import { failed, FormStatus, type Status } from "@/components/form-status";
 import { useEnterApp } from "@/lib/enter-app";
 import { failedInBrowser, passkeyErrorMessage } from "@/lib/passkey-errors";
 import { passkeyAuthClient } from "@/lib/passkey-client";
+import { useHydrated } from "@/lib/use-hydrated";
 import styles from "./passkey-sign-in.module.css";
 
 // The server keeps a sign-in challenge for 5 minutes: a waiting autofill request takes a new one
@@ -27,6 +28,8 @@ export function PasskeySignIn({ next }: { next: string }) {
   const enterApp = useEnterApp();
   const [supported, setSupported] = useState(true);
   const [pending, setPending] = useState(false);
+  // Until hydration a click would be lost.
+  const hydrated = useHydrated();
   const [status, setStatus] = useState<Status>(null);
   const autofill = useRef<Autofill | null>(null);
 
@@ -96,7 +99,7 @@ export function PasskeySignIn({ next }: { next: string }) {
     <div className={styles.alternative}>
       <p className={styles.or}>or</p>
       <FormStatus status={status} />
-      <button type="button" className={styles.button} onClick={signIn} disabled={pending}>
+      <button type="button" className={styles.button} onClick={signIn} disabled={pending || !hydrated}>
         {pending ? "Signing in…" : "Sign in with a passkey"}
       </button>
     </div>

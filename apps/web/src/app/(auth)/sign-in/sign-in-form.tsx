@@ -12,7 +12,7 @@ import styles from "../auth.module.css";
 import { TwoFactorStep } from "./two-factor-step";
 
 export function SignInForm({ next, notice }: { next: string; notice: string | null }) {
-  const { status, pending, submit, refuse } = useSubmission("sign-in");
+  const { status, pending, disabled, submit, refuse } = useSubmission("sign-in");
   const enterApp = useEnterApp();
   // The password was right and the account has two-factor on: the code step replaces this form.
   const [codeStep, setCodeStep] = useState(false);
@@ -74,7 +74,7 @@ export function SignInForm({ next, notice }: { next: string; notice: string | nu
       {unverifiedEmail !== null ? (
         <div>
           <FormStatus status={resend.status} />
-          <button type="button" onClick={resendVerification} disabled={resend.pending}>
+          <button type="button" onClick={resendVerification} disabled={resend.disabled}>
             {resend.pending ? "Sending…" : "Resend verification email"}
           </button>
         </div>
@@ -91,7 +91,7 @@ export function SignInForm({ next, notice }: { next: string; notice: string | nu
       <p className={styles.forgot}>
         <Link href="/forgot-password">Forgot password?</Link>
       </p>
-      <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
+      <button type="submit" className={`primary ${styles.submit}`} disabled={disabled}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
       <p className={styles.switch}>

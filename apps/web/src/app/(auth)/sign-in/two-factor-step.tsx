@@ -24,7 +24,7 @@ export function TwoFactorStep({
 }) {
   const enterApp = useEnterApp();
   const [backup, setBackup] = useState(false);
-  const { status, pending, submit } = useSubmission("sign-in");
+  const { status, pending, disabled, submit } = useSubmission("sign-in");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -74,7 +74,7 @@ export function TwoFactorStep({
         <input id="trust-device" name="trust-device" type="checkbox" />
         <label htmlFor="trust-device">Trust this device for 30 days</label>
       </div>
-      <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
+      <button type="submit" className={`primary ${styles.submit}`} disabled={disabled}>
         {pending ? "Verifying…" : "Verify"}
       </button>
       <div className={styles.options}>

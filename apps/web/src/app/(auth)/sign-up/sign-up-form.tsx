@@ -13,7 +13,7 @@ import styles from "../auth.module.css";
 const MIN_PASSWORD = 8;
 
 export function SignUpForm({ next, verificationRequired }: { next: string; verificationRequired: boolean }) {
-  const { status, pending, submit, refuse } = useSubmission("sign-up");
+  const { status, pending, disabled, submit, refuse } = useSubmission("sign-up");
   const enterApp = useEnterApp();
 
   function localProblem({
@@ -83,7 +83,7 @@ export function SignUpForm({ next, verificationRequired }: { next: string; verif
         autoComplete="new-password"
         required
       />
-      <button type="submit" className={`primary ${styles.submit}`} disabled={pending}>
+      <button type="submit" className={`primary ${styles.submit}`} disabled={disabled}>
         {pending ? "Creating your account…" : "Sign up"}
       </button>
       <p className={styles.switch}>

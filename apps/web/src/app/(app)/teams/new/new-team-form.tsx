@@ -11,7 +11,7 @@ import { teamSlug } from "./team-slug";
 
 /** Creates a team (the creator becomes its owner) and opens its list. */
 export function NewTeamForm({ maxLength }: { maxLength: number }) {
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -38,7 +38,7 @@ export function NewTeamForm({ maxLength }: { maxLength: number }) {
     <form method="post" onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
       <Field id="team-name" name="name" label="Team name" autoComplete="off" required maxLength={maxLength} />
-      <button type="submit" className="primary" disabled={pending}>
+      <button type="submit" className="primary" disabled={disabled}>
         {pending ? "Creating…" : "Create team"}
       </button>
     </form>

@@ -10,7 +10,7 @@ import styles from "../../auth.module.css";
 
 /** "Accept invitation" (then the team's list) and "Decline" (then the personal list). */
 export function InvitationActions({ invitationId, teamId }: { invitationId: string; teamId: string }) {
-  const { status, pending, submit } = useSubmission("settings");
+  const { status, pending, disabled, submit } = useSubmission("settings");
   const [choice, setChoice] = useState<"accept" | "decline" | null>(null);
 
   async function answer(accept: boolean) {
@@ -34,10 +34,10 @@ export function InvitationActions({ invitationId, teamId }: { invitationId: stri
     <div>
       <FormStatus status={status} />
       <div className={styles.actions}>
-        <button type="button" className="primary" disabled={pending} onClick={() => void answer(true)}>
+        <button type="button" className="primary" disabled={disabled} onClick={() => void answer(true)}>
           {pending && choice === "accept" ? "Joining…" : "Accept invitation"}
         </button>
-        <button type="button" disabled={pending} onClick={() => void answer(false)}>
+        <button type="button" disabled={disabled} onClick={() => void answer(false)}>
           {pending && choice === "decline" ? "Declining…" : "Decline"}
         </button>
       </div>

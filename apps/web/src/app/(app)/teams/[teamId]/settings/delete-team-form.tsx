@@ -10,7 +10,7 @@ import { useSubmission } from "@/lib/use-submission";
 
 /** The owner deletes the team and its tasks, after typing its name (no undo). */
 export function DeleteTeamForm({ teamId, teamName }: { teamId: string; teamName: string }) {
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,7 +37,7 @@ export function DeleteTeamForm({ teamId, teamName }: { teamId: string; teamName:
         spellCheck={false}
         required
       />
-      <button type="submit" className={styles.dangerButton} disabled={pending}>
+      <button type="submit" className={styles.dangerButton} disabled={disabled}>
         {pending ? "Deleting…" : "Delete team"}
       </button>
     </form>

@@ -16,7 +16,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * earlier invitation (packages/auth teams.ts).
  */
 export function InviteForm({ teamId, roles }: { teamId: string; roles: AssignableTeamRole[] }) {
-  const { status, pending, run, refuse } = useTeamAction();
+  const { status, pending, disabled, run, refuse } = useTeamAction();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -49,7 +49,7 @@ export function InviteForm({ teamId, roles }: { teamId: string; roles: Assignabl
           ))}
         </select>
       </div>
-      <button type="submit" className="primary" disabled={pending}>
+      <button type="submit" className="primary" disabled={disabled}>
         {pending ? "Inviting…" : "Invite member"}
       </button>
     </form>

@@ -7,7 +7,7 @@ import { useSubmission } from "@/lib/use-submission";
 
 /** A member (not the owner, who transfers ownership first) leaves the team. */
 export function LeaveTeam({ teamId, teamName }: { teamId: string; teamName: string }) {
-  const { status, pending, submit } = useSubmission("settings");
+  const { status, pending, disabled, submit } = useSubmission("settings");
 
   async function leave() {
     if (!window.confirm(`Leave ${teamName}? You will no longer see its tasks.`)) return;
@@ -25,7 +25,7 @@ export function LeaveTeam({ teamId, teamName }: { teamId: string; teamName: stri
       <p className="hint">
         You will lose access to the team&apos;s tasks; tasks you created stay with the team.
       </p>
-      <button type="button" disabled={pending} onClick={() => void leave()}>
+      <button type="button" disabled={disabled} onClick={() => void leave()}>
         {pending ? "Leaving…" : "Leave team"}
       </button>
     </>

@@ -20,7 +20,7 @@ export interface MembersListProps {
 
 /** The team's members with their roles; for admins and the owner, a role choice and "Remove". */
 export function MembersList({ teamId, teamName, members, myMemberId, canManage, roles }: MembersListProps) {
-  const { status, pending, run } = useTeamAction();
+  const { status, disabled, run } = useTeamAction();
   // The role just chosen, shown until the page's fresh render has it (or put back if refused).
   const [chosen, setChosen] = useState<Record<string, string>>({});
 
@@ -71,7 +71,7 @@ export function MembersList({ teamId, teamName, members, myMemberId, canManage, 
                   <select
                     id={`role-${member.memberId}`}
                     value={chosen[member.memberId] ?? member.role}
-                    disabled={pending}
+                    disabled={disabled}
                     onChange={(e) => void changeRole(member, e.target.value)}
                   >
                     {roles.map((role) => (
@@ -82,7 +82,7 @@ export function MembersList({ teamId, teamName, members, myMemberId, canManage, 
                   </select>
                   <button
                     type="button"
-                    disabled={pending}
+                    disabled={disabled}
                     aria-describedby={nameId}
                     onClick={() => remove(member)}
                   >

@@ -20,7 +20,7 @@ const invitationLink = (id: string) => `${window.location.origin}/invitations/${
 
 /** Invitations not yet accepted, declined or expired, with their link to copy and "Revoke". */
 export function PendingInvitations({ invitations }: { invitations: InvitationRow[] }) {
-  const { status, pending, run } = useTeamAction();
+  const { status, disabled, run } = useTeamAction();
   const [copied, setCopied] = useState<ReturnType<typeof succeeded>>(null);
   // Where the clipboard refused (an insecure origin, a denied permission): the link to copy by hand.
   const [shown, setShown] = useState<{ id: string; link: string } | null>(null);
@@ -82,7 +82,7 @@ export function PendingInvitations({ invitations }: { invitations: InvitationRow
               <button type="button" onClick={() => void copy(invitation.id)}>
                 Copy link
               </button>
-              <button type="button" disabled={pending} onClick={() => revoke(invitation)}>
+              <button type="button" disabled={disabled} onClick={() => revoke(invitation)}>
                 Revoke
               </button>
             </div>

@@ -16,7 +16,7 @@ export function RenameTeamForm({
   name: string;
   maxLength: number;
 }) {
-  const { status, pending, run, refuse } = useTeamAction();
+  const { status, pending, disabled, run, refuse } = useTeamAction();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -44,7 +44,7 @@ export function RenameTeamForm({
         maxLength={maxLength}
         defaultValue={name}
       />
-      <button type="submit" className="primary" disabled={pending}>
+      <button type="submit" className="primary" disabled={disabled}>
         {pending ? "Renaming…" : "Rename team"}
       </button>
     </form>

@@ -18,7 +18,7 @@ export interface TransferOwnershipFormProps {
  * the old one as admin), so the team always has exactly one owner (decision 016).
  */
 export function TransferOwnershipForm({ teamId, teamName, candidates }: TransferOwnershipFormProps) {
-  const { status, pending, submit, refuse } = useSubmission("settings");
+  const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   if (candidates.length === 0) {
     return <p className="hint">Ownership can only go to another member: invite someone first.</p>;
@@ -53,7 +53,7 @@ export function TransferOwnershipForm({ teamId, teamName, candidates }: Transfer
           ))}
         </select>
       </div>
-      <button type="submit" className="primary" disabled={pending}>
+      <button type="submit" className="primary" disabled={disabled}>
         {pending ? "Transferring…" : "Transfer ownership"}
       </button>
     </form>

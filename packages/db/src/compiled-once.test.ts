@@ -22,10 +22,10 @@ describe.each(testDialects())("compiledOnce (%s)", (dialect) => {
     });
     const one = await database();
     const two = await database();
-    expect((await pair(one.db, { first: "x", second: "y" })).rows).toEqual([{ a: "x", b: "y" }]);
-    expect((await pair(one.db, { first: "p", second: "q" })).rows).toEqual([{ a: "p", b: "q" }]);
+    expect((await pair(one, { first: "x", second: "y" })).rows).toEqual([{ a: "x", b: "y" }]);
+    expect((await pair(one, { first: "p", second: "q" })).rows).toEqual([{ a: "p", b: "q" }]);
     expect(builds).toBe(1);
-    expect((await pair(two.db, { second: "2", first: "1" })).rows).toEqual([{ a: "1", b: "2" }]);
+    expect((await pair(two, { second: "2", first: "1" })).rows).toEqual([{ a: "1", b: "2" }]);
     expect(builds).toBe(2);
   });
 
@@ -33,7 +33,13 @@ describe.each(testDialects())("compiledOnce (%s)", (dialect) => {
     const fixed = compiledOnce(["a"], (db, v) =>
       db.selectNoFrom((eb) => [eb.val(v.a).as("a"), eb.val("constant").as("b")]),
     );
-    const { db } = await database();
-    await expect(fixed(db, { a: "x" })).rejects.toThrow(/not one of its named values/);
+    await expect(fixed(await database(), { a: "x" })).rejects.toThrow(/not one of its named values/);
+  });
+
+  it("gives the builder the handle's dialect", async () => {
+    const named = compiledOnce(["a"], (db, v, seen) =>
+      db.selectNoFrom((eb) => [eb.val(v.a).as("a"), eb.lit(seen === dialect ? 1 : 0).as("same")]),
+    );
+    expect((await named(await database(), { a: "x" })).rows).toEqual([{ a: "x", same: 1 }]);
   });
 });

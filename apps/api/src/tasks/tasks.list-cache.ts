@@ -5,7 +5,7 @@ import { compiledOnce, type TandemDb } from "@tandem/db";
 export const DEFAULT_LIST_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface TaskListCacheOptions {
-  database: Pick<TandemDb, "db" | "committedReads">;
+  database: Pick<TandemDb, "db" | "dialect" | "committedReads">;
   /** Most bytes of page JSON kept; the least recently used pages go first. 0 turns the cache off. */
   maxBytes?: number;
   /** Told of each lookup: a hit served a kept page, a miss built one (metrics, tests). */
@@ -40,14 +40,14 @@ interface Entry {
  */
 export function createTaskListCache(options: TaskListCacheOptions): TaskListCache {
   const maxBytes = options.maxBytes ?? DEFAULT_LIST_CACHE_BYTES;
-  const { db, committedReads } = options.database;
+  const { committedReads } = options.database;
   const entries = new Map<string, Entry>();
   let bytes = 0;
 
   // Null when the user has no version yet (no change recorded): such a list is not kept, so a
   // version row that went away and started again could never match a page built before.
   async function versionOf(userId: string): Promise<string | null> {
-    const [row] = (await readVersion(db, { userId })).rows;
+    const [row] = (await readVersion(options.database, { userId })).rows;
     return row === undefined ? null : String(row.version);
   }
 

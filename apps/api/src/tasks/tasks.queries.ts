@@ -1,16 +1,9 @@
-import type {
-  CreateTask,
-  ListTasksQuery,
-  Priority,
-  ReplaceTask,
-  Task,
-  TaskStats,
-  UpdateTask,
-} from "@tandem/contracts";
+import type { CreateTask, ListTasksQuery, ReplaceTask, Task, TaskStats, UpdateTask } from "@tandem/contracts";
 import { compiledOnce, type Database, type TandemDb, type TaskTable, uuidv7 } from "@tandem/db";
-import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
 import { afterCursor, type SortKey, sortKeys } from "./tasks.keyset.ts";
+import { newTaskFields, replacementOf, taskChanges, toggleChanges } from "./tasks.changes.ts";
 import {
   type JsonText,
   type ListPage,
@@ -184,52 +177,24 @@ export async function getTask({ db }: Db, userId: string, id: string): Promise<T
   return row ?? null;
 }
 
-/** The columns of a new task from its body, omitted fields at their defaults (owner not included). */
-export function newTaskFields(input: CreateTask, now: string) {
-  const completed = input.completed ?? false;
-  return {
-    title: input.title,
-    description: input.description ?? null,
-    completed: completed ? 1 : 0,
-    priority: input.priority ?? ("medium" satisfies Priority),
-    due_at: input.dueAt ?? null,
-    completed_at: completed ? now : null,
-    created_at: now,
-    updated_at: now,
-  };
-}
+// The insert and the toggle are the API's hottest writes, of a fixed shape: compiled once. The
+// insert names every column it writes; a field newTaskFields gains and this list lacks would be
+// dropped silently, so the type below refuses to compile until it is listed here.
+const INSERTED = [...TASK_COLUMNS, "user_id"] as const;
+type Unlisted = Exclude<keyof ReturnType<typeof newTaskFields> | "id" | "user_id", (typeof INSERTED)[number]>;
+true satisfies [Unlisted] extends [never] ? true : false;
+const insertTask = compiledOnce(INSERTED, (db, v) => db.insertInto("task").values(v).returning(TASK_COLUMNS));
 
-// The insert and the toggle are the API's hottest writes, of a fixed shape: compiled once.
-const insertTask = compiledOnce([...TASK_COLUMNS, "user_id"], (db, v) =>
-  db.insertInto("task").values(v).returning(TASK_COLUMNS),
-);
-
-export async function createTask({ db }: Db, userId: string, input: CreateTask): Promise<TaskRow> {
+export async function createTask(database: Db, userId: string, input: CreateTask): Promise<TaskRow> {
   const now = new Date().toISOString();
-  const { rows } = await insertTask(db, { id: uuidv7(), user_id: userId, ...newTaskFields(input, now) });
+  const { rows } = await insertTask(database, {
+    id: uuidv7(),
+    user_id: userId,
+    ...newTaskFields(input, now),
+  });
   const row = rows[0];
   if (row === undefined) throw new Error("The task insert returned no row");
   return row;
-}
-
-function completedAtFor(completed: boolean | undefined, now: string): Expression<unknown> | undefined {
-  if (completed === undefined) return undefined;
-  // Keep the original completion time when an already-completed task is marked completed again.
-  return completed ? sql`coalesce(completed_at, ${now})` : sql`null`;
-}
-
-/** The `SET` of an update that applies the given fields (and stamps `updated_at`). */
-export function taskChanges(patch: UpdateTask, now: string) {
-  const completedAt = completedAtFor(patch.completed, now);
-  return {
-    ...(patch.title === undefined ? {} : { title: patch.title }),
-    ...(patch.description === undefined ? {} : { description: patch.description }),
-    ...(patch.priority === undefined ? {} : { priority: patch.priority }),
-    ...(patch.dueAt === undefined ? {} : { due_at: patch.dueAt }),
-    ...(patch.completed === undefined ? {} : { completed: patch.completed ? 1 : 0 }),
-    ...(completedAt === undefined ? {} : { completed_at: completedAt as RawBuilder<string | null> }),
-    updated_at: now,
-  };
 }
 
 /** Applies the given fields; null when the caller has no such task. */
@@ -250,17 +215,6 @@ export async function updateTask(
   return row ?? null;
 }
 
-/** PUT as a patch: every field is set; omitted optional fields return to their defaults. */
-export function replacementOf(input: ReplaceTask): UpdateTask {
-  return {
-    title: input.title,
-    description: input.description ?? null,
-    completed: input.completed ?? false,
-    priority: input.priority ?? "medium",
-    dueAt: input.dueAt ?? null,
-  };
-}
-
 /** PUT: every field is set; omitted optional fields return to their defaults. */
 export function replaceTask(
   database: Db,
@@ -271,31 +225,18 @@ export function replaceTask(
   return updateTask(database, userId, id, replacementOf(input));
 }
 
-/** The `SET` of a toggle: completion flipped from the row's own value, in the statement itself. */
-export function toggleChanges(dialect: Db["dialect"], now: string) {
-  // Postgres types a bare parameter inside CASE as text, which a timestamptz column refuses.
-  const nowValue = dialect === "postgres" ? sql`${now}::timestamptz` : sql`${now}`;
-  return {
-    completed: sql<number>`not completed`,
-    completed_at: sql<string | null>`(case when completed then null else ${nowValue} end)`,
-    updated_at: now,
-  };
-}
-
-const toggleOn = (dialect: Db["dialect"]) =>
-  compiledOnce(["now", "id", "userId"], (db, v) =>
-    db
-      .updateTable("task")
-      .set(toggleChanges(dialect, v.now))
-      .where("id", "=", v.id)
-      .where("user_id", "=", v.userId)
-      .returning(TASK_COLUMNS),
-  );
-const TOGGLES = { sqlite: toggleOn("sqlite"), postgres: toggleOn("postgres") };
+const toggle = compiledOnce(["now", "id", "userId"], (db, v, dialect) =>
+  db
+    .updateTable("task")
+    .set(toggleChanges(dialect, v.now))
+    .where("id", "=", v.id)
+    .where("user_id", "=", v.userId)
+    .returning(TASK_COLUMNS),
+);
 
 /** Flips completion in one statement, so two concurrent toggles cannot both read the old value. */
-export async function toggleTask({ db, dialect }: Db, userId: string, id: string): Promise<TaskRow | null> {
-  const { rows } = await TOGGLES[dialect](db, { now: new Date().toISOString(), id, userId });
+export async function toggleTask(database: Db, userId: string, id: string): Promise<TaskRow | null> {
+  const { rows } = await toggle(database, { now: new Date().toISOString(), id, userId });
   return rows[0] ?? null;
 }
 

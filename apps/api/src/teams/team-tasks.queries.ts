@@ -8,16 +8,8 @@ import type {
 } from "@tandem/contracts";
 import { isForeignKeyViolation, type TandemDb, type TaskTable, uuidv7 } from "@tandem/db";
 import { sql } from "kysely";
-import {
-  type ListShape,
-  listOwnedTasks,
-  newTaskFields,
-  ownedTaskStats,
-  replacementOf,
-  type TaskOwner,
-  taskChanges,
-  toggleChanges,
-} from "../tasks/tasks.queries.ts";
+import { type ListShape, listOwnedTasks, ownedTaskStats, type TaskOwner } from "../tasks/tasks.queries.ts";
+import { newTaskFields, replacementOf, taskChanges, toggleChanges } from "../tasks/tasks.changes.ts";
 import { readMemberRole } from "./team-access.ts";
 import {
   sqliteTeamTaskJson,

@@ -1,0 +1,90 @@
+// `npm run bench:batch -- [--users 64] [--tasks 1000] [--batches 300]`: what one SQLite group-commit
+// batch of creates costs, with the task table's indexes as migrated and with the newest-first index
+// (task_user_created_idx) dropped. A batch is one insert per user, as the API's group commit
+// gathers them under load (one batch per turn of the event loop, about one write per connection).
+// Prints the log frames (4 KiB pages) each commit writes and the CPU per write of the inserts and of
+// the commit, on the main thread, pinned to one core like the API. In-process, no HTTP: it isolates
+// the database's share of a create (bench/README.md, "Missed targets").
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { migrateDatabase } from "@tandem/auth";
+import { createDb, uuidv7 } from "@tandem/db";
+import { sql } from "kysely";
+import { argOption } from "./lib/args.ts";
+import { seedTasks } from "./lib/seed.ts";
+
+const argv = process.argv.slice(2);
+const users = Number(argOption(argv, "--users", "64"));
+const tasks = Number(argOption(argv, "--tasks", "1000"));
+const batches = Number(argOption(argv, "--batches", "300"));
+const WARMUP = 30;
+
+const dir = mkdtempSync(join(tmpdir(), "tandem-batch-"));
+try {
+  const seeded = join(dir, "seeded.db");
+  const handle = createDb(`file:${seeded}`);
+  await migrateDatabase(handle);
+  const ids: string[] = [];
+  for (let i = 0; i < users; i++) {
+    const id = uuidv7();
+    const now = new Date().toISOString();
+    await sql`INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")
+      VALUES (${id}, ${`Bench ${i}`}, ${`batch-${i}@example.com`}, 0, ${now}, ${now})`.execute(handle.db);
+    await seedTasks(handle, id, tasks);
+    ids.push(id);
+  }
+  await handle.destroy();
+  console.log(`${users} users × ${tasks} tasks; a batch is one create per user; ${batches} batches`);
+  for (const variant of ["as migrated", "without task_user_created_idx"] as const) {
+    const file = join(dir, `${variant === "as migrated" ? "a" : "b"}.db`);
+    copyFileSync(seeded, file);
+    console.log(`${variant.padEnd(32)} ${measure(file, ids, variant !== "as migrated")}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function measure(file: string, ids: string[], dropIndex: boolean): string {
+  const sqlite = new SQLite(file);
+  // The API's settings (createDb): WAL, synchronous NORMAL, the map; checkpoints by hand here.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("mmap_size = 134217728");
+  sqlite.pragma("wal_autocheckpoint = 0");
+  if (dropIndex) sqlite.exec("DROP INDEX task_user_created_idx");
+  const insert = sqlite.prepare(
+    `INSERT INTO task (id, user_id, title, description, completed, priority, due_at, completed_at, created_at, updated_at)
+     VALUES (?, ?, 'Buy milk', NULL, 0, 'medium', NULL, NULL, ?, ?)`,
+  );
+  const begin = sqlite.prepare("BEGIN IMMEDIATE");
+  const commit = sqlite.prepare("COMMIT");
+  const frames = (): number => (sqlite.pragma("wal_checkpoint(PASSIVE)") as { log: number }[])[0]?.log ?? 0;
+  let inserting = 0n;
+  let committing = 0n;
+  const written: number[] = [];
+  // Each batch's frames are counted by the checkpoint after it, which copies the whole log (nothing
+  // reads meanwhile), so the next batch starts the log over, as after the API's checkpoints.
+  frames();
+  for (let b = 0; b < WARMUP + batches; b++) {
+    const now = new Date(Date.now() + b).toISOString();
+    const started = process.hrtime.bigint();
+    begin.run();
+    for (const user of ids) insert.run(uuidv7(), user, now, now);
+    const inserted = process.hrtime.bigint();
+    commit.run();
+    const committed = process.hrtime.bigint();
+    const log = frames();
+    if (b < WARMUP) continue;
+    inserting += inserted - started;
+    committing += committed - inserted;
+    written.push(log);
+  }
+  sqlite.close();
+  written.sort((x, y) => x - y);
+  const writes = batches * ids.length;
+  const us = (ns: bigint) => (Number(ns) / 1000 / writes).toFixed(1);
+  const median = written[Math.floor(written.length / 2)] ?? 0;
+  return `frames per commit ${median} (median), insert ${us(inserting)} µs/write, commit ${us(committing)} µs/write`;
+}

@@ -1,6 +1,17 @@
 // The main journey: sign up, then add, edit, complete, filter, search, sort, page and delete
 // tasks; everything survives a reload.
-import { addTask, expect, filter, newUser, seedTasks, signUpViaUi, task, test } from "./fixtures";
+import {
+  addTask,
+  expect,
+  filter,
+  newUser,
+  seedTasks,
+  signUpViaApi,
+  signUpViaUi,
+  task,
+  test,
+  WEB_URL,
+} from "./fixtures";
 
 test("sign up, manage tasks, and find them all again after a reload", async ({ page }) => {
   await signUpViaUi(page, newUser("Grace Hopper"));
@@ -73,6 +84,20 @@ test("the first page arrives in the server-rendered HTML", async ({ page, user: 
   const response = await page.request.get("/tasks");
   expect(response.status()).toBe(200);
   expect(await response.text()).toContain("Rendered on the server");
+});
+
+test("before the page's script runs, a new task can be typed but not sent", async ({ browser }) => {
+  // A submit before hydration would reload the page and lose the title.
+  const context = await browser.newContext({ baseURL: WEB_URL(), javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signUpViaApi(page, newUser());
+    await page.goto("/tasks");
+    await page.getByLabel("New task", { exact: true }).fill("Typed early");
+    await expect(page.getByRole("button", { name: "Add task", exact: true })).toBeDisabled();
+  } finally {
+    await context.close();
+  }
 });
 
 test("priority and due date are kept; sort and Load more work", async ({ page, user: _user }) => {

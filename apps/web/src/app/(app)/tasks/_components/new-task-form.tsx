@@ -3,6 +3,7 @@
 import { checkTaskFields, type CreateTask, type Priority, type Task } from "@tandem/contracts/client";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
+import { useHydrated } from "@/lib/use-hydrated";
 import { TaskDetailFields } from "./task-detail-fields";
 import { dateInputToIso, describeError, NEW_TASK_INPUT_ID } from "./task-helpers";
 import styles from "./tasks.module.css";
@@ -64,6 +65,8 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
   const titleRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLInputElement>(null);
   const dueRef = useRef<HTMLInputElement>(null);
+  // Before hydration a submit would reload the page and lose what was typed.
+  const hydrated = useHydrated();
 
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
@@ -118,7 +121,7 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
             aria-invalid={invalid("title")}
             aria-describedby={error ? errorId : undefined}
           />
-          <button type="submit" className={styles.primaryButton}>
+          <button type="submit" className={styles.primaryButton} disabled={!hydrated}>
             Add task
           </button>
         </div>

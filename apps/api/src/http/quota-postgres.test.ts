@@ -27,6 +27,10 @@ describePostgres("createPostgresQuotaStore", () => {
   });
   const pool = () => {
     const p = new pg.Pool({ connectionString: database.url, max: 2 });
+    // As the API's pool does (quota-store.ts): a connection still closing when the test's database
+    // is dropped WITH (FORCE) is terminated, and an unheard "error" event would crash the worker.
+    p.on("error", () => undefined);
+    p.on("connect", (client) => client.on("error", () => undefined));
     pools.push(p);
     return p;
   };

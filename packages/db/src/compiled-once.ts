@@ -26,6 +26,18 @@ export function compiledOnce<K extends string, R>(
   database: Pick<TandemDb, "db" | "dialect">,
   values: Readonly<Record<K, unknown>>,
 ) => Promise<QueryResult<R>> {
+  const statement = compiledStatement(names, build);
+  return async (database, values) => database.db.executeQuery<R>(statement(database, values));
+}
+
+/**
+ * `compiledOnce`'s statement with its values, not yet sent: for a caller that also shows the
+ * statement (a query plan) or sends it its own way.
+ */
+export function compiledStatement<K extends string, R>(
+  names: readonly K[],
+  build: (db: Kysely<Database>, values: Readonly<Record<K, never>>, dialect: Dialect) => Compilable<R>,
+): (database: Pick<TandemDb, "db" | "dialect">, values: Readonly<Record<K, unknown>>) => CompiledQuery<R> {
   const compiled = new WeakMap<Kysely<Database>, { sql: string; order: K[] }>();
   const compile = (db: Kysely<Database>, dialect: Dialect) => {
     const slots = Object.fromEntries(names.map((name) => [name, new Slot(name)]));
@@ -40,13 +52,11 @@ export function compiledOnce<K extends string, R>(
     compiled.set(db, entry);
     return entry;
   };
-  return async ({ db, dialect }, values) => {
+  return ({ db, dialect }, values) => {
     const { sql, order } = compiled.get(db) ?? compile(db, dialect);
-    return db.executeQuery<R>(
-      CompiledQuery.raw(
-        sql,
-        order.map((name) => values[name]),
-      ),
-    );
+    return CompiledQuery.raw(
+      sql,
+      order.map((name) => values[name]),
+    ) as CompiledQuery<R>;
   };
 }

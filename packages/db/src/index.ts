@@ -14,5 +14,5 @@ export type {
 } from "./schema.ts";
 export { SECURITY_EVENT_TYPES } from "./schema.ts";
 export { uuidv7 } from "./ids.ts";
-export { compiledOnce } from "./compiled-once.ts";
+export { compiledOnce, compiledStatement } from "./compiled-once.ts";
 export { isDatabaseUnavailable, isForeignKeyViolation } from "./errors.ts";

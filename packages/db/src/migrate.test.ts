@@ -90,6 +90,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       "0004_teams",
       "0005_sign_in_methods",
       "0006_task_list_version",
+      "0007_one_personal_list_index",
     ]);
     await migrateDatabase(database);
     expect(await pendingMigrations(database.db)).toEqual([]);
@@ -99,6 +100,12 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
     expect(await migrateTandem(database.db)).toMatchObject({ results: [] });
     expect(await pendingMigrations(database.db)).toEqual([]);
     expect(await database.db.selectFrom("task").select("title").execute()).toEqual([{ title: "survives" }]);
+    // 0007: SQLite lists every task by merging the completed index's two ranges; PostgreSQL keeps both.
+    const newestFirst =
+      dialect === "postgres"
+        ? sql`select indexname from pg_indexes where indexname = 'task_user_created_idx'`
+        : sql`select name from sqlite_master where type = 'index' and name = 'task_user_created_idx'`;
+    expect((await newestFirst.execute(database.db)).rows).toHaveLength(dialect === "postgres" ? 1 : 0);
     const applied = await database.db.selectFrom("kysely_migration").select("name").execute();
     expect(applied).toEqual([
       { name: "0001_create_task" },
@@ -107,6 +114,7 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       { name: "0004_teams" },
       { name: "0005_sign_in_methods" },
       { name: "0006_task_list_version" },
+      { name: "0007_one_personal_list_index" },
     ]);
   });
 

@@ -6,6 +6,7 @@ import * as m0003 from "./migrations/0003_account_email_events.ts";
 import * as m0004 from "./migrations/0004_teams.ts";
 import * as m0005 from "./migrations/0005_sign_in_methods.ts";
 import * as m0006 from "./migrations/0006_task_list_version.ts";
+import * as m0007 from "./migrations/0007_one_personal_list_index.ts";
 
 // A static list (not a folder scan) so migrations work the same from source and from a bundle.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0004_teams": m0004,
   "0005_sign_in_methods": m0005,
   "0006_task_list_version": m0006,
+  "0007_one_personal_list_index": m0007,
 };
 
 export class MigrationError extends Error {}

@@ -185,4 +185,54 @@ describe.each(testDialects())("task list cursors (%s)", (dialect) => {
       expect(titles, order).toHaveLength(6);
     }
   });
+
+  it("pages by creation through interleaved active and completed tasks, ties included, as one order", async () => {
+    // Both statuses by creation are served as two index ranges merged (decision 031): every page
+    // must be the next rows of the one total order (created_at, then id), whatever the mix.
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const body = {
+        title: i % 3 === 0 ? `findme ${i}` : `task ${i}`,
+        completed: [1, 2, 5, 6, 7, 11].includes(i),
+      };
+      const created = await h.request("POST", "/api/tasks", { token, body });
+      expect(created.status).toBe(201);
+      ids.push(((await created.json()) as { id: string }).id);
+    }
+    // Five tasks, of both statuses, created in the same millisecond: only the id orders them.
+    await h.apiDatabase.db
+      .updateTable("task")
+      .set({ created_at: "2026-02-03T04:05:06.007Z" })
+      .where("id", "in", ids.slice(3, 8))
+      .execute();
+    const everything = ((await (await list({ limit: "100" })).json()) as TaskPage).items;
+    expect(new Set(everything.map((t) => t.completed))).toEqual(new Set([true, false]));
+    for (const q of [undefined, "findme"]) {
+      const expected = everything
+        .filter((t) => q === undefined || t.title.includes(q))
+        .sort((a, b) =>
+          a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+        );
+      for (const order of ["asc", "desc"] as const) {
+        for (const limit of ["1", "2", "5"]) {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          for (let n = 0; n < 40; n++) {
+            const query = {
+              order,
+              limit,
+              ...(q === undefined ? {} : { q }),
+              ...(cursor === undefined ? {} : { cursor }),
+            };
+            const body = (await (await list(query)).json()) as TaskPage;
+            seen.push(...body.items.map((t) => t.id));
+            if (body.nextCursor === null) break;
+            cursor = body.nextCursor;
+          }
+          const want = expected.map((t) => t.id);
+          expect(seen, `${q ?? "all"} ${order} by ${limit}`).toEqual(order === "asc" ? want : want.reverse());
+        }
+      }
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { type CursorValue, decodeCursor, encodeCursor } from "./tasks.cursor.ts";
 import { afterCursor, type SortKey, sortKeys } from "./tasks.keyset.ts";
 import { newTaskFields, replacementOf, taskChanges, toggleChanges } from "./tasks.changes.ts";
+import { likePattern, mergedByCreation, searchClause } from "./tasks.list-merged.ts";
 import {
   type JsonText,
   type ListPage,
@@ -38,10 +39,6 @@ export interface ListShape<Item> {
 
 const PERSONAL_LIST: ListShape<Task> = { columns: TASK_COLUMNS, sqliteJson: sqliteTaskJson };
 
-function likePattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function filtered<O>(
   query: SelectQueryBuilder<Database, "task", O>,
   owner: TaskOwner,
@@ -50,12 +47,7 @@ function filtered<O>(
   let q = query.where(owner.column, "=", owner.id);
   if (filter.status === "active") q = q.where("completed", "=", 0);
   if (filter.status === "completed") q = q.where("completed", "=", 1);
-  if (filter.q !== undefined) {
-    const pattern = likePattern(filter.q);
-    q = q.where(
-      sql<boolean>`(lower(title) like ${pattern} escape '\\' or lower(coalesce(description, '')) like ${pattern} escape '\\')`,
-    );
-  }
+  if (filter.q !== undefined) q = q.where(searchClause(likePattern(filter.q)));
   return q;
 }
 
@@ -85,7 +77,6 @@ export function ownedListQuery<Item>(
   shape: ListShape<Item>,
 ) {
   const keys = sortKeys(dialect, query.sort, query.order);
-  const base = filtered(db.selectFrom("task"), owner, query);
   // Every selected value costs a little per row: a key that is a plain task column is read from
   // the row's columns where it has them (Postgres), and selected as `k<i>` where it has JSON text.
   const columns = dialect === "sqlite" ? "absent" : "given";
@@ -94,23 +85,31 @@ export function ownedListQuery<Item>(
     const name = keyNames[i] ?? `k${i}`;
     return name === k.column ? [] : [sql<CursorValue | Date>`${k.expr}`.as(name)];
   });
-  let q =
-    dialect === "sqlite"
-      ? base.select([shape.sqliteJson.as("json"), ...keyColumns]).$castTo<ListRow>()
-      : base.select([...shape.columns, ...keyColumns]).$castTo<ListRow>();
-  if (query.cursor !== undefined) {
-    q = q.where(
-      afterCursor(
-        keys,
-        decodeCursor(
+  const cursor =
+    query.cursor === undefined
+      ? undefined
+      : decodeCursor(
           query.cursor,
           query.sort,
           query.order,
           keys.map((k) => k.kind),
-        ),
-      ),
-    );
+        );
+  const personalTasks = owner.column === "user_id" && shape.sqliteJson === PERSONAL_LIST.sqliteJson;
+  if (dialect === "sqlite" && personalTasks && query.sort === "created" && query.status === "all") {
+    // No index of this order on SQLite: two ranges of another, merged (tasks.list-merged.ts).
+    const compiled = mergedByCreation({ db, dialect }, owner.id, query, cursor);
+    const statement = {
+      compile: () => compiled,
+      execute: async () => (await db.executeQuery(compiled)).rows as ListRow[],
+    };
+    return { statement, keyNames };
   }
+  const base = filtered(db.selectFrom("task"), owner, query);
+  let q =
+    dialect === "sqlite"
+      ? base.select([shape.sqliteJson.as("json"), ...keyColumns]).$castTo<ListRow>()
+      : base.select([...shape.columns, ...keyColumns]).$castTo<ListRow>();
+  if (cursor !== undefined) q = q.where(afterCursor(keys, cursor));
   for (const key of keys) q = q.orderBy(key.expr, key.dir);
   return { statement: q.limit(query.limit + 1), keyNames };
 }

@@ -6,10 +6,11 @@ import { afterCursor, sortKeys } from "./tasks.keyset.ts";
 import { type JsonText, sqliteTaskJson } from "./tasks.serializer.ts";
 
 // A user's tasks by creation, both statuses, on SQLite. There is no (user_id, created_at) index,
-// so that each personal write updates one per-user index page fewer (docs/decisions/031-one-
-// index-per-user-list.md). The (user_id, completed, created_at, id) index holds the active and the
-// completed tasks as two ranges already in this order: the page's keys are merged from the two,
-// read from the index alone, and only the page's own rows are then read and built as JSON.
+// so that each personal write updates one per-user index page fewer (decision 031:
+// docs/decisions/031-one-index-per-user-list.md). The (user_id, completed, created_at, id) index
+// holds the active and the completed tasks as two ranges already in this order: the page's keys
+// are merged from the two, read from the index alone, and only the page's own rows are then read
+// and built as JSON.
 
 /** `LIKE` pattern of a search: the text anywhere, its wildcards escaped. */
 export function likePattern(q: string): string {
@@ -21,7 +22,7 @@ export function searchClause(pattern: unknown): RawBuilder<boolean> {
   return sql<boolean>`(lower(title) like ${pattern} escape '\\' or lower(coalesce(description, '')) like ${pattern} escape '\\')`;
 }
 
-/** A row of the page: the task's JSON and its sort keys (a type, not an interface, so it fits the list's row type). */
+/** A row of the page: the task's JSON and its sort keys (a type alias, so it fits the list's rows). */
 export type MergedRow = {
   json: JsonText<Task>;
   k0: string;

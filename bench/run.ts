@@ -120,11 +120,11 @@ async function main() {
   const workDir = mkdtempSync(join(tmpdir(), "tandem-bench-"));
   const logDir = join(workDir, "logs");
   mkdirSync(logDir);
-  let baselineBundle: string | null = null;
+  let baseline: { bundle: string; lastMigration: string } | null = null;
   let baselineWeb: { commit: string; webDir: string } | null = null;
   if (settings.baselineRef) {
     const built = await buildBaseline(settings.baselineRef, workDir);
-    baselineBundle = built.bundle;
+    baseline = { bundle: built.bundle, lastMigration: built.lastMigration };
     baselineWeb = await buildBaselineWeb(settings.baselineRef, baseEnv(), log);
     // The report names the commit: a branch such as main moves, and may already hold the change.
     settings.baselineRef = `${settings.baselineRef} (${built.commit})`;
@@ -163,7 +163,7 @@ async function main() {
           pinning,
           logDir,
           withFastApi: missing === null,
-          baselineBundle,
+          baseline,
           // The web scenario runs on SQLite only.
           baselineWebDir: database.dialect === "sqlite" ? (baselineWeb?.webDir ?? null) : null,
           log,
@@ -265,7 +265,7 @@ async function main() {
     for (const database of databases) await database.drop().catch(() => {});
     if (ok && !process.env.BENCH_KEEP) rmSync(workDir, { recursive: true, force: true });
     else log(`logs kept in ${logDir}`);
-    if (baselineBundle && existsSync(baselineBundle)) rmSync(baselineBundle, { force: true });
+    if (baseline && existsSync(baseline.bundle)) rmSync(baseline.bundle, { force: true });
   }
 }
 

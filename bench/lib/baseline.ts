@@ -6,11 +6,15 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { API_DIR, ROOT } from "./paths.ts";
 
+export interface BaselineBuild {
+  bundle: string;
+  commit: string;
+  /** The last of Tandem's migrations at `ref`: the schema its own SQLite copy is moved to (stack.ts). */
+  lastMigration: string;
+}
+
 /** Bundles apps/api at `ref` into apps/api/dist (so npm dependencies resolve from this checkout). */
-export async function buildBaseline(
-  ref: string,
-  workDir: string,
-): Promise<{ bundle: string; commit: string }> {
+export async function buildBaseline(ref: string, workDir: string): Promise<BaselineBuild> {
   const commit = execFileSync("git", ["rev-parse", "--short", ref], { cwd: ROOT, encoding: "utf8" }).trim();
   const source = join(workDir, `baseline-${commit}`);
   mkdirSync(source, { recursive: true });
@@ -49,5 +53,12 @@ export async function buildBaseline(
       },
     ],
   });
-  return { bundle: outfile, commit };
+  const lastMigration = readdirSync(join(source, "packages", "db", "src", "migrations"))
+    .filter((file) => /^\d{4}_\w+\.ts$/.test(file))
+    .sort()
+    .at(-1)
+    ?.replace(/\.ts$/, "");
+  if (lastMigration === undefined)
+    throw new Error(`${commit} has no migrations in packages/db/src/migrations`);
+  return { bundle: outfile, commit, lastMigration };
 }

@@ -1,10 +1,10 @@
 // Databases, users and data for the benchmark. Users sign up through the web app's Better Auth
 // (real sessions, real tokens); tasks are inserted in bulk straight into the database.
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { migrateDatabase } from "@tandem/auth";
 import { ListTasksQuerySchema } from "@tandem/contracts";
-import { createDb, type Dialect, type TandemDb, uuidv7 } from "@tandem/db";
+import { createDb, type Dialect, migrateTandemTo, type TandemDb, uuidv7 } from "@tandem/db";
 import { CompiledQuery, sql } from "kysely";
 import { encodeCursor } from "../../apps/api/src/tasks/tasks.cursor.ts";
 import { listTasksQuery } from "../../apps/api/src/tasks/tasks.queries.ts";
@@ -60,6 +60,29 @@ export async function createPostgresDatabase(adminUrl: string): Promise<BenchDat
       }
     },
   };
+}
+
+/**
+ * The database the --baseline build runs on. On SQLite, a copy of `database` as seeded (its users,
+ * sessions and tasks), moved to the baseline's own schema: on the shared file an older build would
+ * read through indexes and pay for triggers that are not its own (migrations 0006 and 0007), and
+ * would see the current build's writes. On PostgreSQL a copy needs the source database idle, which
+ * it is not while the web app runs, so the baseline shares it; the report says so.
+ */
+export async function baselineDatabase(
+  database: BenchDatabase,
+  lastMigration: string,
+): Promise<{ url: string; shared: boolean }> {
+  if (database.dialect !== "sqlite") return { url: database.url, shared: true };
+  const file = join(dirname(database.url.replace(/^file:/, "")), "baseline.db");
+  await sql`VACUUM INTO ${file}`.execute(database.handle.db);
+  const copy = createDb(`file:${file}`);
+  try {
+    await migrateTandemTo(copy.db, lastMigration);
+  } finally {
+    await copy.destroy();
+  }
+  return { url: `file:${file}`, shared: false };
 }
 
 export interface BenchUser {

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { Pinning } from "./proc.ts";
 import {
+  baselineDatabase,
   type BenchDatabase,
   type BenchUser,
   deepCursor,
@@ -49,7 +50,8 @@ export interface StackOptions {
   pinning: Pinning;
   logDir: string;
   withFastApi: boolean;
-  baselineBundle: string | null;
+  /** The --baseline build of the API, and the last migration of its own schema. */
+  baseline: { bundle: string; lastMigration: string } | null;
   /** The --baseline ref's built apps/web (baseline-web.ts), to start beside the current one. */
   baselineWebDir: string | null;
   log: (line: string) => void;
@@ -134,8 +136,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       all.push(fastapi);
     }
     let baseline: Running | undefined;
-    if (options.baselineBundle !== null) {
-      baseline = await startApi({ ...common, name: `baseline-${db}`, bundle: options.baselineBundle });
+    if (options.baseline !== null) {
+      const own = await baselineDatabase(database, options.baseline.lastMigration);
+      log(
+        own.shared
+          ? `${db}: the baseline API shares the database`
+          : `${db}: the baseline API runs on its own copy, at migration ${options.baseline.lastMigration}`,
+      );
+      baseline = await startApi({
+        ...common,
+        databaseUrl: own.url,
+        name: `baseline-${db}`,
+        bundle: options.baseline.bundle,
+      });
       all.push(baseline);
     }
     let baselineWeb: Stack["baselineWeb"];

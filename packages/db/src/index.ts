@@ -1,7 +1,7 @@
 export { createDb, DatabaseUrlError, DEFAULT_SQLITE_PATH } from "./create-db.ts";
 export type { CreateDbOptions, TandemDb } from "./create-db.ts";
 export { type Dialect, dialectOf } from "./dialect.ts";
-export { migrateTandem, MigrationError, pendingMigrations } from "./migrate.ts";
+export { migrateTandem, migrateTandemTo, MigrationError, pendingMigrations } from "./migrate.ts";
 export type {
   Database,
   JwksTable,

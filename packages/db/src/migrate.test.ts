@@ -14,6 +14,8 @@ import {
   type Database,
   type Dialect,
   migrateTandem,
+  migrateTandemTo,
+  MigrationError,
   pendingMigrations,
   SECURITY_EVENT_TYPES,
   type TandemDb,
@@ -116,6 +118,42 @@ describe.each(testDialects())("migrations (%s)", (dialect) => {
       { name: "0006_task_list_version" },
       { name: "0007_one_personal_list_index" },
     ]);
+  });
+
+  it("moves down to an older schema and back up, keeping the tasks", async () => {
+    const { database, drop } = await emptyDatabase(dialect);
+    cleanups.push(drop);
+    await migrateDatabase(database);
+    await addUser(database.db, "u1");
+    await addTask(database.db, "u1", { title: "kept" });
+    const tables = async () =>
+      (await database.db.introspection.getTables()).map((t) => t.name).filter((n) => n.startsWith("task"));
+    const newestFirstIndexes = async () =>
+      (
+        await (
+          dialect === "postgres"
+            ? sql`select indexname from pg_indexes where indexname = 'task_user_created_idx'`
+            : sql`select name from sqlite_master where type = 'index' and name = 'task_user_created_idx'`
+        ).execute(database.db)
+      ).rows.length;
+    expect(await tables()).toContain("task_list_version");
+
+    await migrateTandemTo(database.db, "0005_sign_in_methods");
+    expect(await pendingMigrations(database.db)).toEqual([
+      "0006_task_list_version",
+      "0007_one_personal_list_index",
+    ]);
+    expect(await tables()).not.toContain("task_list_version");
+    expect(await newestFirstIndexes()).toBe(1);
+    // Without 0006's triggers a write no longer needs the version table.
+    await addTask(database.db, "u1", { title: "written at 0005" });
+
+    await migrateTandem(database.db);
+    expect(await pendingMigrations(database.db)).toEqual([]);
+    expect(await newestFirstIndexes()).toBe(dialect === "postgres" ? 1 : 0);
+    const titles = await database.db.selectFrom("task").select("title").orderBy("title").execute();
+    expect(titles).toEqual([{ title: "kept" }, { title: "written at 0005" }]);
+    await expect(migrateTandemTo(database.db, "0099_unknown")).rejects.toThrow(MigrationError);
   });
 
   it("carries tasks and the history through 0004's table rebuild", async () => {

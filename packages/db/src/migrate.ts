@@ -26,8 +26,23 @@ export class MigrationError extends Error {}
  * which runs both in order). Idempotent; Kysely takes a lock so concurrent runs are safe.
  */
 export async function migrateTandem(db: Kysely<Database>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const result = await migrator.migrateToLatest();
+  return settled(await migratorOf(db).migrateToLatest());
+}
+
+/**
+ * Moves the database to just after migration `name`, up or down (the benchmark's `--baseline`
+ * gives an older build a copy of the database at that build's own schema).
+ */
+export async function migrateTandemTo(db: Kysely<Database>, name: string): Promise<MigrationResultSet> {
+  if (!(name in migrations)) throw new MigrationError(`no migration is named ${name}`);
+  return settled(await migratorOf(db).migrateTo(name));
+}
+
+function migratorOf(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function settled(result: MigrationResultSet): MigrationResultSet {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error");
     throw new MigrationError(
@@ -42,7 +57,6 @@ export async function migrateTandem(db: Kysely<Database>): Promise<MigrationResu
 
 /** Names of Tandem migrations not yet applied (all of them on an empty database). */
 export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const all = await migrator.getMigrations();
+  const all = await migratorOf(db).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -81,10 +81,6 @@ export function ownedListQuery<Item>(
   // the row's columns where it has them (Postgres), and selected as `k<i>` where it has JSON text.
   const columns = dialect === "sqlite" ? "absent" : "given";
   const keyNames = keys.map((k, i) => keyName(k, i, columns));
-  const keyColumns = keys.flatMap((k, i) => {
-    const name = keyNames[i] ?? `k${i}`;
-    return name === k.column ? [] : [sql<CursorValue | Date>`${k.expr}`.as(name)];
-  });
   const cursor =
     query.cursor === undefined
       ? undefined
@@ -104,6 +100,10 @@ export function ownedListQuery<Item>(
     };
     return { statement, keyNames };
   }
+  const keyColumns = keys.flatMap((k, i) => {
+    const name = keyNames[i] ?? `k${i}`;
+    return name === k.column ? [] : [sql<CursorValue | Date>`${k.expr}`.as(name)];
+  });
   const base = filtered(db.selectFrom("task"), owner, query);
   let q =
     dialect === "sqlite"

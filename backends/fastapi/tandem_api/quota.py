@@ -130,10 +130,13 @@ INSERT INTO {QUOTA_TABLE} VALUES (:key, 1, :new_expire)
     expire = CASE WHEN {QUOTA_TABLE}.expire <= :now THEN :new_expire ELSE {QUOTA_TABLE}.expire END
 RETURNING points, expire
 """
+# Unlogged, as quota-postgres.ts makes it: window counts are not worth a write-ahead log record and
+# a flush at every commit; after a crash PostgreSQL empties the table (decision 032).
 _CREATE = (
-    f"CREATE TABLE IF NOT EXISTS {QUOTA_TABLE} "
+    f"CREATE UNLOGGED TABLE IF NOT EXISTS {QUOTA_TABLE} "
     "(key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)"
 )
+_PERSISTENCE = "SELECT relpersistence FROM pg_class WHERE oid = to_regclass(:table)"
 
 
 class PostgresQuotaStore:
@@ -150,6 +153,9 @@ class PostgresQuotaStore:
             # CREATE TABLE IF NOT EXISTS is not safe against itself run concurrently (same lock as quota.ts).
             connection.execute(sql("SELECT pg_advisory_xact_lock(hashtext('tandem.api_quota'))"))
             connection.execute(sql(_CREATE))
+            # A table an earlier version made is logged: converted once, by whichever instance gets here.
+            if connection.execute(sql(_PERSISTENCE), {"table": QUOTA_TABLE}).scalar() == "p":
+                connection.execute(sql(f"ALTER TABLE {QUOTA_TABLE} SET UNLOGGED"))
 
     def consume(self, key: str) -> QuotaDecision:
         now = int(_wall_ms())

@@ -78,6 +78,20 @@ def test_the_postgres_store_is_one_budget_in_rate_limiter_flexibles_table(databa
     assert [tuple(r) for r in rows] == [("api:alice", 7)]
 
 
+def test_the_postgres_store_keeps_counts_unlogged_and_converts_a_logged_table(database: Database) -> None:
+    if database.dialect != "postgres":
+        pytest.skip("the shared store is PostgreSQL only")
+    persistence = "select relpersistence from pg_class where oid = to_regclass('api_quota')"
+    PostgresQuotaStore(database.engine, 5, 30)
+    with database.engine.begin() as connection:
+        assert connection.execute(sql(persistence)).scalar() == "u"
+        connection.execute(sql("alter table api_quota set logged"))
+    store = PostgresQuotaStore(database.engine, 5, 30)
+    with database.engine.begin() as connection:
+        assert connection.execute(sql(persistence)).scalar() == "u"
+    assert [store.consume("alice").remaining for _ in range(2)] == [4, 3]
+
+
 def test_the_postgres_store_fails_open_to_a_per_process_quota(database: Database) -> None:
     if database.dialect != "postgres":
         pytest.skip("the shared store is PostgreSQL only")

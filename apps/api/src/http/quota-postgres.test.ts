@@ -50,6 +50,24 @@ describePostgres("createPostgresQuotaStore", () => {
     expect(rows?.rows).toEqual([{ key: "api:alice", points: 8 }]);
   });
 
+  it("keeps the counts in an unlogged table, and converts a logged one an earlier version made", async () => {
+    const persistence = async (p: pg.Pool) =>
+      (await p.query(`SELECT relpersistence FROM pg_class WHERE oid = to_regclass('${QUOTA_TABLE}')`)).rows;
+    const first = pool();
+    await createPostgresQuotaStore({ requests: 5, windowSeconds: 30, pool: first });
+    expect(await persistence(first)).toEqual([{ relpersistence: "u" }]);
+
+    await first.query(`ALTER TABLE ${QUOTA_TABLE} SET LOGGED`);
+    await first.query(`INSERT INTO ${QUOTA_TABLE} (key, points, expire) VALUES ('api:alice', 4, $1)`, [
+      Date.now() + 30_000,
+    ]);
+    const store = await createPostgresQuotaStore({ requests: 5, windowSeconds: 30, pool: pool() });
+    expect(await persistence(first)).toEqual([{ relpersistence: "u" }]);
+    // The conversion keeps the rows: alice's window goes on where it was.
+    expect(await store.consume("alice")).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await store.consume("alice")).toMatchObject({ allowed: false });
+  });
+
   it("fails open to a per-instance quota when PostgreSQL does not answer", async () => {
     const p = pool();
     const store = await createPostgresQuotaStore({ requests: 2, windowSeconds: 30, pool: p });

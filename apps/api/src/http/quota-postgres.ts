@@ -140,9 +140,18 @@ async function ensureQuotaTable(pool: pg.Pool): Promise<void> {
     await client.query("BEGIN");
     // CREATE TABLE IF NOT EXISTS is not safe against itself run concurrently.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('tandem.api_quota'))");
+    // Unlogged: counts of windows a few minutes long are not worth a write-ahead log record and a
+    // flush to disk at every batch's commit; after a crash PostgreSQL empties the table, and every
+    // user starts a new window (docs/decisions/032-unlogged-quota-table.md).
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${QUOTA_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+      `CREATE UNLOGGED TABLE IF NOT EXISTS ${QUOTA_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
     );
+    // A table an earlier version made is logged: converted once, by whichever instance gets here.
+    const { rows } = await client.query<{ relpersistence: string }>(
+      "SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)",
+      [QUOTA_TABLE],
+    );
+    if (rows[0]?.relpersistence === "p") await client.query(`ALTER TABLE ${QUOTA_TABLE} SET UNLOGGED`);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

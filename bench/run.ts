@@ -156,19 +156,21 @@ async function main() {
       warnings.push(`PostgreSQL ABSENT — every PostgreSQL variant was NOT run: ${(error as Error).message}`);
     }
     for (const database of databases) {
-      stacks.push(
-        await startStack({
-          database,
-          settings,
-          pinning,
-          logDir,
-          withFastApi: missing === null,
-          baseline,
-          // The web scenario runs on SQLite only.
-          baselineWebDir: database.dialect === "sqlite" ? (baselineWeb?.webDir ?? null) : null,
-          log,
-        }),
-      );
+      const stack = await startStack({
+        database,
+        settings,
+        pinning,
+        logDir,
+        withFastApi: missing === null,
+        baseline,
+        // The web scenario runs on SQLite only.
+        baselineWebDir: database.dialect === "sqlite" ? (baselineWeb?.webDir ?? null) : null,
+        log,
+      });
+      stacks.push(stack);
+      if (database.dialect === "sqlite" && stack.baselineShares !== undefined) {
+        warnings.push(`the baseline API shared the SQLite database: ${stack.baselineShares}`);
+      }
     }
 
     const [httpControl, honoControl] = controls as [Running, Running];

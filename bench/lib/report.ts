@@ -152,7 +152,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     out.push(
       `## Before / after (baseline: \`${s.baselineRef}\`)`,
       "",
-      "On SQLite the baseline API runs on its own copy of the seeded database, moved to the baseline's own schema (its writes go to that copy); on PostgreSQL it shares the run's database.",
+      "On SQLite the baseline API runs on its own copy of the seeded database, moved to the baseline's own schema (its writes go to that copy), unless the warnings say it shared; on PostgreSQL it shares the run's database.",
       "",
       markdownTable(["request", "baseline req/s", "now req/s", "now ÷ baseline"], base),
       "",

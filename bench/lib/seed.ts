@@ -1,10 +1,11 @@
 // Databases, users and data for the benchmark. Users sign up through the web app's Better Auth
 // (real sessions, real tokens); tasks are inserted in bulk straight into the database.
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { migrateDatabase } from "@tandem/auth";
 import { ListTasksQuerySchema } from "@tandem/contracts";
-import { createDb, type Dialect, migrateTandemTo, type TandemDb, uuidv7 } from "@tandem/db";
+import { createDb, type Dialect, migrateTandemTo, MigrationError, type TandemDb, uuidv7 } from "@tandem/db";
 import { CompiledQuery, sql } from "kysely";
 import { encodeCursor } from "../../apps/api/src/tasks/tasks.cursor.ts";
 import { listTasksQuery } from "../../apps/api/src/tasks/tasks.queries.ts";
@@ -67,22 +68,32 @@ export async function createPostgresDatabase(adminUrl: string): Promise<BenchDat
  * sessions and tasks), moved to the baseline's own schema: on the shared file an older build would
  * read through indexes and pay for triggers that are not its own (migrations 0006 and 0007), and
  * would see the current build's writes. On PostgreSQL a copy needs the source database idle, which
- * it is not while the web app runs, so the baseline shares it; the report says so.
+ * it is not while the web app runs, so the baseline shares it; `sharedBecause` says why it shares.
  */
 export async function baselineDatabase(
   database: BenchDatabase,
   lastMigration: string,
-): Promise<{ url: string; shared: boolean }> {
-  if (database.dialect !== "sqlite") return { url: database.url, shared: true };
+): Promise<{ url: string; sharedBecause?: string }> {
+  if (database.dialect !== "sqlite") {
+    return { url: database.url, sharedBecause: "a copy needs the source database idle" };
+  }
   const file = join(dirname(database.url.replace(/^file:/, "")), "baseline.db");
+  for (const part of ["", "-wal", "-shm"]) rmSync(`${file}${part}`, { force: true });
   await sql`VACUUM INTO ${file}`.execute(database.handle.db);
   const copy = createDb(`file:${file}`);
+  let irreversible: MigrationError | undefined;
   try {
     await migrateTandemTo(copy.db, lastMigration);
+  } catch (error) {
+    // Some migrations have no way back (0003, 0004): a baseline from before them shares the file.
+    if (!(error instanceof MigrationError)) throw error;
+    irreversible = error;
   } finally {
     await copy.destroy();
   }
-  return { url: `file:${file}`, shared: false };
+  if (irreversible === undefined) return { url: `file:${file}` };
+  rmSync(file, { force: true });
+  return { url: database.url, sharedBecause: irreversible.message };
 }
 
 export interface BenchUser {

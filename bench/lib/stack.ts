@@ -33,6 +33,8 @@ export interface Stack {
   modes: Partial<Record<AuthMode, Running>>;
   fastapi?: Running;
   baseline?: Running;
+  /** Why the baseline API shares this stack's database, when it does (seed.ts `baselineDatabase`). */
+  baselineShares?: string;
   /** The --baseline ref's web app, and the current API instance that accepts its tokens. */
   baselineWeb?: { web: Running; api: Running };
   users: BenchUser[];
@@ -136,12 +138,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       all.push(fastapi);
     }
     let baseline: Running | undefined;
+    let baselineShares: string | undefined;
     if (options.baseline !== null) {
       const own = await baselineDatabase(database, options.baseline.lastMigration);
+      baselineShares = own.sharedBecause;
       log(
-        own.shared
-          ? `${db}: the baseline API shares the database`
-          : `${db}: the baseline API runs on its own copy, at migration ${options.baseline.lastMigration}`,
+        own.sharedBecause === undefined
+          ? `${db}: the baseline API runs on its own copy, at migration ${options.baseline.lastMigration}`
+          : `${db}: the baseline API shares the database (${own.sharedBecause})`,
       );
       baseline = await startApi({
         ...common,
@@ -164,6 +168,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       modes,
       ...(fastapi ? { fastapi } : {}),
       ...(baseline ? { baseline } : {}),
+      ...(baselineShares === undefined ? {} : { baselineShares }),
       ...(baselineWeb ? { baselineWeb } : {}),
       users,
       webUser,

@@ -60,6 +60,25 @@ export interface LoadResult {
   otherCpuPct: number;
   /** Time the hypervisor took this VM's cores away during the run, % of one core. */
   stealPct: number;
+  /** Where the server's event-loop thread spent the time it was not running (measured rounds only). */
+  mainThread?: MainThreadTime;
+}
+
+/** The server's event-loop thread over one round, from bench/lib/thread-states.ts. */
+export interface MainThreadTime {
+  /** CPU the event-loop thread itself used, % of one core (the process's other threads: V8's GC helpers, workers). */
+  cpuPct: number;
+  /** % of samples blocked in the kernel (state D: the disk, mostly). */
+  blockedPct: number;
+  /** The longest blocked stretch, ms. */
+  longestBlockedMs: number;
+  /** Where it was blocked longest in all (innermost kernel functions, with their share of the round). */
+  blockedIn?: string[];
+  /** % of samples asleep (state S), and the kernel functions it slept in most. */
+  asleepPct: number;
+  asleepIn: string[];
+  /** Runnable but waiting for its core (another process or thread had it), % of the round. */
+  runQueuePct: number | null;
 }
 
 let fileCounter = 0;

@@ -71,6 +71,13 @@ export function cpuSeconds(pid: number): number | null {
   return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
 }
 
+/** User + system CPU seconds of one thread of a live process (its main thread by default), or null. */
+export function threadCpuSeconds(pid: number, tid = pid): number | null {
+  const f = statFields(pid, tid);
+  if (!f) return null;
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+
 /** CPU seconds of every PostgreSQL process on this machine, by pid (its backends do the queries). */
 export function postgresCpu(): Map<number, number> {
   const seconds = new Map<number, number>();

@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { renderChart } from "./chart.ts";
 import { LATENCY_HEAD, latencyRows, latencySection } from "./report-latency.ts";
+import { threadSection } from "./report-threads.ts";
 import { webSection } from "./report-web.ts";
 import { BIN, RESULTS_DIR, ROOT } from "./paths.ts";
 import { computeTargets, databasesOf } from "./targets.ts";
@@ -131,6 +132,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     markdownTable(VARIANT_HEAD, variantRows(r.variants)),
     "",
     ...latencySection(r, markdownTable),
+    ...threadSection(r, markdownTable),
     "## Authentication modes (GET /api/me, req/s)",
     "",
     "`verify`: Ed25519 signature checked on every request (AUTH_TOKEN_CACHE=off; session check cached 5 s). `db-session`: the session looked up in the database on every request (AUTH_REVOCATION_CHECK_SECONDS=0; signature verified once per token) — the per-request cost of a database-session design. `default`: Tandem's default (verified-token cache, session check cached 5 s).",

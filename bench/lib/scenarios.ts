@@ -1,12 +1,13 @@
 // The load scenarios as a flat list of variants, run interleaved: every repetition runs every
 // variant once (in a rotated order), so a slow minute on a shared machine hits all of them alike.
-import { type LoadRequest, type LoadResult, runLoad } from "./load.ts";
-import type { Pinning } from "./proc.ts";
+import { type LoadRequest, type LoadResult, type MainThreadTime, runLoad } from "./load.ts";
+import { type Pinning, threadCpuSeconds } from "./proc.ts";
 import type { TokenPool } from "./seed.ts";
 import type { ControlKind, Running } from "./servers.ts";
 import type { Stack } from "./stack.ts";
 import type { AuthMode, Backend, Db, Route, Scenario, Settings, Summary, VariantResult } from "./types.ts";
 import { median } from "./web.ts";
+import { sampleThreadStates } from "./thread-states.ts";
 
 export interface Variant {
   id: string;
@@ -187,8 +188,18 @@ export interface RunOptions {
   log: (line: string) => void;
 }
 
-async function once(variant: Variant, seconds: number, options: RunOptions): Promise<LoadResult> {
-  return runLoad({
+async function once(
+  variant: Variant,
+  seconds: number,
+  options: RunOptions,
+  measured = false,
+): Promise<LoadResult> {
+  // A round that falls short of its core is explained by where the event loop's thread waited.
+  const pid = variant.server.server.pid;
+  const sampler = measured ? sampleThreadStates(pid, 2) : undefined;
+  const mainBefore = threadCpuSeconds(pid);
+  const started = performance.now();
+  const result = await runLoad({
     baseUrl: variant.server.url,
     request: await variant.request(),
     durationSeconds: seconds,
@@ -198,6 +209,39 @@ async function once(variant: Variant, seconds: number, options: RunOptions): Pro
     workDir: options.workDir,
     postgres: variant.db === "postgres",
   });
+  const states = sampler?.stop();
+  const mainAfter = threadCpuSeconds(pid);
+  if (states === undefined || states.samples === 0 || mainBefore === null || mainAfter === null)
+    return result;
+  const wallSeconds = (performance.now() - started) / 1000;
+  const share = (n: number) => (100 * n) / states.samples;
+  const mainThread: MainThreadTime = {
+    cpuPct: (100 * (mainAfter - mainBefore)) / wallSeconds,
+    blockedPct: share(states.blocked),
+    longestBlockedMs: Math.max(0, ...states.intervals.map((i) => i.ms)),
+    blockedIn: blockedIn(states.intervals, wallSeconds),
+    asleepPct: share(states.sleeping),
+    asleepIn: states.sleepingIn.slice(0, 3).map((s) => `${s.where} ${share(s.samples).toFixed(0)}%`),
+    runQueuePct: states.runQueueMs === null ? null : states.runQueueMs / (10 * wallSeconds),
+  };
+  return { ...result, mainThread };
+}
+
+/** The kernel functions the thread was blocked in longest, summed over the round. */
+function blockedIn(intervals: { ms: number; where: string }[], wallSeconds: number): string[] {
+  const total = new Map<string, number>();
+  for (const i of intervals) total.set(i.where, (total.get(i.where) ?? 0) + i.ms);
+  return [...total]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([where, ms]) => `${where} ${(ms / (10 * wallSeconds)).toFixed(1)}%`);
+}
+
+/** The event-loop thread's waits, for the round's log line. */
+function describeMainThread(t: MainThreadTime | undefined): string {
+  if (t === undefined) return "";
+  const queue = t.runQueuePct === null ? "" : ` queued ${t.runQueuePct.toFixed(0)}%`;
+  return `  event loop: CPU ${t.cpuPct.toFixed(0)}% D ${t.blockedPct.toFixed(0)}% (longest ${t.longestBlockedMs.toFixed(0)} ms${(t.blockedIn ?? []).length > 0 ? `; ${(t.blockedIn ?? []).join(", ")}` : ""}) S ${t.asleepPct.toFixed(0)}% [${t.asleepIn.join(", ")}]${queue}`;
 }
 
 function summarise(runs: LoadResult[]): Summary {
@@ -230,10 +274,10 @@ export async function runVariants(variants: Variant[], options: RunOptions): Pro
     const order = [...variants.slice(offset), ...variants.slice(0, offset)];
     log(`round ${rep + 1}/${settings.reps}: ${order.length} variants × ${settings.durationSeconds} s`);
     for (const variant of order) {
-      const result = await once(variant, settings.durationSeconds, options);
+      const result = await once(variant, settings.durationSeconds, options, true);
       runs.get(variant.id)?.push(result);
       log(
-        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%  other ${result.otherCpuPct.toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}`,
+        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%  other ${result.otherCpuPct.toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}${describeMainThread(result.mainThread)}`,
       );
     }
   }

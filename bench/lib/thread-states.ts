@@ -19,6 +19,22 @@ export interface ThreadStates {
   /** Samples in state D. */
   blocked: number;
   intervals: BlockedInterval[];
+  /** Samples in state S (asleep: waiting for work in epoll, or in a sleep, lock or futex). */
+  sleeping: number;
+  /** Where the thread slept, by kernel function (wchan), most seen first: at most five. */
+  sleepingIn: { where: string; samples: number }[];
+  /**
+   * Milliseconds the thread was runnable but waiting for the core (another process or thread had
+   * it), from /proc/…/schedstat; null where the kernel does not keep it.
+   */
+  runQueueMs: number | null;
+}
+
+/** The run-queue wait (ns) in /proc/<pid>/task/<tid>/schedstat: on CPU, waiting, timeslices. */
+function runQueueNs(task: string): number | null {
+  const fields = read(`${task}/schedstat`)?.trim().split(/\s+/);
+  const waited = Number(fields?.[1]);
+  return Number.isFinite(waited) ? waited : null;
 }
 
 function read(path: string): string | null {
@@ -46,7 +62,16 @@ function whereBlocked(task: string): string {
 export function sampleThreadStates(pid: number, intervalMs = 1): { stop(): ThreadStates } {
   const task = `/proc/${pid}/task/${pid}`;
   const started = performance.now();
-  const result: ThreadStates = { samples: 0, blocked: 0, intervals: [] };
+  const result: ThreadStates = {
+    samples: 0,
+    blocked: 0,
+    intervals: [],
+    sleeping: 0,
+    sleepingIn: [],
+    runQueueMs: null,
+  };
+  const sleepingIn = new Map<string, number>();
+  const runQueueBefore = runQueueNs(task);
   let open: { start: number; seen: Map<string, number> } | null = null;
   const close = (now: number) => {
     if (open === null) return;
@@ -59,6 +84,12 @@ export function sampleThreadStates(pid: number, intervalMs = 1): { stop(): Threa
     if (state === undefined) return;
     const now = performance.now();
     result.samples++;
+    if (state === "S") {
+      result.sleeping++;
+      // wchan reads 0 when the thread woke between the two reads: no place to name.
+      const where = read(`${task}/wchan`)?.trim() ?? "0";
+      if (where !== "0" && where !== "") sleepingIn.set(where, (sleepingIn.get(where) ?? 0) + 1);
+    }
     if (state !== "D") {
       close(now);
       return;
@@ -72,6 +103,14 @@ export function sampleThreadStates(pid: number, intervalMs = 1): { stop(): Threa
     stop() {
       clearInterval(timer);
       close(performance.now());
+      const runQueueAfter = runQueueNs(task);
+      if (runQueueBefore !== null && runQueueAfter !== null) {
+        result.runQueueMs = (runQueueAfter - runQueueBefore) / 1e6;
+      }
+      result.sleepingIn = [...sleepingIn]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([where, samples]) => ({ where, samples }));
       return result;
     },
   };
@@ -85,8 +124,12 @@ export function describeThreadStates(states: ThreadStates, longest = 3): string 
     .slice(0, longest)
     .map((i) => `${i.ms.toFixed(1)} ms in ${i.where}`)
     .join("; ");
+  const pct = (n: number) => `${((100 * n) / Math.max(1, states.samples)).toFixed(0)}%`;
+  const asleep = states.sleepingIn.map((s) => `${s.where} ${pct(s.samples)}`).join(", ");
   return (
     `main thread blocked in the kernel ${states.intervals.length}× for ${total.toFixed(0)} ms ` +
-    `(${states.blocked} of ${states.samples} samples)${top === "" ? "" : `; longest: ${top}`}`
+    `(${states.blocked} of ${states.samples} samples)${top === "" ? "" : `; longest: ${top}`}; ` +
+    `asleep ${pct(states.sleeping)}${asleep === "" ? "" : ` (${asleep})`}; ` +
+    `waiting for the core ${states.runQueueMs === null ? "unknown" : `${states.runQueueMs.toFixed(0)} ms`}`
   );
 }

@@ -140,6 +140,86 @@ describe("SQLite checkpoints in the background", () => {
     }
   });
 
+  // A writer with the worker started as the API starts it (a write counter), and an idle spell
+  // of `idleMs` before the log is emptied.
+  function countedWriter(name: string, idleMs: number) {
+    const path = join(dir, name);
+    const writer = new SQLite(path);
+    writer.pragma("journal_mode = WAL");
+    writer.pragma("wal_autocheckpoint = 0");
+    writer.exec("CREATE TABLE probe (x text)");
+    const writes = new Int32Array(new SharedArrayBuffer(4));
+    const checkpoints = startBackgroundCheckpoints(path, {
+      intervalMs: 20,
+      idleTruncateMs: idleMs,
+      writes,
+      onResetDue: () => {},
+      onFailure: () => {},
+    });
+    const insert = writer.prepare("INSERT INTO probe VALUES (?)");
+    const commit = () => {
+      writer.transaction(() => {
+        for (let i = 0; i < 500; i++) insert.run("x".repeat(200));
+      })();
+      Atomics.add(writes, 0, 1);
+    };
+    const logSize = () => statSync(`${path}-wal`).size;
+    const stop = async () => {
+      await checkpoints.stop();
+      writer.close();
+    };
+    return { path, commit, logSize, stop };
+  }
+
+  it("empties the log once the file has been idle, and keeps every committed row", async () => {
+    const w = countedWriter("idle.db", 300);
+    try {
+      w.commit();
+      expect(w.logSize()).toBeGreaterThan(100_000);
+      for (let i = 0; i < 250 && w.logSize() > 0; i++) await sleep(20);
+      expect(w.logSize()).toBe(0);
+      // Written to the database file, not lost with the log.
+      const reader = new SQLite(w.path, { readonly: true });
+      expect(reader.prepare("SELECT count(*) AS n FROM probe").get()).toEqual({ n: 500 });
+      reader.close();
+      // Writes after the idle spell go to the new log, which is then emptied again.
+      w.commit();
+      expect(w.logSize()).toBeGreaterThan(100_000);
+      for (let i = 0; i < 250 && w.logSize() > 0; i++) await sleep(20);
+      expect(w.logSize()).toBe(0);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it("leaves the log alone while this process or another one writes to it", async () => {
+    const w = countedWriter("busy.db", 300);
+    const other = new SQLite(w.path);
+    const otherInsert = other.prepare("INSERT INTO probe VALUES (?)");
+    // A log that was cut would start small again: its size must only ever grow here.
+    const sizes: number[] = [];
+    try {
+      // This process commits every 50 ms for a second: never idle for 300 ms.
+      for (let i = 0; i < 20; i++) {
+        w.commit();
+        sizes.push(w.logSize());
+        await sleep(50);
+      }
+      // Then only another connection writes (this process's counter stays put): the log is not
+      // idle, so this worker must not cut it under that writer.
+      for (let i = 0; i < 20; i++) {
+        otherInsert.run("y".repeat(200));
+        sizes.push(w.logSize());
+        await sleep(50);
+      }
+      expect(sizes[0]).toBeGreaterThan(100_000);
+      expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    } finally {
+      other.close();
+      await w.stop();
+    }
+  });
+
   it("reports a worker that cannot run, so the caller can fall back", async () => {
     let failed = false;
     const checkpoints = startBackgroundCheckpoints(join(dir, "missing", "no.db"), {

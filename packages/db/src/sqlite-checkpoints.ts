@@ -10,6 +10,12 @@ export const CHECKPOINT_INTERVAL_MS = 250;
  */
 export const WAL_RESET_PAGES = 65_536;
 
+/**
+ * How long this process must have committed nothing before the worker empties the log file, less
+ * than the minute after which a kernel that reclaims idle memory (DAMON's pageout) evicts its pages.
+ */
+export const IDLE_TRUNCATE_MS = 30_000;
+
 // The worker's own code: a second connection that runs a PASSIVE checkpoint on a timer. PASSIVE
 // never waits for (or blocks) the writer; it copies what it can and syncs the file. When the log
 // has grown past its limit, the worker catches up until one pass is short, then asks the writer's
@@ -33,12 +39,36 @@ const idle = () => {
 const checkpoint = () => {
   try { return db.pragma("wal_checkpoint(PASSIVE)")[0].log; } catch { return 0; }
 };
+// Once idle for idleTruncateMs, the log is emptied (TRUNCATE), once per idle spell: the next burst
+// of writes appends to a new file instead of rewriting pages the kernel may have evicted, each of
+// which the writer would first have to read back from the disk. TRUNCATE holds the write lock while
+// it copies and cuts, so it runs only when no process has written the log for as long either (the
+// file's mtime): never in the middle of another process's writes. busy_timeout = 0: a writer or a
+// reader in the way makes it return at once, and the next tick tries again.
+const { statSync } = require("node:fs");
+const logIdleMs = () => {
+  try { return Date.now() - statSync(workerData.path + "-wal").mtimeMs; } catch { return 0; }
+};
+let idleSince = performance.now();
+let emptied = false;
+const emptyWhenIdle = () => {
+  if (emptied || workerData.idleTruncateMs === undefined) return;
+  if (performance.now() - idleSince < workerData.idleTruncateMs) return;
+  if (logIdleMs() < workerData.idleTruncateMs) return;
+  try {
+    const [result] = db.pragma("wal_checkpoint(TRUNCATE)");
+    emptied = result.busy === 0;
+  } catch {}
+};
 let timer;
 const tick = () => {
   if (idle()) {
+    emptyWhenIdle();
     timer = setTimeout(tick, workerData.intervalMs);
     return;
   }
+  idleSince = performance.now();
+  emptied = false;
   if (checkpoint() > workerData.resetPages) {
     for (let pass = 0; pass < 5; pass++) {
       const started = performance.now();
@@ -73,6 +103,11 @@ export interface BackgroundCheckpointOptions {
   /** The log's size, in pages, past which `onResetDue` is called. */
   resetPages?: number;
   /**
+   * With `writes`: how long without a commit of this process before the worker empties the log
+   * file (`wal_checkpoint(TRUNCATE)`), once per idle spell.
+   */
+  idleTruncateMs?: number;
+  /**
    * Called on the writer's thread when the log should start over: run a PASSIVE checkpoint on the
    * writing connection. If it throws, the worker asks again after its next pass.
    */
@@ -100,12 +135,18 @@ export interface BackgroundCheckpointOptions {
  * `resetPages`, the worker catches up and then has the writer's thread run one checkpoint, which
  * no commit can overtake: it copies the few frames written since and the next commit starts the
  * log over.
+ *
+ * With `writes`, a log that neither this process nor any other has written for `idleTruncateMs`
+ * is emptied once by the worker (decision 024, fourth addendum). Its writer then appends after an
+ * idle spell rather than rewrites log pages that may no longer be in memory; a writer that comes
+ * back while the file is being cut waits for it within its busy timeout.
  */
 export function startBackgroundCheckpoints(
   path: string,
   {
     intervalMs = CHECKPOINT_INTERVAL_MS,
     resetPages = WAL_RESET_PAGES,
+    idleTruncateMs = IDLE_TRUNCATE_MS,
     onResetDue,
     onFailure,
     writes,
@@ -117,6 +158,8 @@ export function startBackgroundCheckpoints(
       path,
       intervalMs,
       resetPages,
+      // Without a write counter the worker cannot tell idle from busy: it never empties the log.
+      idleTruncateMs: writes === undefined ? undefined : idleTruncateMs,
       writes: writes?.buffer,
       module: createRequire(import.meta.url).resolve("better-sqlite3"),
     },

@@ -98,8 +98,11 @@ describe("SQLite checkpoints in the background", () => {
     expect(rows[0]?.journal_size_limit).toBe(-1);
   });
 
-  it("with a write counter, checkpoints only after this process's own commits", async () => {
-    const path = join(dir, "counted.db");
+  // A writer with the worker started as the API starts it (a write counter; the log emptied after
+  // `idleMs` without a commit). `fill` writes `rows` rows as another process would (the counter
+  // unchanged), `commit` as this process does.
+  function countedWriter(name: string, idleMs?: number, rows = 500) {
+    const path = join(dir, name);
     const writer = new SQLite(path);
     writer.pragma("journal_mode = WAL");
     writer.pragma("wal_autocheckpoint = 0");
@@ -107,6 +110,7 @@ describe("SQLite checkpoints in the background", () => {
     const writes = new Int32Array(new SharedArrayBuffer(4));
     const checkpoints = startBackgroundCheckpoints(path, {
       intervalMs: 20,
+      ...(idleMs === undefined ? {} : { idleTruncateMs: idleMs }),
       writes,
       onResetDue: () => {},
       onFailure: () => {},
@@ -114,8 +118,22 @@ describe("SQLite checkpoints in the background", () => {
     const insert = writer.prepare("INSERT INTO probe VALUES (?)");
     const fill = () =>
       writer.transaction(() => {
-        for (let i = 0; i < 2_000; i++) insert.run("x".repeat(200));
+        for (let i = 0; i < rows; i++) insert.run("x".repeat(200));
       })();
+    const commit = () => {
+      fill();
+      Atomics.add(writes, 0, 1);
+    };
+    const logSize = () => statSync(`${path}-wal`).size;
+    const stop = async () => {
+      await checkpoints.stop();
+      writer.close();
+    };
+    return { path, writes, fill, commit, logSize, stop };
+  }
+
+  it("with a write counter, checkpoints only after this process's own commits", async () => {
+    const { path, writes, fill, stop } = countedWriter("counted.db", undefined, 2_000);
     // The worker's first pass always runs (it has not seen the counter yet). Wait for it to copy
     // a first fill, however long the thread takes to start on a busy machine, so that the pass
     // below is one that read the counter.
@@ -135,41 +153,9 @@ describe("SQLite checkpoints in the background", () => {
       for (let i = 0; i < 500 && statSync(path).size === before; i++) await sleep(20);
       expect(statSync(path).size).toBeGreaterThan(before + 200_000);
     } finally {
-      await checkpoints.stop();
-      writer.close();
+      await stop();
     }
   });
-
-  // A writer with the worker started as the API starts it (a write counter), and an idle spell
-  // of `idleMs` before the log is emptied.
-  function countedWriter(name: string, idleMs: number) {
-    const path = join(dir, name);
-    const writer = new SQLite(path);
-    writer.pragma("journal_mode = WAL");
-    writer.pragma("wal_autocheckpoint = 0");
-    writer.exec("CREATE TABLE probe (x text)");
-    const writes = new Int32Array(new SharedArrayBuffer(4));
-    const checkpoints = startBackgroundCheckpoints(path, {
-      intervalMs: 20,
-      idleTruncateMs: idleMs,
-      writes,
-      onResetDue: () => {},
-      onFailure: () => {},
-    });
-    const insert = writer.prepare("INSERT INTO probe VALUES (?)");
-    const commit = () => {
-      writer.transaction(() => {
-        for (let i = 0; i < 500; i++) insert.run("x".repeat(200));
-      })();
-      Atomics.add(writes, 0, 1);
-    };
-    const logSize = () => statSync(`${path}-wal`).size;
-    const stop = async () => {
-      await checkpoints.stop();
-      writer.close();
-    };
-    return { path, commit, logSize, stop };
-  }
 
   it("empties the log once the file has been idle, and keeps every committed row", async () => {
     const w = countedWriter("idle.db", 300);

@@ -63,18 +63,11 @@ export function statFields(pid: number | "self", tid?: number): string[] | null 
   }
 }
 
-/** User + system CPU seconds a live process has used (utime + stime), or null. */
-export function cpuSeconds(pid: number): number | null {
-  const f = statFields(pid);
-  if (!f) return null;
-  // After "(comm)": state is field 3, utime 14, stime 15 → indexes 11 and 12 here.
-  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
-}
-
-/** User + system CPU seconds of one thread of a live process (its main thread by default), or null. */
-export function threadCpuSeconds(pid: number, tid = pid): number | null {
+/** User + system CPU seconds a live process (or its thread `tid`) has used (utime + stime), or null. */
+export function cpuSeconds(pid: number, tid?: number): number | null {
   const f = statFields(pid, tid);
   if (!f) return null;
+  // After "(comm)": state is field 3, utime 14, stime 15 → indexes 11 and 12 here.
   return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
 }
 

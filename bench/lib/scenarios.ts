@@ -1,7 +1,7 @@
 // The load scenarios as a flat list of variants, run interleaved: every repetition runs every
 // variant once (in a rotated order), so a slow minute on a shared machine hits all of them alike.
 import { type LoadRequest, type LoadResult, type MainThreadTime, runLoad } from "./load.ts";
-import { type Pinning, threadCpuSeconds } from "./proc.ts";
+import { cpuSeconds, type Pinning } from "./proc.ts";
 import type { TokenPool } from "./seed.ts";
 import type { ControlKind, Running } from "./servers.ts";
 import type { Stack } from "./stack.ts";
@@ -197,7 +197,7 @@ async function once(
   // A round that falls short of its core is explained by where the event loop's thread waited.
   const pid = variant.server.server.pid;
   const sampler = measured ? sampleThreadStates(pid, 2) : undefined;
-  const mainBefore = threadCpuSeconds(pid);
+  const mainBefore = cpuSeconds(pid, pid);
   const started = performance.now();
   const result = await runLoad({
     baseUrl: variant.server.url,
@@ -210,7 +210,7 @@ async function once(
     postgres: variant.db === "postgres",
   });
   const states = sampler?.stop();
-  const mainAfter = threadCpuSeconds(pid);
+  const mainAfter = cpuSeconds(pid, pid);
   if (states === undefined || states.samples === 0 || mainBefore === null || mainAfter === null)
     return result;
   const wallSeconds = (performance.now() - started) / 1000;
@@ -241,7 +241,8 @@ function blockedIn(intervals: { ms: number; where: string }[], wallSeconds: numb
 function describeMainThread(t: MainThreadTime | undefined): string {
   if (t === undefined) return "";
   const queue = t.runQueuePct === null ? "" : ` queued ${t.runQueuePct.toFixed(0)}%`;
-  return `  event loop: CPU ${t.cpuPct.toFixed(0)}% D ${t.blockedPct.toFixed(0)}% (longest ${t.longestBlockedMs.toFixed(0)} ms${(t.blockedIn ?? []).length > 0 ? `; ${(t.blockedIn ?? []).join(", ")}` : ""}) S ${t.asleepPct.toFixed(0)}% [${t.asleepIn.join(", ")}]${queue}`;
+  const where = t.blockedIn?.length ? `; ${t.blockedIn.join(", ")}` : "";
+  return `  event loop: CPU ${t.cpuPct.toFixed(0)}% D ${t.blockedPct.toFixed(0)}% (longest ${t.longestBlockedMs.toFixed(0)} ms${where}) S ${t.asleepPct.toFixed(0)}% [${t.asleepIn.join(", ")}]${queue}`;
 }
 
 function summarise(runs: LoadResult[]): Summary {

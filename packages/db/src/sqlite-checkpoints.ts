@@ -52,7 +52,7 @@ const logIdleMs = () => {
 let idleSince = performance.now();
 let emptied = false;
 const emptyWhenIdle = () => {
-  if (emptied || workerData.idleTruncateMs === undefined) return;
+  if (emptied) return;
   if (performance.now() - idleSince < workerData.idleTruncateMs) return;
   if (logIdleMs() < workerData.idleTruncateMs) return;
   try {
@@ -158,8 +158,8 @@ export function startBackgroundCheckpoints(
       path,
       intervalMs,
       resetPages,
-      // Without a write counter the worker cannot tell idle from busy: it never empties the log.
-      idleTruncateMs: writes === undefined ? undefined : idleTruncateMs,
+      // Used only with a write counter: without one, no tick counts as idle (see idle()).
+      idleTruncateMs,
       writes: writes?.buffer,
       module: createRequire(import.meta.url).resolve("better-sqlite3"),
     },

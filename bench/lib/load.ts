@@ -58,6 +58,11 @@ export interface LoadResult {
    * run (idle services, other jobs). Near 0 on a quiet machine.
    */
   otherCpuPct: number;
+  /**
+   * The kernel's interrupt work (irq and softirq), % of one core: mostly the run's own loopback
+   * traffic. Part of it may sit in `otherCpuPct` (see runLoad). Absent from runs recorded before it was kept.
+   */
+  interruptPct?: number;
   /** Time the hypervisor took this VM's cores away during the run, % of one core. */
   stealPct: number;
   /** Where the server's event-loop thread spent the time it was not running (measured rounds only). */
@@ -141,9 +146,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const duration = n("durationUs") / 1e6;
   const server = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : 0;
   // Everything the machine did beyond the server, the load generator and PostgreSQL (when they
-  // are not in the run, PostgreSQL's few idle wake-ups count as "other").
+  // are not in the run, PostgreSQL's few idle wake-ups count as "other"). With tick-based
+  // accounting the kernel charges interrupt work both to its bucket and to whichever task it
+  // interrupted, so "other" holds the part that interrupted no process of the run (an idle core,
+  // ksoftirqd), and subtracting all of `interrupts` from it gives a lower bound, not the figure.
   const other =
     machineBefore && machineAfter ? machineAfter.busy - machineBefore.busy - server - loadCpu - pgAfter : 0;
+  const interrupts = machineBefore && machineAfter ? machineAfter.interrupts - machineBefore.interrupts : 0;
   const steal = machineBefore && machineAfter ? machineAfter.steal - machineBefore.steal : 0;
   return {
     requests: n("requests"),
@@ -158,6 +167,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ...(options.postgres ? { postgresCpuPct: (100 * pgAfter) / wallSeconds } : {}),
     // Clock-tick rounding of four separate readings can make a quiet machine's figure dip below 0.
     otherCpuPct: Math.max(0, (100 * other) / wallSeconds),
+    interruptPct: Math.max(0, (100 * interrupts) / wallSeconds),
     stealPct: Math.max(0, (100 * steal) / wallSeconds),
   };
 }

@@ -99,15 +99,21 @@ export function postgresCpuBetween(before: Map<number, number>, after: Map<numbe
 }
 
 /**
- * Machine-wide CPU seconds since boot from /proc/stat: `busy` (user, nice, system, irq, softirq)
+ * Machine-wide CPU seconds since boot from /proc/stat: `busy` (user, nice, system, irq, softirq),
+ * `interrupts` (irq and softirq alone: the kernel's interrupt work)
  * and `steal` (time the hypervisor gave this VM's cores to someone else), or null off Linux.
  */
-export function machineCpu(): { busy: number; steal: number } | null {
+export function machineCpu(): { busy: number; interrupts: number; steal: number } | null {
   try {
     const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
     const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
     const busy = [user, nice, system, irq, softirq].reduce<number>((sum, n) => sum + (n ?? 0), 0);
-    return { busy: busy / CLOCK_TICKS, steal: (steal ?? 0) / CLOCK_TICKS };
+    const interrupts = (irq ?? 0) + (softirq ?? 0);
+    return {
+      busy: busy / CLOCK_TICKS,
+      interrupts: interrupts / CLOCK_TICKS,
+      steal: (steal ?? 0) / CLOCK_TICKS,
+    };
   } catch {
     return null;
   }

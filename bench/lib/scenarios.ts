@@ -248,6 +248,7 @@ function describeMainThread(t: MainThreadTime | undefined): string {
 function summarise(runs: LoadResult[]): Summary {
   const pick = (f: (r: LoadResult) => number) => median(runs.map(f));
   const pg = runs.map((r) => r.postgresCpuPct).filter((v): v is number => v !== undefined);
+  const interrupts = runs.map((r) => r.interruptPct).filter((v): v is number => v !== undefined);
   return {
     rps: pick((r) => r.rps),
     p50Ms: pick((r) => r.p50Ms),
@@ -256,6 +257,7 @@ function summarise(runs: LoadResult[]): Summary {
     serverCpuPct: pick((r) => r.serverCpuPct),
     ...(pg.length > 0 ? { postgresCpuPct: median(pg) } : {}),
     otherCpuPct: pick((r) => r.otherCpuPct),
+    ...(interrupts.length > 0 ? { interruptPct: median(interrupts) } : {}),
     stealPct: pick((r) => r.stealPct),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
   };
@@ -278,7 +280,7 @@ export async function runVariants(variants: Variant[], options: RunOptions): Pro
       const result = await once(variant, settings.durationSeconds, options, true);
       runs.get(variant.id)?.push(result);
       log(
-        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%  other ${result.otherCpuPct.toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}${describeMainThread(result.mainThread)}`,
+        `  ${variant.label.padEnd(52)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  load ${result.loadCpuPct.toFixed(0)}%  server ${result.serverCpuPct.toFixed(0)}%  other ${result.otherCpuPct.toFixed(0)}%  irq ${(result.interruptPct ?? 0).toFixed(0)}%${result.errors ? `  ERRORS ${result.errors}` : ""}${describeMainThread(result.mainThread)}`,
       );
     }
   }

@@ -35,6 +35,8 @@ export interface Summary {
   serverCpuPct: number;
   postgresCpuPct?: number;
   otherCpuPct: number;
+  /** Absent from runs recorded before it was kept. */
+  interruptPct?: number;
   stealPct: number;
   /** Sum over all runs. */
   errors: number;

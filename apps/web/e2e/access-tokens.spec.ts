@@ -134,3 +134,36 @@ test("a chosen date sets the expiry; names and old sign-ins are refused with a r
   await expect(tokensSection(page).getByRole("alert")).toContainText("needs a recent sign-in");
   await expect(tokensSection(page).getByRole("listitem").filter({ hasText: "Too late" })).toHaveCount(0);
 });
+
+test("what is typed and chosen before the page hydrates is what the token gets", async ({
+  page,
+  user: _user,
+}) => {
+  // Hold the page's scripts until the form is filled in, as on a slow connection.
+  let release = () => {};
+  const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await scriptsMayLoad;
+    await route.continue();
+  });
+  await page.goto("/settings", { waitUntil: "domcontentloaded" });
+  const section = tokensSection(page);
+  await expect(section.getByRole("button", { name: "Create token" })).toBeDisabled();
+  await section.getByLabel("Name", { exact: true }).fill("Early script");
+  await section.getByLabel("Expiry", { exact: true }).selectOption({ label: "7 days" });
+  await section.getByRole("radio", { name: "Read and write", exact: true }).check();
+  release();
+
+  await section.getByRole("button", { name: "Create token" }).click();
+  const token = await section
+    .getByRole("region", { name: "New access token" })
+    .getByLabel("Token for Early script")
+    .inputValue();
+  const item = section.getByRole("list", { name: "Access tokens" }).getByRole("listitem");
+  await expect(item.filter({ hasText: "Early script" })).toContainText("Read and write");
+  const write = await asScript(token, "/api/tasks", {
+    method: "POST",
+    body: JSON.stringify({ title: "early" }),
+  });
+  expect(write.status).toBe(201);
+});

@@ -61,33 +61,41 @@ function expiryBody(
 /** Creates a token and shows it this once, with Copy. */
 export function AccessTokenCreateForm() {
   const router = useRouter();
-  const [name, setName] = useState("");
+  // Only decides whether the date field shows; the submission reads the form itself.
   const [expiry, setExpiry] = useState("30");
-  const [customDate, setCustomDate] = useState("");
-  const [scope, setScope] = useState<AccessTokenScope>("read");
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
   const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
+    // Read the DOM, not React state: what was typed or chosen before hydration counts.
+    const data = new FormData(form);
+    const name = String(data.get("name") ?? "");
+    const chosenExpiry = String(data.get("expiry") ?? "30");
+    const scope = SCOPES.find((option) => option.value === data.get("scope"))?.value;
     if (name.trim() === "") return refuse("Give the token a name.");
     const problem = accessTokenNameProblem(name);
     if (problem !== null) return refuse(problem);
-    const when = expiryBody(expiry, customDate);
+    if (scope === undefined) return refuse("Choose the token's scope.");
+    // A date chosen before hydration left the date field hidden: show it and ask for the date.
+    if (chosenExpiry !== expiry) setExpiry(chosenExpiry);
+    const when = expiryBody(chosenExpiry, String(data.get("expiresOn") ?? ""));
     if (typeof when === "string") return refuse(when);
     setCreated(null);
     await submit(async () => {
-      const { data, error } = await authClient.$fetch<CreatedAccessToken>("/access-tokens/create", {
+      const { data: made, error } = await authClient.$fetch<CreatedAccessToken>("/access-tokens/create", {
         method: "POST",
         body: { name: name.trim(), scope, ...when },
       });
-      if (error || !data) return failed(accessTokenErrorMessage(error, "We couldn't create the token."));
-      setCreated({ name: data.accessToken.name, secret: data.secret });
+      if (error || !made) return failed(accessTokenErrorMessage(error, "We couldn't create the token."));
+      setCreated({ name: made.accessToken.name, secret: made.secret });
       setCopied(null);
-      setName("");
+      form.reset();
+      setExpiry("30");
       router.refresh();
-      return succeeded(`Token “${data.accessToken.name}” created.`);
+      return succeeded(`Token “${made.accessToken.name}” created.`);
     });
   }
 
@@ -133,21 +141,25 @@ export function AccessTokenCreateForm() {
           </button>
         </div>
       )}
-      <form onSubmit={onSubmit} noValidate aria-label="Create an access token">
+      <form method="post" onSubmit={onSubmit} noValidate aria-label="Create an access token">
         <FormStatus status={status} />
         <Field
           id="access-token-name"
+          name="name"
           label="Name"
           required
           maxLength={ACCESS_TOKEN_NAME_MAX}
           autoComplete="off"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
           hint="What uses it, e.g. “Backup script”."
         />
         <div className="field">
           <label htmlFor="access-token-expiry">Expiry</label>
-          <select id="access-token-expiry" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          <select
+            id="access-token-expiry"
+            name="expiry"
+            defaultValue="30"
+            onChange={(e) => setExpiry(e.target.value)}
+          >
             {ACCESS_TOKEN_EXPIRY_DAYS.map((days) => (
               <option key={days} value={String(days)}>
                 {EXPIRY_LABELS[days]}
@@ -159,13 +171,12 @@ export function AccessTokenCreateForm() {
         {expiry === "custom" ? (
           <Field
             id="access-token-expiry-date"
+            name="expiresOn"
             label="Expiry date"
             type="date"
             required
             min={localDay(1)}
             max={localDay(ACCESS_TOKEN_MAX_DAYS)}
-            value={customDate}
-            onChange={(e) => setCustomDate(e.target.value)}
             hint="At most one year from today. The token stops working as that day begins."
           />
         ) : null}
@@ -176,9 +187,9 @@ export function AccessTokenCreateForm() {
               <input
                 id={`access-token-scope-${option.value}`}
                 type="radio"
-                name="access-token-scope"
-                checked={scope === option.value}
-                onChange={() => setScope(option.value)}
+                name="scope"
+                value={option.value}
+                defaultChecked={option.value === "read"}
                 aria-describedby={`access-token-scope-${option.value}-hint`}
               />
               <label htmlFor={`access-token-scope-${option.value}`}>{option.label}</label>

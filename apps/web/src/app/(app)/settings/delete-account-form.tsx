@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Field } from "@/components/field";
 import { authClient } from "@/lib/auth-client";
 import { failed, FormStatus } from "@/components/form-status";
@@ -12,12 +12,14 @@ import styles from "./settings.module.css";
 const CONFIRMATION = "DELETE";
 
 export function DeleteAccountForm() {
-  const [password, setPassword] = useState("");
-  const [typed, setTyped] = useState("");
   const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const data = new FormData(event.currentTarget);
+    const password = String(data.get("password") ?? "");
+    const typed = String(data.get("confirmation") ?? "");
     if (typed !== CONFIRMATION) return refuse(`Type ${CONFIRMATION} to confirm.`);
     if (!password) return refuse("Enter your password.");
     await submit(async () => {
@@ -37,26 +39,24 @@ export function DeleteAccountForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
       <Field
         id="delete-password"
+        name="password"
         label="Password"
         type="password"
         autoComplete="current-password"
         required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
       />
       <Field
         id="delete-confirm"
+        name="confirmation"
         label={`Type ${CONFIRMATION} to confirm`}
         autoComplete="off"
         autoCapitalize="characters"
         spellCheck={false}
         required
-        value={typed}
-        onChange={(e) => setTyped(e.target.value)}
       />
       <button type="submit" className={styles.dangerButton} disabled={disabled}>
         {pending ? "Deleting…" : "Delete account"}

@@ -21,7 +21,6 @@ export interface PasskeyView {
 
 export function PasskeysManager({ passkeys, nameMax }: { passkeys: PasskeyView[]; nameMax: number }) {
   const router = useRouter();
-  const [name, setName] = useState("");
   // Known only in the browser; until then the form is offered (the server cannot tell).
   const [supported, setSupported] = useState(true);
   const adding = useSubmission("settings");
@@ -34,14 +33,16 @@ export function PasskeysManager({ passkeys, nameMax }: { passkeys: PasskeyView[]
 
   async function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const trimmed = name.trim();
+    const form = event.currentTarget;
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const trimmed = String(new FormData(form).get("name") ?? "").trim();
     if (trimmed === "") return adding.refuse("Name the passkey, for example after the device it's on.");
     if ([...trimmed].length > nameMax)
       return adding.refuse(`Use at most ${nameMax} characters for the name.`);
     await adding.submit(async () => {
       const { error } = await passkeyAuthClient.passkey.addPasskey({ name: trimmed });
       if (error) return failed(passkeyErrorMessage(error, "add"));
-      setName("");
+      form.reset();
       router.refresh();
       return succeeded(`Passkey “${trimmed}” added. You can use it to sign in.`);
     });
@@ -86,7 +87,7 @@ export function PasskeysManager({ passkeys, nameMax }: { passkeys: PasskeyView[]
           ))}
         </ul>
       )}
-      <form onSubmit={onAdd} noValidate aria-label="Add a passkey">
+      <form method="post" onSubmit={onAdd} noValidate aria-label="Add a passkey">
         <FormStatus status={adding.status} />
         {supported ? null : (
           <p className="alert alert-warning" role="status">
@@ -95,12 +96,11 @@ export function PasskeysManager({ passkeys, nameMax }: { passkeys: PasskeyView[]
         )}
         <Field
           id="passkey-name"
+          name="name"
           label="Passkey name"
           autoComplete="off"
           required
           maxLength={nameMax}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
           hint="Something to tell it apart, such as the device it's on: “Work laptop”."
         />
         <button type="submit" disabled={adding.disabled || !supported}>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Field } from "@/components/field";
 import { authClient } from "@/lib/auth-client";
 import { failed, FormStatus, succeeded } from "@/components/form-status";
@@ -10,24 +10,26 @@ import { authErrorMessage } from "@/lib/auth-errors";
 
 export function ProfileForm({ name: currentName }: { name: string }) {
   const router = useRouter();
-  const [name, setName] = useState(currentName);
   const { status, pending, disabled, submit, refuse } = useSubmission("settings");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const trimmed = name.trim();
+    const form = event.currentTarget;
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const trimmed = String(new FormData(form).get("name") ?? "").trim();
     if (!trimmed) return refuse("Enter your name.");
     await submit(async () => {
       const { error } = await authClient.updateUser({ name: trimmed });
       if (error) return failed(authErrorMessage(error, "settings", "We couldn't save your name."));
-      setName(trimmed);
+      const field = form.elements.namedItem("name");
+      if (field instanceof HTMLInputElement) field.value = trimmed;
       router.refresh();
       return succeeded("Your name is saved.");
     });
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       <FormStatus status={status} />
       <Field
         id="profile-name"
@@ -36,8 +38,7 @@ export function ProfileForm({ name: currentName }: { name: string }) {
         autoComplete="name"
         required
         maxLength={100}
-        value={name}
-        onChange={(e) => setName(e.target.value)}
+        defaultValue={currentName}
       />
       <button type="submit" className="primary" disabled={disabled}>
         {pending ? "Saving…" : "Save name"}

@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Field } from "@/components/field";
 import { failed, FormStatus } from "@/components/form-status";
 import { twoFactorAuthClient, twoFactorErrorMessage } from "@/lib/two-factor-client";
@@ -44,14 +44,17 @@ export function TwoFactorChangeForm({
   onDone: (backupCodes: string[] | null) => void;
   onCancel: () => void;
 }) {
-  const [password, setPassword] = useState("");
-  const [code, setCode] = useState("");
   const { status, pending, disabled, submit, refuse } = useSubmission("settings");
   const text = TEXT[change];
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const entered = code.trim().replace(/^(\d{3})\s+(\d{3})$/, "$1$2");
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const fields = new FormData(event.currentTarget);
+    const password = String(fields.get("password") ?? "");
+    const entered = String(fields.get("code") ?? "")
+      .trim()
+      .replace(/^(\d{3})\s+(\d{3})$/, "$1$2");
     if (!password || !entered) return refuse("Enter your password and a code.");
     await submit(async () => {
       const { data, error } = await twoFactorAuthClient.$fetch<{ backupCodes?: string[] }>(
@@ -69,25 +72,23 @@ export function TwoFactorChangeForm({
 
   const prefix = `two-factor-${change}`;
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       <p>{text.intro}</p>
       <FormStatus status={status} />
       <Field
         id={`${prefix}-password`}
+        name="password"
         label="Password"
         type="password"
         autoComplete="current-password"
         required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
       />
       <Field
         id={`${prefix}-code`}
+        name="code"
         label="Authentication code"
         autoComplete="one-time-code"
         required
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
         hint={change === "disable" ? "From your authenticator app, or one of your backup codes." : undefined}
       />
       <div className={styles.actions}>

@@ -32,19 +32,20 @@ export function TwoFactorSetup({
   onCancel: () => void;
 }) {
   const [pending, setPending] = useState<Pending | null>(null);
-  const [password, setPassword] = useState("");
-  const [code, setCode] = useState("");
   const submission = useSubmission("settings");
 
   async function start(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const password = String(new FormData(form).get("password") ?? "");
     if (!password) return submission.refuse("Enter your password.");
     await submission.submit(async () => {
       const { data, error } = await twoFactorAuthClient.twoFactor.enable({ password });
       if (error || data?.method !== "totp") {
         return failed(twoFactorErrorMessage(error, "settings", "We couldn't start setting up two-factor."));
       }
-      setPassword("");
+      form.reset();
       setPending({ totpURI: data.totpURI, backupCodes: data.backupCodes });
       return null;
     });
@@ -52,7 +53,8 @@ export function TwoFactorSetup({
 
   async function verify(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const entered = code.replace(/\s+/g, "");
+    // Read the DOM, not React state: text typed before hydration is kept and submitted.
+    const entered = String(new FormData(event.currentTarget).get("code") ?? "").replace(/\s+/g, "");
     if (!/^\d{6}$/.test(entered)) return submission.refuse("Enter the 6-digit code your app shows.");
     if (pending === null) return;
     await submission.submit(async () => {
@@ -65,17 +67,16 @@ export function TwoFactorSetup({
 
   if (pending === null) {
     return (
-      <form onSubmit={start} noValidate>
+      <form method="post" onSubmit={start} noValidate>
         <p>Enter your password to set up two-factor authentication.</p>
         <FormStatus status={submission.status} />
         <Field
           id="two-factor-enable-password"
+          name="password"
           label="Password"
           type="password"
           autoComplete="current-password"
           required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
         />
         <div className={styles.actions}>
           <button type="submit" className="primary" disabled={submission.disabled}>
@@ -90,7 +91,7 @@ export function TwoFactorSetup({
   }
 
   return (
-    <form onSubmit={verify} noValidate className={styles.setup}>
+    <form method="post" onSubmit={verify} noValidate className={styles.setup}>
       <div className={styles.qr}>
         <QrCode value={pending.totpURI} label="QR code for your authenticator app" />
         <div>
@@ -109,13 +110,12 @@ export function TwoFactorSetup({
         <FormStatus status={submission.status} />
         <Field
           id="two-factor-setup-code"
+          name="code"
           label="Authentication code"
           inputMode="numeric"
           autoComplete="one-time-code"
           maxLength={7}
           required
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
           hint="The 6-digit code your app shows for Tandem. Two-factor is turned on once it's right."
         />
         <div className={styles.actions}>

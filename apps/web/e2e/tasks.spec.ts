@@ -100,6 +100,30 @@ test("before the page's script runs, a new task can be typed but not sent", asyn
   }
 });
 
+test("what is typed before the page hydrates is the task that is added", async ({ page, user: _user }) => {
+  // Hold the page's scripts until the form is filled in, as on a slow connection.
+  let release = () => {};
+  const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await scriptsMayLoad;
+    await route.continue();
+  });
+  await page.goto("/tasks", { waitUntil: "domcontentloaded" });
+  const add = page.getByRole("button", { name: "Add task", exact: true });
+  await expect(add).toBeDisabled();
+  await page.getByLabel("New task", { exact: true }).fill("Typed while loading");
+  await page.getByLabel("Priority", { exact: true }).selectOption({ label: "High" });
+  release();
+
+  await add.click();
+  await expect(task(page, "Typed while loading")).toBeVisible();
+  await expect(page.getByLabel("New task", { exact: true })).toHaveValue("");
+  await page.reload();
+  await expect(page.getByRole("listitem").filter({ has: task(page, "Typed while loading") })).toContainText(
+    "High",
+  );
+});
+
 test("priority and due date are kept; sort and Load more work", async ({ page, user: _user }) => {
   await page.goto("/tasks");
   await page.getByLabel("New task", { exact: true }).fill("Renew passport");

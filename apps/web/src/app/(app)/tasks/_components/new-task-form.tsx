@@ -1,7 +1,13 @@
 "use client";
 
-import { checkTaskFields, type CreateTask, type Priority, type Task } from "@tandem/contracts/client";
-import { type FormEvent, useId, useRef, useState } from "react";
+import {
+  checkTaskFields,
+  type CreateTask,
+  type Priority,
+  PRIORITIES,
+  type Task,
+} from "@tandem/contracts/client";
+import { type FormEvent, useId, useLayoutEffect, useRef, useState } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
 import { useHydrated } from "@/lib/use-hydrated";
 import { TaskDetailFields } from "./task-detail-fields";
@@ -16,6 +22,14 @@ interface Draft {
 }
 
 const EMPTY: Draft = { title: "", description: "", priority: "medium", due: "" };
+
+/** The form as the page shows it. */
+function readDraft(form: HTMLFormElement): Draft {
+  const data = new FormData(form);
+  const text = (name: string) => String(data.get(name) ?? "");
+  const priority = PRIORITIES.find((p) => p === data.get("priority")) ?? EMPTY.priority;
+  return { title: text("title"), description: text("description"), priority, due: text("due") };
+}
 
 type Field = "title" | "description" | "dueAt";
 interface FormError {
@@ -65,8 +79,18 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
   const titleRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLInputElement>(null);
   const dueRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   // Before hydration a submit would reload the page and lose what was typed.
   const hydrated = useHydrated();
+
+  // What was typed or chosen before hydration is on screen but not in state, and the render that
+  // follows hydration would put the state back into the fields: take the page's values first.
+  useLayoutEffect(() => {
+    const form = formRef.current;
+    if (form === null) return;
+    const shown = readDraft(form);
+    if ((Object.keys(shown) as (keyof Draft)[]).some((key) => shown[key] !== EMPTY[key])) setDraft(shown);
+  }, []);
 
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
@@ -103,7 +127,7 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
   const describedBy = (field: Field) => (error?.field === field ? errorId : undefined);
 
   return (
-    <form className={styles.newTask} onSubmit={submit} aria-label="Add a task" noValidate>
+    <form ref={formRef} className={styles.newTask} onSubmit={submit} aria-label="Add a task" noValidate>
       <div className={styles.field}>
         <label htmlFor={NEW_TASK_INPUT_ID} className={styles.label}>
           New task
@@ -112,6 +136,7 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
           <input
             ref={titleRef}
             id={NEW_TASK_INPUT_ID}
+            name="title"
             className={styles.input}
             value={draft.title}
             onChange={(e) => set({ title: e.target.value })}
@@ -134,6 +159,7 @@ export function NewTaskForm({ onCreate }: { onCreate: (input: CreateTask) => Pro
           <input
             ref={descriptionRef}
             id={`${id}-description`}
+            name="description"
             className={styles.input}
             value={draft.description}
             onChange={(e) => set({ description: e.target.value })}

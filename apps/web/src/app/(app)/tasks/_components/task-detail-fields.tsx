@@ -25,6 +25,7 @@ export function TaskDetailFields({ id, priority, due, dueRef, onChange, dueProps
         </label>
         <select
           id={`${id}-priority`}
+          name="priority"
           className={styles.select}
           value={priority}
           onChange={(e) => onChange({ priority: e.target.value as Priority })}
@@ -43,6 +44,7 @@ export function TaskDetailFields({ id, priority, due, dueRef, onChange, dueProps
         <input
           ref={dueRef}
           id={`${id}-due`}
+          name="due"
           type="date"
           className={styles.input}
           value={due}

@@ -87,14 +87,21 @@ test("the first page arrives in the server-rendered HTML", async ({ page, user: 
 });
 
 test("before the page's script runs, a new task can be typed but not sent", async ({ browser }) => {
-  // A submit before hydration would reload the page and lose the title.
+  // A submit before hydration would reload the page and lose the title; a tick, a filter or a sort
+  // would show and do nothing.
   const context = await browser.newContext({ baseURL: WEB_URL(), javaScriptEnabled: false });
   const page = await context.newPage();
   try {
     await signUpViaApi(page, newUser());
+    await seedTasks(page, [{ title: "Already planned" }]);
     await page.goto("/tasks");
     await page.getByLabel("New task", { exact: true }).fill("Typed early");
     await expect(page.getByRole("button", { name: "Add task", exact: true })).toBeDisabled();
+    await expect(task(page, "Already planned")).toBeDisabled();
+    await expect(page.getByRole("button", { name: 'Edit "Already planned"' })).toBeDisabled();
+    await expect(page.getByRole("radio", { name: /^Active/ })).toBeDisabled();
+    await expect(page.getByLabel("Search", { exact: true })).toBeDisabled();
+    await expect(page.getByLabel("Sort", { exact: true })).toBeDisabled();
   } finally {
     await context.close();
   }

@@ -1,8 +1,9 @@
 "use client";
 
 import type { Task } from "@tandem/contracts/client";
-import { useContext, useRef, useState, useSyncExternalStore } from "react";
+import { useContext, useRef, useState } from "react";
 import { ApiError, isServiceProblem } from "@/lib/api-client";
+import { useHydrated } from "@/lib/use-hydrated";
 import { type EditDraft, type EditError, draftFromTask, TaskEditForm } from "./task-edit-form";
 import { describeDue, describeError, PRIORITY_LABELS, type TaskPatch } from "./task-helpers";
 import { TaskListExtrasContext } from "./task-list-extras";
@@ -17,18 +18,12 @@ export function focusTask(taskId: string): boolean {
   return element !== null;
 }
 
-const noSubscribe = () => () => {};
-
 /**
  * Dates are shown in the browser's time zone and language, which the server does not know: the
  * server render leaves the text out and the browser fills it in after hydration (no mismatch).
  */
 function DueDate({ iso, completed }: { iso: string; completed: boolean }) {
-  const inBrowser = useSyncExternalStore(
-    noSubscribe,
-    () => true,
-    () => false,
-  );
+  const inBrowser = useHydrated();
   if (!inBrowser) return <time dateTime={iso} className={styles.due} />;
   const { label, overdue } = describeDue(iso);
   const late = overdue && !completed;
@@ -53,6 +48,8 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
   const [failed, setFailed] = useState<{ draft: EditDraft; error: EditError } | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const { readOnly, details } = useContext(TaskListExtrasContext);
+  // Until hydration a tick or a click would show, or not, and do nothing.
+  const locked = !useHydrated();
   // Not yet confirmed by the API: it has no real id to edit or delete.
   const unsaved = task.id.startsWith("pending-");
   const metaId = `task-${task.id}-meta`;
@@ -111,7 +108,7 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
         id={toggleId(task.id)}
         className={styles.checkbox}
         checked={task.completed}
-        disabled={readOnly}
+        disabled={readOnly || locked}
         onChange={() => onToggle(task)}
         aria-label={task.title}
         aria-describedby={metaId}
@@ -138,7 +135,7 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
             type="button"
             className={styles.ghostButton}
             onClick={() => setEditing(true)}
-            disabled={unsaved}
+            disabled={unsaved || locked}
             aria-label={`Edit "${task.title}"`}
           >
             Edit
@@ -147,7 +144,7 @@ export function TaskItem({ task, saving, onToggle, onUpdate, onDelete }: TaskIte
             type="button"
             className={`${styles.ghostButton} ${styles.dangerButton}`}
             onClick={() => onDelete(task)}
-            disabled={unsaved}
+            disabled={unsaved || locked}
             aria-label={`Delete "${task.title}"`}
           >
             Delete

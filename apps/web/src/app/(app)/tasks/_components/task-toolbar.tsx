@@ -9,6 +9,7 @@ import {
   type TaskStatus,
 } from "@tandem/contracts/client";
 import { useId } from "react";
+import { useHydrated } from "@/lib/use-hydrated";
 import { SORT_LABELS, type TaskView } from "./task-helpers";
 import styles from "./tasks.module.css";
 
@@ -28,6 +29,8 @@ export interface TaskToolbarProps {
  */
 export function TaskToolbar({ view, stats, searchText, onSearchText, onChange }: TaskToolbarProps) {
   const id = useId();
+  // Until hydration a choice would show but change nothing, and the next render would undo it.
+  const locked = !useHydrated();
   return (
     <div className={styles.toolbar}>
       <fieldset className={styles.filters}>
@@ -40,6 +43,7 @@ export function TaskToolbar({ view, stats, searchText, onSearchText, onChange }:
               value={status}
               checked={view.status === status}
               onChange={() => onChange({ status })}
+              disabled={locked}
               className={styles.filterInput}
             />
             <span>{STATUS_LABELS[status]}</span>
@@ -64,6 +68,7 @@ export function TaskToolbar({ view, stats, searchText, onSearchText, onChange }:
             value={searchText}
             maxLength={SEARCH_MAX}
             onChange={(e) => onSearchText(e.target.value)}
+            disabled={locked}
             autoComplete="off"
           />
         </div>
@@ -76,6 +81,7 @@ export function TaskToolbar({ view, stats, searchText, onSearchText, onChange }:
             className={styles.select}
             value={view.sort}
             onChange={(e) => onChange({ sort: e.target.value as TaskSort })}
+            disabled={locked}
           >
             {TASK_SORTS.map((sort) => (
               <option key={sort} value={sort}>

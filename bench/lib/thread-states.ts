@@ -55,7 +55,9 @@ function whereBlocked(task: string): string {
       .map((line) => (line.split(/\s+/)[1] ?? "").split("+")[0])
       .join(" < ");
   }
-  return read(`${task}/wchan`)?.trim() || "(unknown)";
+  // wchan reads 0 when the thread woke between the state and this read.
+  const wchan = read(`${task}/wchan`)?.trim();
+  return wchan && wchan !== "0" ? wchan : "(woke before it was read)";
 }
 
 /** Samples the main thread of `pid` until `stop()`, which returns what it saw. */

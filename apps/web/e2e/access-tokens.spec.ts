@@ -2,7 +2,7 @@
 // a script (Node's fetch, no browser) against the API, listed with their last use, revoked, and
 // refused by the API from then on.
 import type { Page } from "@playwright/test";
-import { ageSignIns, API_URL, expect, screenshot, test } from "./fixtures";
+import { ageSignIns, API_URL, expect, openBeforeHydration, screenshot, test } from "./fixtures";
 
 function tokensSection(page: Page) {
   return page.getByRole("region", { name: "Access tokens", exact: true });
@@ -139,14 +139,8 @@ test("what is typed and chosen before the page hydrates is what the token gets",
   page,
   user: _user,
 }) => {
-  // Hold the page's scripts until the form is filled in, as on a slow connection.
-  let release = () => {};
-  const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
-  await page.route("**/_next/static/**/*.js", async (route) => {
-    await scriptsMayLoad;
-    await route.continue();
-  });
-  await page.goto("/settings", { waitUntil: "domcontentloaded" });
+  // The form is filled in while the page's scripts are held, as on a slow connection.
+  const release = await openBeforeHydration(page, "/settings");
   const section = tokensSection(page);
   await expect(section.getByRole("button", { name: "Create token" })).toBeDisabled();
   await section.getByLabel("Name", { exact: true }).fill("Early script");

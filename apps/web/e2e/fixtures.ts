@@ -175,6 +175,21 @@ export function testWithOwnStack(options: {
 }
 
 /** Signs up through Better Auth's endpoint from the page's context (the cookie lands there). */
+/**
+ * Opens `path` with the page's scripts held back, so the server's HTML is on screen and not yet
+ * hydrated; the returned function lets the scripts load.
+ */
+export async function openBeforeHydration(page: Page, path: string): Promise<() => void> {
+  let release = () => {};
+  const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await scriptsMayLoad;
+    await route.continue();
+  });
+  await page.goto(path, { waitUntil: "domcontentloaded" });
+  return release;
+}
+
 export async function signUpViaApi(page: Page, user: TestUser, webUrl = WEB_URL()): Promise<void> {
   const response = await page.request.post(`${webUrl}/api/auth/sign-up/email`, {
     data: user,

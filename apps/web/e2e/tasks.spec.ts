@@ -5,6 +5,7 @@ import {
   expect,
   filter,
   newUser,
+  openBeforeHydration,
   seedTasks,
   signUpViaApi,
   signUpViaUi,
@@ -108,14 +109,8 @@ test("before the page's script runs, a new task can be typed but not sent", asyn
 });
 
 test("what is typed before the page hydrates is the task that is added", async ({ page, user: _user }) => {
-  // Hold the page's scripts until the form is filled in, as on a slow connection.
-  let release = () => {};
-  const scriptsMayLoad = new Promise<void>((resolve) => (release = resolve));
-  await page.route("**/_next/static/**/*.js", async (route) => {
-    await scriptsMayLoad;
-    await route.continue();
-  });
-  await page.goto("/tasks", { waitUntil: "domcontentloaded" });
+  // The form is filled in while the page's scripts are held, as on a slow connection.
+  const release = await openBeforeHydration(page, "/tasks");
   const add = page.getByRole("button", { name: "Add task", exact: true });
   await expect(add).toBeDisabled();
   await page.getByLabel("New task", { exact: true }).fill("Typed while loading");

@@ -174,7 +174,6 @@ export function testWithOwnStack(options: {
   });
 }
 
-/** Signs up through Better Auth's endpoint from the page's context (the cookie lands there). */
 /**
  * Opens `path` with the page's scripts held back, so the server's HTML is on screen and not yet
  * hydrated; the returned function lets the scripts load.
@@ -190,6 +189,7 @@ export async function openBeforeHydration(page: Page, path: string): Promise<() 
   return release;
 }
 
+/** Signs up through Better Auth's endpoint from the page's context (the cookie lands there). */
 export async function signUpViaApi(page: Page, user: TestUser, webUrl = WEB_URL()): Promise<void> {
   const response = await page.request.post(`${webUrl}/api/auth/sign-up/email`, {
     data: user,

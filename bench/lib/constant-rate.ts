@@ -20,14 +20,22 @@ export interface ConstantRateJob {
   /** Offered rates, req/s, run one after the other on the same connections. */
   rates: number[];
   /**
-   * Unrecorded seconds before the first phase's measured window, so the generator's own code is
-   * compiled (measured: with 0.3 s its first phase's p99 was 2–10× the next one's; with 1 s they
-   * agree). Later phases get a quarter of a second to settle at their new rate.
+   * Closed-loop seconds on every connection before the first phase (constant-rate-worker.ts's
+   * warmUp): the generator's code compiled, the server warm.
+   */
+  warmUpSeconds: number;
+  /**
+   * Unrecorded open-loop seconds before the first phase's measured window (measured: with 0.3 s its
+   * first phase's p99 was 2–10× the next one's; with 1 s they agree). Later phases get a quarter of
+   * a second to settle at their new rate. Either way the window opens only once no request waits
+   * for a connection (at most 3 s later).
    */
   leadInSeconds: number;
   seconds: number;
   /** The most requests in flight at once (a pool of keep-alive connections, as wrk's). */
   connections: number;
+  /** A file for every recorded request's timeline (a diagnostic; the bench of record leaves it unset). */
+  trace?: string;
 }
 
 export interface Percentiles {
@@ -58,6 +66,10 @@ export interface ConstantRatePhase {
    * generator, not the server, made that tail.
    */
   sendLag: Percentiles;
+  /** Open-loop seconds after the lead-in before no request waited for a connection (the window opened). */
+  settleSeconds: number;
+  /** Requests still waiting for a connection when the window opened: 0 unless it never settled. */
+  backlogAtStart: number;
 }
 
 let jobCounter = 0;
@@ -92,6 +104,9 @@ const KEEPS_UP = 0.95;
 
 /** Says so when the achieved rate fell short of the offered one, and the likelier cause. */
 export function keepUpNote(p: ConstantRatePhase): string | null {
+  if (p.backlogAtStart > 0) {
+    return `${p.backlogAtStart} requests still waited for a connection ${p.settleSeconds.toFixed(1)} s after the lead-in (the server did not keep up with the offered rate)`;
+  }
   if (p.achievedRps >= KEEPS_UP * p.offeredRps) return null;
   const cause =
     p.generatorCpuPct > 90

@@ -47,6 +47,7 @@ export async function runFixedRate(
         baseUrl: variant.server.url,
         request: await variant.request(),
         rates: SHARES.map((s) => Math.max(1, Math.round(s * peak))),
+        warmUpSeconds: 1,
         leadInSeconds,
         seconds,
         connections: settings.connections,

@@ -1,7 +1,10 @@
 // `npm run bench:trace -- [--route health|me|list|create] [--db sqlite|postgres] [--rate N]
-// [--seconds 5] [--repeat 3] [--warm-up 1] [--node-args "--trace-gc"]`: runs the constant-rate generator against one API with every
-// request's timeline recorded, and says where the corrected tail's time went: the generator's own
-// lateness, the wait in its agent for a connection, or the server. A diagnostic for the fixed-rate
+// [--seconds 5] [--repeat 3] [--warm-up 1] [--node-args "--trace-gc"] [--busy-us 100]`: runs the
+// constant-rate generator against one API with every request's timeline recorded, and says where
+// the corrected tail's time went: the generator's own lateness, the wait in its agent for a
+// connection, or the server. With --busy-us, each run is followed by one at the same rate against
+// bench:busy's control (bare node:http spending that CPU per request, a list-sized body, no Tandem
+// code): the tail this machine and Node give a route of that cost. A diagnostic for the fixed-rate
 // phases (bench/README.md), not a measurement of record.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +12,7 @@ import { argOption } from "./lib/args.ts";
 import { runConstantRate } from "./lib/constant-rate.ts";
 import { startDevStack } from "./lib/dev-stack.ts";
 import { routeRequest } from "./lib/scenarios.ts";
+import { type Running, startControl } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
 
 const argv = process.argv.slice(2);
@@ -17,6 +21,7 @@ const route = option("--route", "health") as Route;
 const rate = Number(option("--rate", "7000"));
 const seconds = Number(option("--seconds", "5"));
 const repeat = Number(option("--repeat", "3"));
+const busyUs = option("--busy-us", "");
 
 const stack = await startDevStack({
   label: "trace",
@@ -24,33 +29,46 @@ const stack = await startDevStack({
   // e.g. --node-args --trace-gc: the API's log then says whether a slow moment was a collection.
   apis: () => [{ name: "api", nodeArgs: option("--node-args", "").split(" ").filter(Boolean) }],
 });
+let control: Running | undefined;
 try {
-  const server = stack.apis[0];
-  if (!server) throw new Error("no API started");
+  const api = stack.apis[0];
+  if (!api) throw new Error("no API started");
+  if (busyUs !== "") control = await startControl(stack.pinning, stack.workDir, "busy", { BUSY_US: busyUs });
+  const targets = [
+    { name: "api", server: api, request: routeRequest(route, stack.pool) },
+    ...(control === undefined
+      ? []
+      : [{ name: `busy ${busyUs} µs`, server: control, request: routeRequest("health", stack.pool) }]),
+  ];
   for (let i = 0; i < repeat; i++) {
-    const trace = join(stack.workDir, `trace-${i}.json`);
-    const [phase] = await runConstantRate(
-      {
-        baseUrl: server.url,
-        request: await routeRequest(route, stack.pool)(),
-        rates: [rate],
-        warmUpSeconds: Number(option("--warm-up", "1")),
-        leadInSeconds: 1,
-        seconds,
-        connections: 64,
-        trace,
-      },
-      stack.pinning,
-      stack.workDir,
-    );
-    if (!phase) continue;
-    console.log(
-      `run ${i + 1}: window opened ${phase.settleSeconds.toFixed(2)} s after the lead-in (backlog ${phase.backlogAtStart}), ${phase.achievedRps.toFixed(0)} req/s, corrected p99 ${phase.corrected.p99Ms.toFixed(1)} max ${phase.corrected.maxMs.toFixed(1)}, uncorrected p99 ${phase.uncorrected.p99Ms.toFixed(1)} max ${phase.uncorrected.maxMs.toFixed(1)}, lag p99 ${phase.sendLag.p99Ms.toFixed(1)}, gen ${phase.generatorCpuPct.toFixed(0)}%`,
-    );
-    describe(JSON.parse(readFileSync(trace, "utf8")) as number[][]);
-    console.log(`  trace: ${trace}`);
+    for (const target of targets) {
+      const trace = join(stack.workDir, `trace-${target.name.replace(/\W+/g, "-")}-${i}.json`);
+      const request = await target.request();
+      const [phase] = await runConstantRate(
+        {
+          baseUrl: target.server.url,
+          // The busy control answers any path.
+          request: target.server === api ? request : { method: "GET", path: "/" },
+          rates: [rate],
+          warmUpSeconds: Number(option("--warm-up", "1")),
+          leadInSeconds: 1,
+          seconds,
+          connections: 64,
+          trace,
+        },
+        stack.pinning,
+        stack.workDir,
+      );
+      if (!phase) continue;
+      console.log(
+        `run ${i + 1}, ${target.name}: window opened ${phase.settleSeconds.toFixed(2)} s after the lead-in (backlog ${phase.backlogAtStart}), ${phase.achievedRps.toFixed(0)} req/s, corrected p99 ${phase.corrected.p99Ms.toFixed(1)} max ${phase.corrected.maxMs.toFixed(1)}, uncorrected p99 ${phase.uncorrected.p99Ms.toFixed(1)} max ${phase.uncorrected.maxMs.toFixed(1)}, lag p99 ${phase.sendLag.p99Ms.toFixed(1)}, gen ${phase.generatorCpuPct.toFixed(0)}%`,
+      );
+      describe(JSON.parse(readFileSync(trace, "utf8")) as number[][]);
+      console.log(`  trace: ${trace}`);
+    }
   }
 } finally {
+  await control?.server.stop();
   await stack.stop();
 }
 

@@ -42,7 +42,8 @@ function agentState(): [busy: number, free: number, queued: number] {
   return [count(agent.sockets), count(agent.freeSockets), count(agent.requests)];
 }
 
-// With `trace` set, every recorded request's timeline goes to that file (bench:trace).
+// With `trace` set, every request's timeline, the lead-in's flagged as unrecorded, goes to that file
+// (bench:trace).
 const traces: number[][] = [];
 const socketIds = new WeakMap<object, number>();
 let socketCount = 0;
@@ -60,7 +61,7 @@ function percentiles(samples: Float64Array, count: number): Percentiles {
 }
 
 // The recorded window opens once the agent has no request waiting for a connection: a backlog left
-// by the lead-in (measured: a cold generator queued 900–2,200 requests in its first second at 7,000
+// by the lead-in (measured: a cold generator queued 870–2,200 requests in its first second at 7,000
 // req/s) is not the server's latency at this rate, and draining it at 50% load took up to 0.6 s of
 // the window. A server that cannot keep up never drains it: after this long the window opens anyway.
 const MAX_SETTLE_SECONDS = 3;

@@ -117,9 +117,15 @@ test("what is typed before the page hydrates is the task that is added", async (
   await page.getByLabel("Priority", { exact: true }).selectOption({ label: "High" });
   release();
 
+  // The task shows and the form clears before the API has answered: reload only after the 201, or
+  // the reload can cancel the create (seen in CI on a busy machine).
+  const created = page.waitForResponse(
+    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
+  );
   await add.click();
   await expect(task(page, "Typed while loading")).toBeVisible();
   await expect(page.getByLabel("New task", { exact: true })).toHaveValue("");
+  expect((await created).status()).toBe(201);
   await page.reload();
   await expect(page.getByRole("listitem").filter({ has: task(page, "Typed while loading") })).toContainText(
     "High",

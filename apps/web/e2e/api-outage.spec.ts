@@ -43,9 +43,14 @@ test("a change while the API is down shows the banner, keeps the text, and recov
   await expect(retry).toHaveCount(0);
   await expect(task(page, "Written before the outage")).toBeVisible();
 
-  // The kept text can be sent now.
+  // The kept text can be sent now. The task shows before the API has answered: reload only after
+  // the 201, or the reload can cancel the create.
   if ((await newTask.inputValue()) === "Typed during the outage") {
+    const created = page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
+    );
     await page.getByRole("button", { name: "Add task", exact: true }).click();
+    expect((await created).status()).toBe(201);
   }
   await expect(task(page, "Typed during the outage")).toBeVisible();
   await page.reload();

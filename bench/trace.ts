@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { argOption } from "./lib/args.ts";
 import { runConstantRate } from "./lib/constant-rate.ts";
 import { startDevStack } from "./lib/dev-stack.ts";
+import type { LoadRequest } from "./lib/load.ts";
 import { routeRequest } from "./lib/scenarios.ts";
 import { type Running, startControl } from "./lib/servers.ts";
 import type { Route } from "./lib/types.ts";
@@ -29,6 +30,7 @@ const stack = await startDevStack({
   // e.g. --node-args --trace-gc: the API's log then says whether a slow moment was a collection.
   apis: () => [{ name: "api", nodeArgs: option("--node-args", "").split(" ").filter(Boolean) }],
 });
+const busyRequest: LoadRequest = { method: "GET", path: "/" };
 let control: Running | undefined;
 try {
   const api = stack.apis[0];
@@ -38,17 +40,16 @@ try {
     { name: "api", server: api, request: routeRequest(route, stack.pool) },
     ...(control === undefined
       ? []
-      : [{ name: `busy ${busyUs} µs`, server: control, request: routeRequest("health", stack.pool) }]),
+      : // The busy control answers any path.
+        [{ name: `busy ${busyUs} µs`, server: control, request: () => Promise.resolve(busyRequest) }]),
   ];
   for (let i = 0; i < repeat; i++) {
     for (const target of targets) {
       const trace = join(stack.workDir, `trace-${target.name.replace(/\W+/g, "-")}-${i}.json`);
-      const request = await target.request();
       const [phase] = await runConstantRate(
         {
           baseUrl: target.server.url,
-          // The busy control answers any path.
-          request: target.server === api ? request : { method: "GET", path: "/" },
+          request: await target.request(),
           rates: [rate],
           warmUpSeconds: Number(option("--warm-up", "1")),
           leadInSeconds: 1,

@@ -1,6 +1,6 @@
 // The API goes away and comes back. These tests stop the API, so they get a web app and an API
 // of their own (started per worker) instead of the shared ones the other tests use.
-import { addTask, expect, task, testWithOwnStack } from "./fixtures";
+import { addTask, expect, task, taskCreated, testWithOwnStack } from "./fixtures";
 
 const test = testWithOwnStack({ name: "outage", webPort: 3190, apiPort: 8190 });
 
@@ -46,9 +46,7 @@ test("a change while the API is down shows the banner, keeps the text, and recov
   // The kept text can be sent now. The task shows before the API has answered: reload only after
   // the 201, or the reload can cancel the create.
   if ((await newTask.inputValue()) === "Typed during the outage") {
-    const created = page.waitForResponse(
-      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
-    );
+    const created = taskCreated(page);
     await page.getByRole("button", { name: "Add task", exact: true }).click();
     expect((await created).status()).toBe(201);
   }

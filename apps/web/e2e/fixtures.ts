@@ -4,7 +4,14 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { test as base, expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type Locator,
+  type Page,
+  type Response,
+  type TestInfo,
+} from "@playwright/test";
 import {
   type Backend,
   type CaughtMessage,
@@ -257,6 +264,16 @@ export function task(page: Page, title: string): Locator {
 }
 
 /**
+ * The API's answer to the next task create (POST /api/tasks). The list shows a new task before the
+ * API answers, so a test that reloads after adding one waits for this first.
+ */
+export function taskCreated(page: Page): Promise<Response> {
+  return page.waitForResponse(
+    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
+  );
+}
+
+/**
  * Adds a task through the "New task" field and waits until it is in the list and the API has
  * stored it (the list shows it optimistically, before the API answers; a reload in between would
  * abort the request).
@@ -264,9 +281,7 @@ export function task(page: Page, title: string): Locator {
 export async function addTask(page: Page, title: string): Promise<void> {
   const input = page.getByLabel("New task", { exact: true });
   await input.fill(title);
-  const created = page.waitForResponse(
-    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
-  );
+  const created = taskCreated(page);
   await page.getByRole("button", { name: "Add task", exact: true }).click();
   await expect(task(page, title)).toBeVisible();
   await expect(input).toHaveValue("");

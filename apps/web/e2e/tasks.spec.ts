@@ -10,6 +10,7 @@ import {
   signUpViaApi,
   signUpViaUi,
   task,
+  taskCreated,
   test,
   WEB_URL,
 } from "./fixtures";
@@ -119,9 +120,7 @@ test("what is typed before the page hydrates is the task that is added", async (
 
   // The task shows and the form clears before the API has answered: reload only after the 201, or
   // the reload can cancel the create (seen in CI on a busy machine).
-  const created = page.waitForResponse(
-    (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/tasks",
-  );
+  const created = taskCreated(page);
   await add.click();
   await expect(task(page, "Typed while loading")).toBeVisible();
   await expect(page.getByLabel("New task", { exact: true })).toHaveValue("");

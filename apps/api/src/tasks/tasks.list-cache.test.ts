@@ -185,6 +185,44 @@ describe.each(testDialects())("createTaskListCache (%s)", (dialect) => {
     expect(seen).toEqual([false, false]);
   });
 
+  it("answers lists that arrive together each with its own user's version, in one read on PostgreSQL", async () => {
+    const { api, addTask } = await cacheDatabase(dialect, ["a", "b", "c", "d"], open);
+    for (const user of ["a", "b", "c"]) await addTask(user);
+    // Counts the statements that read list versions, whichever way they are sent.
+    let versionReads = 0;
+    const db = new Proxy(api.db, {
+      // Kysely keeps its state in private fields: its methods must run on the real instance.
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== "function") return value;
+        if (property !== "executeQuery") return value.bind(target);
+        return (query: { sql: string }, ...rest: unknown[]) => {
+          if (query.sql.includes("task_list_version")) versionReads += 1;
+          return Reflect.apply(value, target, [query, ...rest]);
+        };
+      },
+    });
+    const seen: string[] = [];
+    const cache = createTaskListCache({
+      database: { ...api, db },
+      onLookup: (hit) => seen.push(hit ? "hit" : "miss"),
+    });
+    const round = (label: string) =>
+      Promise.all(
+        ["a", "b", "c", "d"].map((user) => cache.page(user, query, async () => `${user}:${label}`)),
+      );
+
+    expect(await round("first")).toEqual(["a:first", "b:first", "c:first", "d:first"]);
+    expect(versionReads).toBe(dialect === "postgres" ? 1 : 4);
+    seen.length = 0;
+    // b's change is committed before the next requests arrive: b's page is built again, the others
+    // are kept, and d (no change recorded yet) is never kept.
+    await addTask("b");
+    expect(await round("second")).toEqual(["a:first", "b:second", "c:first", "d:second"]);
+    expect(seen).toEqual(["hit", "miss", "hit", "miss"]);
+    expect(versionReads).toBe(dialect === "postgres" ? 2 : 8);
+  });
+
   it("drops the least recently used page past its size, and keeps nothing with a size of 0", async () => {
     const { api, addTask } = await cacheDatabase(dialect, ["a", "b", "c"], open);
     for (const user of ["a", "b", "c"]) await addTask(user);

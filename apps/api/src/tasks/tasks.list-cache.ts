@@ -1,5 +1,7 @@
 import type { ListTasksQuery } from "@tandem/contracts";
 import { compiledOnce, type TandemDb } from "@tandem/db";
+import DataLoader from "dataloader";
+import { sql } from "kysely";
 
 /** Most bytes of page JSON one process keeps by default: 16 MiB, a few thousand pages. */
 export const DEFAULT_LIST_CACHE_BYTES = 16 * 1024 * 1024;
@@ -24,6 +26,17 @@ export interface TaskListCache {
 const readVersion = compiledOnce(["userId"], (db, v) =>
   db.selectFrom("task_list_version").select("version").where("user_id", "=", v.userId),
 );
+
+// PostgreSQL: the versions of every list request that is waiting at once, in one statement.
+const readVersions = compiledOnce(["userIds"], (db, v) =>
+  db
+    .selectFrom("task_list_version")
+    .select(["user_id", "version"])
+    .where("user_id", "=", sql<string>`any(${v.userIds})`),
+);
+
+/** Most users' versions asked for in one statement. */
+const MOST_VERSIONS_PER_READ = 256;
 
 interface Entry {
   version: string;
@@ -51,6 +64,29 @@ export function createTaskListCache(options: TaskListCacheOptions): TaskListCach
     return row === undefined ? null : String(row.version);
   }
 
+  // On PostgreSQL each read is a round trip to another process, and the driver's messages and the
+  // server's work are paid per statement, not per row. So the reads of the list requests that reach
+  // this point in one turn of the event loop go as one statement, sent once that turn's I/O has been
+  // handled (DataLoader, scheduled with setImmediate). Nothing is remembered between statements, and
+  // a statement starts after every request in it arrived, so each request still sees every change
+  // committed before it arrived, as a read of its own would. On SQLite a read is a call into this
+  // process, with nothing to share.
+  const loader =
+    options.database.dialect === "postgres"
+      ? new DataLoader<string, string | null>(
+          async (userIds) => {
+            const { rows } = await readVersions(options.database, { userIds: [...userIds] });
+            const byUser = new Map(rows.map((row) => [row.user_id, String(row.version)]));
+            return userIds.map((userId) => byUser.get(userId) ?? null);
+          },
+          {
+            cache: false,
+            maxBatchSize: MOST_VERSIONS_PER_READ,
+            batchScheduleFn: (send) => setImmediate(send),
+          },
+        )
+      : undefined;
+
   function keep(key: string, entry: Entry): void {
     const size = key.length + entry.body.length;
     if (size > maxBytes) return;
@@ -75,7 +111,7 @@ export function createTaskListCache(options: TaskListCacheOptions): TaskListCach
       // Only reads that saw committed data may be kept: a page built from an open SQLite batch
       // could show a write that then fails, under a version the next real write reaches again.
       const before = committedReads?.();
-      const version = await versionOf(userId);
+      const version = await (loader === undefined ? versionOf(userId) : loader.load(userId));
       const kept = entries.get(key);
       if (version !== null && kept?.version === version) {
         // Most recently used last, so the Map's order is the eviction order.

@@ -22,17 +22,19 @@ export interface TaskListCache {
   page(userId: string, query: ListTasksQuery, build: () => Promise<string>): Promise<string>;
 }
 
-// Read on every list request, hit or miss: compiled once.
-const readVersion = compiledOnce(["userId"], (db, v) =>
-  db.selectFrom("task_list_version").select("version").where("user_id", "=", v.userId),
-);
-
-// PostgreSQL: the versions of every list request that is waiting at once, in one statement.
-const readVersions = compiledOnce(["userIds"], (db, v) =>
+// The versions of the list requests waiting at once, in one statement, compiled once. The ids go
+// as one parameter: an array on PostgreSQL, a JSON array on SQLite.
+const readVersions = compiledOnce(["userIds"], (db, v, dialect) =>
   db
     .selectFrom("task_list_version")
     .select(["user_id", "version"])
-    .where("user_id", "=", sql<string>`any(${v.userIds})`),
+    .where(
+      "user_id",
+      dialect === "postgres" ? "=" : "in",
+      dialect === "postgres"
+        ? sql<string>`any(${v.userIds})`
+        : sql<string>`(select value from json_each(${v.userIds}))`,
+    ),
 );
 
 /** Most users' versions asked for in one statement. */
@@ -57,35 +59,25 @@ export function createTaskListCache(options: TaskListCacheOptions): TaskListCach
   const entries = new Map<string, Entry>();
   let bytes = 0;
 
-  // Null when the user has no version yet (no change recorded): such a list is not kept, so a
-  // version row that went away and started again could never match a page built before.
-  async function versionOf(userId: string): Promise<string | null> {
-    const [row] = (await readVersion(options.database, { userId })).rows;
-    return row === undefined ? null : String(row.version);
-  }
-
-  // On PostgreSQL each read is a round trip to another process, and the driver's messages and the
-  // server's work are paid per statement, not per row. So the reads of the list requests that reach
-  // this point in one turn of the event loop go as one statement, sent once that turn's I/O has been
-  // handled (DataLoader, scheduled with setImmediate). Nothing is remembered between statements, and
-  // a statement starts after every request in it arrived, so each request still sees every change
-  // committed before it arrived, as a read of its own would. On SQLite a read is a call into this
-  // process, with nothing to share.
-  const loader =
-    options.database.dialect === "postgres"
-      ? new DataLoader<string, string | null>(
-          async (userIds) => {
-            const { rows } = await readVersions(options.database, { userIds: [...userIds] });
-            const byUser = new Map(rows.map((row) => [row.user_id, String(row.version)]));
-            return userIds.map((userId) => byUser.get(userId) ?? null);
-          },
-          {
-            cache: false,
-            maxBatchSize: MOST_VERSIONS_PER_READ,
-            batchScheduleFn: (send) => setImmediate(send),
-          },
-        )
-      : undefined;
+  // Each list request needs its user's version, and a statement costs far more than a row: the
+  // driver's messages and the server's work on PostgreSQL, Kysely's and the driver's path into
+  // SQLite. So the reads of the list requests that reach this point in one turn of the event loop
+  // go as one statement, sent once that turn's I/O has been handled (DataLoader, scheduled with
+  // setImmediate). Nothing is remembered between statements, and a statement starts after every
+  // request in it arrived, so each request still sees every change committed before it arrived,
+  // as a read of its own would. Null when the user has no version yet (no change recorded): such
+  // a list is not kept, so a version row that went away and started again could never match a
+  // page built before.
+  const { database } = options;
+  const versions = new DataLoader<string, string | null>(
+    async (userIds) => {
+      const ids = database.dialect === "postgres" ? [...userIds] : JSON.stringify(userIds);
+      const { rows } = await readVersions(database, { userIds: ids });
+      const byUser = new Map(rows.map((row) => [row.user_id, String(row.version)]));
+      return userIds.map((userId) => byUser.get(userId) ?? null);
+    },
+    { cache: false, maxBatchSize: MOST_VERSIONS_PER_READ, batchScheduleFn: (send) => setImmediate(send) },
+  );
 
   function keep(key: string, entry: Entry): void {
     const size = key.length + entry.body.length;
@@ -111,7 +103,7 @@ export function createTaskListCache(options: TaskListCacheOptions): TaskListCach
       // Only reads that saw committed data may be kept: a page built from an open SQLite batch
       // could show a write that then fails, under a version the next real write reaches again.
       const before = committedReads?.();
-      const version = await (loader === undefined ? versionOf(userId) : loader.load(userId));
+      const version = await versions.load(userId);
       const kept = entries.get(key);
       if (version !== null && kept?.version === version) {
         // Most recently used last, so the Map's order is the eviction order.

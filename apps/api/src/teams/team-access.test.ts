@@ -1,8 +1,7 @@
-import type { Database } from "@tandem/db";
 import { testDialects, type TestUser } from "@tandem/testing";
-import type { Kysely, KyselyPlugin } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ApiHarness, createApiHarness } from "../../test/api-harness.ts";
+import { counted } from "../../test/counted-db.ts";
 import { addMember, createTeam, removeMember, setRole } from "../../test/team-kit.ts";
 import { REFRESH_AHEAD_FRACTION } from "../auth/bounded-cache.ts";
 import { DEFAULT_REVOCATION_CHECK_SECONDS } from "../auth/session-check.ts";
@@ -14,19 +13,6 @@ import { createTeamAccess, MembershipStoreUnavailableError } from "./team-access
 // the queries it makes. What a member observes over HTTP is in team-tasks.routes.test.ts.
 
 const BOUND_MS = DEFAULT_REVOCATION_CHECK_SECONDS * 1000;
-
-/** The API's database handle, counting the statements sent through it. */
-function counted(db: Kysely<Database>) {
-  let queries = 0;
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => {
-      queries += 1;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
-  return { database: { db: db.withPlugin(plugin) }, queries: () => queries };
-}
 
 describe.each(testDialects())("team membership cache (%s)", (dialect) => {
   let h!: ApiHarness;

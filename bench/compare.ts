@@ -3,8 +3,11 @@
 // (for real tokens), the bare Hono control and one API process per bundle (e.g. a copy of
 // apps/api/dist/main.js taken before the change, and the current build) on one database, then runs
 // every route against each, rotated, and prints median req/s and p99 per bundle with its ratio to the
-// control. `--threads` also samples each API's event-loop thread and says how long it was blocked
-// in the kernel (bench/lib/thread-states.ts). Not a measurement of record: `npm run bench` (with --baseline) is.
+// control. A route written `list+create` is a mixed load: its parts run at once, the 64 connections
+// shared among them, each part reported on its own line; its CPU per request is the server's over
+// all the parts' requests. `--threads` also samples each API's event-loop thread and says how long it
+// was blocked in the kernel (bench/lib/thread-states.ts). Not a measurement of record: `npm run bench`
+// (with --baseline) is.
 import { copyFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { startDevStack } from "./lib/dev-stack.ts";
@@ -23,7 +26,10 @@ const flagged = new Set(
 const bundles = argv.filter((a) => !flagged.has(a) && a !== "--threads").map((b) => resolve(b));
 if (bundles.length === 0) throw new Error("name at least one API bundle (e.g. apps/api/dist/main.js)");
 const db = option("--db", "sqlite");
-const routes = option("--routes", "health,me,list,create").split(",") as Route[];
+/** Each entry is one route, or several joined by `+` that run at once. */
+const routes = option("--routes", "health,me,list,create")
+  .split(",")
+  .map((entry) => entry.split("+") as Route[]);
 const seconds = Number(option("--seconds", "5"));
 const rounds = Number(option("--rounds", "3"));
 const extraEnv = JSON.parse(option("--env", "{}")) as Record<string, string>;
@@ -47,37 +53,44 @@ try {
   control = await startControl(pinning, workDir, "hono");
   const apis = stack.apis.map((server, i) => ({ name: `${i}:${basename(bundles[i] ?? "")}`, server }));
   const targets = [
-    { name: "control", server: control, routes: ["health" as Route] },
+    { name: "control", server: control, routes: [["health" as Route]] },
     ...apis.map((a) => ({ ...a, routes })),
   ];
   const samples = new Map<string, { rps: number; p99: number; cpuUs: number }[]>();
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
-      for (const route of target.routes) {
-        const request = await routeRequest(route, pool)();
+      for (const mix of target.routes) {
+        const requests = await Promise.all(mix.map((route) => routeRequest(route, pool)()));
         const common = {
           baseUrl: target.server.url,
-          request,
-          connections: 64,
+          connections: Math.floor(64 / mix.length),
           pinning,
           serverPid: target.server.server.pid,
           workDir,
           postgres: db === "postgres",
         };
-        if (round === 0) await runLoad({ ...common, durationSeconds: 1 });
+        const load = (durationSeconds: number) =>
+          Promise.all(requests.map((request) => runLoad({ ...common, request, durationSeconds })));
+        if (round === 0) await load(1);
         const sampler =
           sampleThreads && target !== targets[0] ? sampleThreadStates(target.server.server.pid) : undefined;
-        const r = await runLoad({ ...common, durationSeconds: seconds });
+        const results = await load(seconds);
         const states = sampler?.stop();
-        const key = `${target.name} ${route}`;
-        samples.set(key, [
-          ...(samples.get(key) ?? []),
-          { rps: r.rps, p99: r.p99Ms, cpuUs: ((r.serverCpuPct / 100) * 1e6) / r.rps },
-        ]);
-        console.error(
-          `[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms p50 ${r.p50Ms.toFixed(1)} max ${r.maxMs.toFixed(0)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`,
-        );
+        // The parts ran over the same seconds, so each measured the same server CPU.
+        const allRps = results.reduce((sum, r) => sum + r.rps, 0);
+        results.forEach((r, i) => {
+          const route =
+            mix.length === 1 ? mix[i] : `${mix[i]} (with ${mix.filter((_, j) => j !== i).join("+")})`;
+          const key = `${target.name} ${route}`;
+          samples.set(key, [
+            ...(samples.get(key) ?? []),
+            { rps: r.rps, p99: r.p99Ms, cpuUs: ((r.serverCpuPct / 100) * 1e6) / allRps },
+          ]);
+          console.error(
+            `[round ${round + 1}] ${key}: ${r.rps.toFixed(0)} req/s p99 ${r.p99Ms.toFixed(1)} ms p50 ${r.p50Ms.toFixed(1)} max ${r.maxMs.toFixed(0)} ms errors ${r.errors} server CPU ${r.serverCpuPct.toFixed(0)}%`,
+          );
+        });
         if (states) console.error(`  ${describeThreadStates(states)}`);
       }
     }

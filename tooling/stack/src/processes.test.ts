@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePort, isPortFree, LineBuffer, startService, waitForHttp } from "./processes.ts";
+import { fetchAllows, freePort, isPortFree, LineBuffer, startService, waitForHttp } from "./processes.ts";
 
 // A child that ignores SIGTERM, so only SIGKILL can end it: kill() must not wait for a grace period.
 const STUBBORN = "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);";
@@ -46,6 +46,19 @@ describe("freePort", () => {
       }
     },
   );
+
+  it("never hands out a port fetch refuses: 10080, in the range it draws from, not even when preferred", async () => {
+    // Node's fetch refuses the port before connecting, so this needs nothing listening on it.
+    const refusal = await fetch("http://127.0.0.1:10080/").then(
+      () => undefined,
+      (error: unknown) =>
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : error,
+    );
+    expect(refusal).toBe("bad port");
+    expect(fetchAllows(10_080)).toBe(false);
+    expect(fetchAllows(10_081)).toBe(true);
+    expect(await freePort(10_080)).not.toBe(10_080);
+  });
 
   it("returns the preferred port when it is free, another one when it is taken", async () => {
     const preferred = await freePort();

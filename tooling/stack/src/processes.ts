@@ -207,6 +207,21 @@ function ephemeralRangeStart(): number {
   }
 }
 
+// The Fetch standard's "bad ports": Node's fetch (and every browser) refuses to connect to them,
+// so a service on one could never be reached by waitForHttp, the suites or a browser. 10080 is the
+// one in the range freePort draws from.
+const FETCH_BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104,
+  109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515,
+  526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/** Whether fetch will connect to `port` (it is not one of the Fetch standard's bad ports). */
+export function fetchAllows(port: number): boolean {
+  return !FETCH_BAD_PORTS.has(port);
+}
+
 /** A port the system picks (in its ephemeral range). */
 function systemPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -222,14 +237,15 @@ function systemPort(): Promise<number> {
 
 /**
  * `preferred` when it is free, else (or without one) a free port chosen at random below the
- * ephemeral range; the system's own pick only when none of a few tries is free.
+ * ephemeral range; the system's own pick only when none of a few tries is free. Never a port
+ * fetch refuses.
  */
 export async function freePort(preferred?: number): Promise<number> {
-  if (preferred !== undefined && (await isPortFree(preferred))) return preferred;
+  if (preferred !== undefined && fetchAllows(preferred) && (await isPortFree(preferred))) return preferred;
   const end = ephemeralRangeStart();
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = randomInt(LOWEST_PORT, end);
-    if (await isPortFree(port)) return port;
+    if (fetchAllows(port) && (await isPortFree(port))) return port;
   }
   return systemPort();
 }

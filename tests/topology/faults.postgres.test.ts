@@ -119,7 +119,10 @@ describeTopology("PostgreSQL restart, under load", () => {
     expect(slowest).toBeLessThan(ANSWER_BOUND_MS);
     expect(apiBack - up).toBeLessThan(RECOVERY_BOUND_MS);
     // The user stays signed in and sees the notice, from the web app, throughout the outage.
-    expect(webStates.every((state) => state.startsWith("UP")), webStates.join(", ")).toBe(true);
+    expect(
+      webStates.every((state) => state.startsWith("UP")),
+      webStates.join(", "),
+    ).toBe(true);
     for (const page of [pageEarly, pageLate]) {
       expect(page).toMatchObject({ status: 200, banner: true, location: null });
     }

@@ -46,7 +46,9 @@ test("the form fields are labelled and describe their hints to assistive technol
   await expect(page.getByRole("textbox", { name: "Email", exact: true })).toBeVisible();
 });
 
-test("before the page's script runs, sign-in and sign-up can be typed into but not sent", async ({ browser }) => {
+test("before the page's script runs, sign-in and sign-up can be typed into but not sent", async ({
+  browser,
+}) => {
   // Without this a click before hydration posted the form natively and came back with empty fields.
   const context = await browser.newContext({ baseURL: WEB_URL(), javaScriptEnabled: false });
   const page = await context.newPage();

@@ -28,9 +28,9 @@ describe("openQuotaStore", () => {
   });
 
   it("refuses a shared store the configuration cannot give", async () => {
-    await expect(
-      openQuotaStore({ ...base, API_QUOTA_STORE: "database" }, "sqlite", logger),
-    ).rejects.toThrow(QuotaStoreConfigError);
+    await expect(openQuotaStore({ ...base, API_QUOTA_STORE: "database" }, "sqlite", logger)).rejects.toThrow(
+      QuotaStoreConfigError,
+    );
     await expect(openQuotaStore({ ...base, API_QUOTA_STORE: "redis" }, "sqlite", logger)).rejects.toThrow(
       /REDIS_URL/,
     );

@@ -35,7 +35,11 @@ export function isReadyRequest(req: Pick<IncomingMessage, "method" | "url">): bo
  * outage is every instance's, and taking them all out would replace the app's own outage notice
  * with the balancer's error page.
  */
-export function answerReadiness(req: Pick<IncomingMessage, "method">, res: ServerResponse, ready: boolean): void {
+export function answerReadiness(
+  req: Pick<IncomingMessage, "method">,
+  res: ServerResponse,
+  ready: boolean,
+): void {
   const body = JSON.stringify({ status: ready ? "ready" : "shutting down" });
   res.writeHead(ready ? 200 : 503, {
     "content-type": "application/json",

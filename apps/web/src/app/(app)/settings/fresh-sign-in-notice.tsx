@@ -21,9 +21,9 @@ export function FreshSignInNotice({ freshUntil }: { freshUntil: string }) {
     <section className="card alert-warning" aria-labelledby="confirm-heading">
       <h2 id="confirm-heading">Confirm it's you</h2>
       <p>
-        Changing your email, password, two-factor, passkeys, sign-in providers or access tokens, or deleting your
-        account, needs a
-        sign-in from the last 10 minutes. <a href={"/sign-in?reason=confirm&next=%2Fsettings"}>Sign in again</a>
+        Changing your email, password, two-factor, passkeys, sign-in providers or access tokens, or deleting
+        your account, needs a sign-in from the last 10 minutes.{" "}
+        <a href={"/sign-in?reason=confirm&next=%2Fsettings"}>Sign in again</a>
       </p>
     </section>
   );

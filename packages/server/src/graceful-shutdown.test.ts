@@ -145,6 +145,8 @@ describe("gracefulShutdown", () => {
     s.release();
     expect((await slow).connection).toBe("close");
     expect(await s.exits).toBe(0);
+    // The keep-alive connection's answered requests are not in flight; the slow one is.
+    expect(s.logs).toContain("info: shutting down: not accepting, finishing 1 in-flight request(s)");
   });
 
   it("closes a connection that never sent a request, however long the keep-alive timeout", async () => {

@@ -48,10 +48,17 @@ export interface GracefulShutdown {
  * process.on("SIGTERM", () => shutdown.begin("SIGTERM"));
  * // and in /ready: if (!shutdown.ready()) answer 503
  */
+// Each connection's response in flight, kept on the connection (as Node keeps its own) rather than
+// in a set that every request joins and leaves: with such a set, a response answered in a later turn
+// of the event loop than its request's (every write under the group commit) was promoted by V8's
+// scavenger with its whole request, and the scavenges grew tenfold
+// (docs/decisions/035-in-flight-responses-on-the-connection.md).
+const RESPONSE = Symbol("response in flight");
+type TrackedSocket = Socket & { [RESPONSE]?: ServerResponse | undefined };
+
 export function gracefulShutdown(server: Server, options: GracefulShutdownOptions): GracefulShutdown {
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const inFlight = new Set<ServerResponse>();
-  const sockets = new Set<Socket>();
+  const sockets = new Set<TrackedSocket>();
   let phase: ShutdownPhase = "serving";
   let drainTimer: NodeJS.Timeout | undefined;
   let drainStartedAt = 0;
@@ -69,14 +76,29 @@ export function gracefulShutdown(server: Server, options: GracefulShutdownOption
     if (phase === "closing") res.setHeader("Connection", "close");
     // Only arrivals during the drain decide when it ends: nothing to do per request before it.
     else if (phase === "draining" && options.isProbe?.(req) !== true) lastArrivalAt = performance.now();
-    inFlight.add(res);
-    res.once("close", () => inFlight.delete(res));
+    const socket = req.socket as TrackedSocket;
+    socket[RESPONSE] = res;
+    // An idle keep-alive connection holds no finished response.
+    res.once("close", () => {
+      if (socket[RESPONSE] === res) socket[RESPONSE] = undefined;
+    });
   });
+
+  /** The responses not yet finished: at most one per connection (a pipelined one waits its turn). */
+  function inFlight(): ServerResponse[] {
+    const responses: ServerResponse[] = [];
+    for (const socket of sockets) {
+      const res = socket[RESPONSE];
+      if (res !== undefined && !res.writableFinished) responses.push(res);
+    }
+    return responses;
+  }
 
   function close(): void {
     phase = "closing";
-    options.log("info", `shutting down: not accepting, finishing ${inFlight.size} in-flight request(s)`);
-    for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+    const responses = inFlight();
+    options.log("info", `shutting down: not accepting, finishing ${responses.length} in-flight request(s)`);
+    for (const res of responses) if (!res.headersSent) res.setHeader("Connection", "close");
     const force = setTimeout(() => {
       options.log("warn", `in-flight requests did not finish in ${options.timeoutSeconds} s; exiting`);
       exit(1);

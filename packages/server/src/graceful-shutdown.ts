@@ -33,6 +33,14 @@ export interface GracefulShutdown {
   begin(signal: NodeJS.Signals): void;
 }
 
+// Each connection's response in flight, kept on the connection (as Node keeps its own) rather than
+// in a set that every request joins and leaves: with such a set, a response answered in a later turn
+// of the event loop than its request's (every write under the group commit) was promoted by V8's
+// scavenger with its whole request, and the scavenges grew tenfold
+// (docs/decisions/035-in-flight-responses-on-the-connection.md).
+const RESPONSE = Symbol("response in flight");
+type TrackedSocket = Socket & { [RESPONSE]?: ServerResponse | undefined };
+
 /**
  * The shutdown a load balancer can follow: not ready, drain, stop accepting, finish in-flight
  * requests, close keep-alive connections, exit. Call it once the server exists: it tracks the
@@ -48,14 +56,6 @@ export interface GracefulShutdown {
  * process.on("SIGTERM", () => shutdown.begin("SIGTERM"));
  * // and in /ready: if (!shutdown.ready()) answer 503
  */
-// Each connection's response in flight, kept on the connection (as Node keeps its own) rather than
-// in a set that every request joins and leaves: with such a set, a response answered in a later turn
-// of the event loop than its request's (every write under the group commit) was promoted by V8's
-// scavenger with its whole request, and the scavenges grew tenfold
-// (docs/decisions/035-in-flight-responses-on-the-connection.md).
-const RESPONSE = Symbol("response in flight");
-type TrackedSocket = Socket & { [RESPONSE]?: ServerResponse | undefined };
-
 export function gracefulShutdown(server: Server, options: GracefulShutdownOptions): GracefulShutdown {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const sockets = new Set<TrackedSocket>();

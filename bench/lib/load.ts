@@ -111,6 +111,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     request.body ?? "-",
     tokensFile,
     url.host,
+    String(options.connections),
   ];
   const wrk =
     options.pinning.load === null ? ["wrk"] : ["/usr/bin/taskset", "-c", options.pinning.load, "wrk"];

@@ -1,5 +1,5 @@
 -- wrk script for the Tandem benchmark. Arguments after `--`:
---   method path body tokens-file host
+--   method path body tokens-file host connections
 -- body: "-" for none. tokens-file: "-" for none, else one "<token> <task-id>" per line; requests
 -- rotate through the tokens (and, for paths containing {task}, each token's own task id).
 -- Every request string is built once per thread, so the script costs almost nothing per request.
@@ -7,9 +7,22 @@
 local requests = {}
 local count = 0
 local i = 0
+local connections = 0
+local held = 0
+
+-- How long each connection's first request waits after connecting. Node 20's libuv accepts one
+-- connection per turn of the event loop, and each turn serves every connection already in; so
+-- connections opened together onto a server that the first few already keep busy are let in one by
+-- one, the last after the others have been served hundreds of times. That wait is wrk's start, not
+-- the server's steady tail, and wrk's latency correction multiplies it. Held briefly, every
+-- connection is accepted before any request is sent (docs/decisions/036-connections-admitted-first.md).
+-- wrk calls delay() before each connection's first request (all at connect time, -t1) and after
+-- every answer; only the first `connections` calls hold.
+local FIRST_REQUEST_HOLD_MS = 50
 
 function init(args)
   local method, path, body, file, host = args[1], args[2], args[3], args[4], args[5]
+  connections = tonumber(args[6]) or 0
   if body == "-" then body = nil end
   local base = { Host = host }
   if body then base["Content-Type"] = "application/json" end
@@ -28,6 +41,14 @@ function init(args)
   count = #requests
   -- Threads start at different tokens so they do not walk the list in step.
   i = math.random(count) - 1
+end
+
+function delay()
+  if held < connections then
+    held = held + 1
+    return FIRST_REQUEST_HOLD_MS
+  end
+  return 0
 end
 
 function request()

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { answerAtEndOf, currentTurn } from "./end-of-turn.ts";
+
+/** Resolves in the check phase of the loop's next turn (or of this one, from the poll phase). */
+const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Lets every queued promise reaction run, without letting the event loop turn. */
+async function drainMicrotasks() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+describe("currentTurn", () => {
+  it("is one turn for everything that runs in it, and a new one after its end", async () => {
+    const first = currentTurn();
+    expect(currentTurn()).toBe(first);
+    expect(first.ended).toBe(false);
+    await first.end;
+    expect(first.ended).toBe(true);
+    const second = currentTurn();
+    expect(second).not.toBe(first);
+    expect(second.ended).toBe(false);
+    await second.end;
+  });
+});
+
+describe("answerAtEndOf", () => {
+  it("holds an answer ready within its turn until the turn's end", async () => {
+    const order: string[] = [];
+    const turn = currentTurn();
+    const answered = answerAtEndOf(turn).then(() => order.push("answered"));
+    await drainMicrotasks();
+    expect(order).toEqual([]);
+    await turn.end;
+    await answered;
+    expect(order).toEqual(["answered"]);
+  });
+
+  it("answers every request of one turn together, after the turn's own work", async () => {
+    const order: string[] = [];
+    const turn = currentTurn();
+    const answers = [1, 2, 3].map((n) => answerAtEndOf(turn).then(() => order.push(`answer ${n}`)));
+    queueMicrotask(() => order.push("more work of the turn"));
+    await Promise.all(answers);
+    expect(order).toEqual(["more work of the turn", "answer 1", "answer 2", "answer 3"]);
+  });
+
+  it("does not hold an answer that was ready only after its turn ended", async () => {
+    const turn = currentTurn();
+    await turn.end;
+    // Waiting for another turn would let this immediate run first.
+    const order: string[] = [];
+    const later = nextImmediate().then(() => order.push("next turn"));
+    await answerAtEndOf(turn);
+    order.push("answered");
+    await later;
+    expect(order).toEqual(["answered", "next turn"]);
+  });
+});

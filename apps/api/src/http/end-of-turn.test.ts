@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerAtEndOf, currentTurn } from "./end-of-turn.ts";
+import { answerAtEndOf, arrivalTurn } from "./end-of-turn.ts";
 
 /** Resolves in the check phase of the loop's next turn (or of this one, from the poll phase). */
 const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -9,14 +9,14 @@ async function drainMicrotasks() {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
-describe("currentTurn", () => {
+describe("arrivalTurn", () => {
   it("is one turn for everything that runs in it, and a new one after its end", async () => {
-    const first = currentTurn();
-    expect(currentTurn()).toBe(first);
+    const first = arrivalTurn();
+    expect(arrivalTurn()).toBe(first);
     expect(first.ended).toBe(false);
     await first.end;
     expect(first.ended).toBe(true);
-    const second = currentTurn();
+    const second = arrivalTurn();
     expect(second).not.toBe(first);
     expect(second.ended).toBe(false);
     await second.end;
@@ -26,7 +26,7 @@ describe("currentTurn", () => {
 describe("answerAtEndOf", () => {
   it("holds an answer ready within its turn until the turn's end", async () => {
     const order: string[] = [];
-    const turn = currentTurn();
+    const turn = arrivalTurn();
     const answered = answerAtEndOf(turn).then(() => order.push("answered"));
     await drainMicrotasks();
     expect(order).toEqual([]);
@@ -37,15 +37,29 @@ describe("answerAtEndOf", () => {
 
   it("answers every request of one turn together, after the turn's own work", async () => {
     const order: string[] = [];
-    const turn = currentTurn();
+    const turn = arrivalTurn();
     const answers = [1, 2, 3].map((n) => answerAtEndOf(turn).then(() => order.push(`answer ${n}`)));
     queueMicrotask(() => order.push("more work of the turn"));
     await Promise.all(answers);
     expect(order).toEqual(["more work of the turn", "answer 1", "answer 2", "answer 3"]);
   });
 
-  it("does not hold an answer that was ready only after its turn ended", async () => {
-    const turn = currentTurn();
+  it("holds an answer ready in a later turn, in which another request arrived, to that turn's end", async () => {
+    const first = arrivalTurn();
+    await first.end;
+    const second = arrivalTurn();
+    expect(second).not.toBe(first);
+    const order: string[] = [];
+    const answered = answerAtEndOf(first).then(() => order.push("answered"));
+    await drainMicrotasks();
+    expect(order).toEqual([]);
+    await second.end;
+    await answered;
+    expect(order).toEqual(["answered"]);
+  });
+
+  it("does not hold an answer ready between turns (its turn ended, no request arrived since)", async () => {
+    const turn = arrivalTurn();
     await turn.end;
     // Waiting for another turn would let this immediate run first.
     const order: string[] = [];

@@ -14,18 +14,18 @@ export interface Turn {
 }
 
 let current: { ended: boolean; end: Promise<void> } | undefined;
+// From a turn's end until the next request arrives: the rest of that check phase (where the group
+// commit answers its batch, already together) and whatever runs before the next turn's first read.
+// An immediate scheduled in a check phase would only run in the next turn, after its reads and work.
+let betweenTurns = false;
 
-/**
- * The turn this code runs in. Requests that arrive in one turn share it, so one `setImmediate`
- * serves all of them.
- */
-export function currentTurn(): Turn {
-  if (current !== undefined) return current;
+function openTurn(): Turn {
   let resolve!: () => void;
   const turn = { ended: false, end: new Promise<void>((r) => (resolve = r)) };
   setImmediate(() => {
     turn.ended = true;
     if (current === turn) current = undefined;
+    betweenTurns = true;
     resolve();
   });
   current = turn;
@@ -33,10 +33,21 @@ export function currentTurn(): Turn {
 }
 
 /**
- * Waits for the end of `turn` if it has not passed. An answer ready within the turn its request
- * arrived in leaves with the turn's other answers; one that waited past it (for the database's
- * group commit, say, which already answers a batch together) is not held for another turn.
+ * The turn a request arrives in, called as it arrives. Requests that arrive in one turn share it,
+ * so one `setImmediate` serves all of them.
  */
-export async function answerAtEndOf(turn: Turn): Promise<void> {
-  if (!turn.ended) await turn.end;
+export function arrivalTurn(): Turn {
+  betweenTurns = false;
+  return current ?? openTurn();
+}
+
+/**
+ * Waits, when the answer is ready, for the end of the turn it is ready in: the turn its request
+ * arrived in, or a later one in which requests arrived too (an answer that waited for PostgreSQL
+ * is read in such a turn's I/O). An answer ready between turns is not held: it is in a check phase
+ * with other answers (the group commit's), or in a turn no request has reached yet.
+ */
+export async function answerAtEndOf(arrival: Turn): Promise<void> {
+  if (!arrival.ended) await arrival.end;
+  else if (!betweenTurns && current !== undefined) await current.end;
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
 import type { AppEnv } from "../types.ts";
-import { answerAtEndOf, currentTurn } from "./end-of-turn.ts";
+import { answerAtEndOf, arrivalTurn } from "./end-of-turn.ts";
 import { requestHeader, setResponseHeader } from "./node-headers.ts";
 
 const REQUEST_ID = /^[\w=-]{1,255}$/;
@@ -26,8 +26,8 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
  * - security headers, set before the handler so that one that needs another value (the docs
  *   page's own CSP) sets it on its response and that one is sent; user data under `/api` is never
  *   cached by browsers or proxies;
- * - its answer held to the end of the event loop's turn it arrived in, when it is ready before then,
- *   so that the turn's answers are written together (end-of-turn.ts);
+ * - its answer held to the end of the event loop's turn it is ready in, so that the turn's answers
+ *   are written together (end-of-turn.ts);
  * - one structured log line when it is answered. The query string is left out (it is the client's
  *   business), no header is logged, and a personal access token pasted into the path
  *   (`/api/<token>/tasks` for `/api/<user id>/tasks`) is redacted, so a token can never reach the
@@ -39,7 +39,7 @@ export function requestEnvelope(logger: Logger) {
   const access = logger.child({}, { redact: [] });
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
-    const arrived = currentTurn();
+    const arrived = arrivalTurn();
     const incoming = requestHeader(c, "x-request-id");
     const reqId =
       incoming !== undefined && REQUEST_ID.test(incoming) && !incoming.includes(ACCESS_TOKEN_PREFIX)

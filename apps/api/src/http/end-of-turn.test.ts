@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerAtEndOf, arrivalTurn } from "./end-of-turn.ts";
+import { answerAtEndOf, arrivalTurn, type Turn } from "./end-of-turn.ts";
 
 /** Resolves in the check phase of the loop's next turn (or of this one, from the poll phase). */
 const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -7,6 +7,17 @@ const nextImmediate = () => new Promise<void>((resolve) => setImmediate(resolve)
 /** Lets every queued promise reaction run, without letting the event loop turn. */
 async function drainMicrotasks() {
   for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** Asserts that `answer` stays pending through the turn's own work and settles at `turn`'s end. */
+async function expectHeldUntil(answer: Promise<void>, turn: Turn) {
+  let answered = false;
+  const settled = answer.then(() => (answered = true));
+  await drainMicrotasks();
+  expect(answered).toBe(false);
+  await turn.end;
+  await settled;
+  expect(answered).toBe(true);
 }
 
 describe("arrivalTurn", () => {
@@ -25,14 +36,8 @@ describe("arrivalTurn", () => {
 
 describe("answerAtEndOf", () => {
   it("holds an answer ready within its turn until the turn's end", async () => {
-    const order: string[] = [];
     const turn = arrivalTurn();
-    const answered = answerAtEndOf(turn).then(() => order.push("answered"));
-    await drainMicrotasks();
-    expect(order).toEqual([]);
-    await turn.end;
-    await answered;
-    expect(order).toEqual(["answered"]);
+    await expectHeldUntil(answerAtEndOf(turn), turn);
   });
 
   it("answers every request of one turn together, after the turn's own work", async () => {
@@ -49,13 +54,7 @@ describe("answerAtEndOf", () => {
     await first.end;
     const second = arrivalTurn();
     expect(second).not.toBe(first);
-    const order: string[] = [];
-    const answered = answerAtEndOf(first).then(() => order.push("answered"));
-    await drainMicrotasks();
-    expect(order).toEqual([]);
-    await second.end;
-    await answered;
-    expect(order).toEqual(["answered"]);
+    await expectHeldUntil(answerAtEndOf(first), second);
   });
 
   it("does not hold an answer ready between turns (its turn ended, no request arrived since)", async () => {

@@ -13,19 +13,18 @@ export interface Turn {
   readonly end: Promise<void>;
 }
 
+// The turn requests are arriving in. Undefined from a turn's end until the next request arrives:
+// the rest of that check phase (where the group commit answers its batch, already together) and
+// whatever runs before the next turn's first read. An immediate scheduled in a check phase would
+// only run in the next turn, after its reads and work.
 let current: { ended: boolean; end: Promise<void> } | undefined;
-// From a turn's end until the next request arrives: the rest of that check phase (where the group
-// commit answers its batch, already together) and whatever runs before the next turn's first read.
-// An immediate scheduled in a check phase would only run in the next turn, after its reads and work.
-let betweenTurns = false;
 
 function openTurn(): Turn {
   let resolve!: () => void;
   const turn = { ended: false, end: new Promise<void>((r) => (resolve = r)) };
   setImmediate(() => {
     turn.ended = true;
-    if (current === turn) current = undefined;
-    betweenTurns = true;
+    current = undefined;
     resolve();
   });
   current = turn;
@@ -37,7 +36,6 @@ function openTurn(): Turn {
  * so one `setImmediate` serves all of them.
  */
 export function arrivalTurn(): Turn {
-  betweenTurns = false;
   return current ?? openTurn();
 }
 
@@ -49,5 +47,5 @@ export function arrivalTurn(): Turn {
  */
 export async function answerAtEndOf(arrival: Turn): Promise<void> {
   if (!arrival.ended) await arrival.end;
-  else if (!betweenTurns && current !== undefined) await current.end;
+  else if (current !== undefined) await current.end;
 }

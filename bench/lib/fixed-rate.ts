@@ -1,9 +1,11 @@
 // Tail latency at a fixed offered rate: after the saturation rounds, the constant-rate generator
 // drives chosen variants at 50% and 80% of their own median peak (decision 020).
-import { keepUpNote, runConstantRate } from "./constant-rate.ts";
+import { type ConstantRatePhase, keepUpNote, runConstantRate } from "./constant-rate.ts";
+import type { LoadRequest } from "./load.ts";
 import type { Pinning } from "./proc.ts";
 import type { Variant } from "./scenarios.ts";
-import type { Settings, VariantResult } from "./types.ts";
+import { startControl } from "./servers.ts";
+import type { FixedRateFloor, FixedRateResult, Settings, VariantResult } from "./types.ts";
 
 /** Shares of each variant's measured peak req/s. */
 export const SHARES = [0.5, 0.8] as const;
@@ -25,7 +27,19 @@ export interface FixedRateOptions {
   log: (line: string) => void;
 }
 
-/** Adds `fixedRate` to the chosen results (in place) and returns warnings for the report. */
+/**
+ * The variant whose latency target needs a floor beside it: the SQLite list, whose p99 at 50% of
+ * peak has a goal (10 ms) that this machine's own pauses can exceed.
+ */
+export function wantsFloor(v: Variant): boolean {
+  return v.scenario === 1 && v.backend === "ts" && v.db === "sqlite" && v.route === "list";
+}
+
+/** The server process's CPU per request at saturation, µs (all its threads, as the core sees it). */
+const cpuPerRequestUs = (r: VariantResult) =>
+  r.median.rps > 0 ? (r.median.serverCpuPct / 100 / r.median.rps) * 1e6 : 0;
+
+/** Adds `fixedRate` (and for the list, `fixedRateFloor`) to the chosen results, in place; returns warnings. */
 export async function runFixedRate(
   variants: Variant[],
   results: VariantResult[],
@@ -35,36 +49,62 @@ export async function runFixedRate(
   const warnings: string[] = [];
   // 5 s gives ~10 samples beyond p99.9 at 2,000 req/s; a quick run only checks that it works.
   const seconds = settings.quick ? 1 : 5;
-  const leadInSeconds = 1;
-  const chosen = variants.filter(wantsFixedRate);
-  log(`fixed rate: ${chosen.length} variants × ${SHARES.length} rates × ${seconds} s`);
-  for (const variant of chosen) {
-    const result = results.find((r) => r.id === variant.id);
-    const peak = result?.median.rps ?? 0;
-    if (!result || peak <= 0) continue;
-    const phases = await runConstantRate(
+  const phasesAt = (baseUrl: string, request: LoadRequest, rates: number[]) =>
+    runConstantRate(
       {
-        baseUrl: variant.server.url,
-        request: await variant.request(),
-        rates: SHARES.map((s) => Math.max(1, Math.round(s * peak))),
+        baseUrl,
+        request,
+        rates,
         warmUpSeconds: 1,
-        leadInSeconds,
+        leadInSeconds: 1,
         seconds,
         connections: settings.connections,
       },
       options.pinning,
       options.workDir,
     );
-    result.fixedRate = phases.map((p, i) => ({ ...p, share: SHARES[i] ?? 0, peakRps: peak }));
-    for (const p of result.fixedRate) {
+  const report = (label: string, phases: FixedRateResult[]) => {
+    for (const p of phases) {
       const pct = `${(p.share * 100).toFixed(0)}%`;
       log(
-        `  ${variant.label.padEnd(52)} ${pct.padStart(4)} ${p.offeredRps.toFixed(0).padStart(6)} → ${p.achievedRps.toFixed(0).padStart(6)} req/s  p50 ${p.corrected.p50Ms.toFixed(2)}  p99 ${p.corrected.p99Ms.toFixed(2)}  p99.9 ${p.corrected.p999Ms.toFixed(2)} ms (uncorrected p99 ${p.uncorrected.p99Ms.toFixed(2)})  gen ${p.generatorCpuPct.toFixed(0)}%${p.errors ? `  ERRORS ${p.errors}` : ""}`,
+        `  ${label.padEnd(52)} ${pct.padStart(4)} ${p.offeredRps.toFixed(0).padStart(6)} → ${p.achievedRps.toFixed(0).padStart(6)} req/s  p50 ${p.corrected.p50Ms.toFixed(2)}  p99 ${p.corrected.p99Ms.toFixed(2)}  p99.9 ${p.corrected.p999Ms.toFixed(2)} ms (uncorrected p99 ${p.uncorrected.p99Ms.toFixed(2)})  gen ${p.generatorCpuPct.toFixed(0)}%${p.errors ? `  ERRORS ${p.errors}` : ""}`,
       );
       const note = keepUpNote(p);
-      if (note) warnings.push(`${variant.label} at ${pct} of peak: ${note}`);
-      if (p.errors > 0) warnings.push(`${variant.label} at ${pct} of peak: ${p.errors} failed requests`);
+      if (note) warnings.push(`${label} at ${pct} of peak: ${note}`);
+      if (p.errors > 0) warnings.push(`${label} at ${pct} of peak: ${p.errors} failed requests`);
+    }
+  };
+  const shares = (phases: ConstantRatePhase[], peak: number): FixedRateResult[] =>
+    phases.map((p, i) => ({ ...p, share: SHARES[i] ?? 0, peakRps: peak }));
+
+  const chosen = variants.filter(wantsFixedRate);
+  log(`fixed rate: ${chosen.length} variants × ${SHARES.length} rates × ${seconds} s`);
+  const control = results.find((r) => r.id === "control");
+  for (const variant of chosen) {
+    const result = results.find((r) => r.id === variant.id);
+    const peak = result?.median.rps ?? 0;
+    if (!result || peak <= 0) continue;
+    const rates = SHARES.map((s) => Math.max(1, Math.round(s * peak)));
+    result.fixedRate = shares(await phasesAt(variant.server.url, await variant.request(), rates), peak);
+    report(variant.label, result.fixedRate);
+    if (!wantsFloor(variant) || !control || control.median.rps <= 0) continue;
+    // The floor under the latency target, in the same run at the same rates: bare node:http spending
+    // what the list costs beyond what node:http itself costs, so its CPU per request is the list's.
+    const variantCpuUs = cpuPerRequestUs(result);
+    const controlCpuUs = cpuPerRequestUs(control);
+    const busyUs = Math.max(0, Math.round(variantCpuUs - controlCpuUs));
+    const busy = await startControl(options.pinning, options.workDir, "busy", { BUSY_US: String(busyUs) });
+    try {
+      const phases = shares(await phasesAt(busy.url, { method: "GET", path: "/" }, rates), peak);
+      const floor: FixedRateFloor = { variantCpuUs, controlCpuUs, busyUs, phases };
+      result.fixedRateFloor = floor;
+      report(floorLabel(floor), phases);
+    } finally {
+      await busy.server.stop();
     }
   }
   return warnings;
 }
+
+/** How the floor's rows are named in the log and the report. */
+export const floorLabel = (f: FixedRateFloor) => `floor: bare node:http spending ${f.busyUs} µs per request`;

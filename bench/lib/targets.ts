@@ -10,6 +10,20 @@ export function databasesOf(variants: VariantResult[]): Db[] {
   return [...new Set(variants.flatMap((x) => (x.db === null ? [] : [x.db])))];
 }
 
+/**
+ * `a ÷ b` in each round (both ran once per round, so round i of each saw the same stretch of the
+ * machine's load), for the spread behind a ratio of medians.
+ */
+function roundRatios(a: VariantResult, b: VariantResult, digits: number): string {
+  const n = Math.min(a.runs.length, b.runs.length);
+  if (n < 2) return "";
+  const each = Array.from({ length: n }, (_, i) => {
+    const den = b.runs[i]?.rps ?? 0;
+    return den > 0 ? ((a.runs[i]?.rps ?? 0) / den).toFixed(digits) : "–";
+  });
+  return `; rounds: ${each.join(", ")}`;
+}
+
 export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
   const targets: Target[] = [];
   const v = r.variants;
@@ -27,7 +41,7 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
       targets.push({
         name,
         goal: "≥ 10×",
-        measured: `${ratio.toFixed(1)}× (${Math.round(ts.median.rps)} vs ${Math.round(py.median.rps)} req/s)`,
+        measured: `${ratio.toFixed(1)}× (${Math.round(ts.median.rps)} vs ${Math.round(py.median.rps)} req/s${roundRatios(ts, py, 1)})`,
         met: ratio >= 10,
         ...(ratio < 10 ? { detail: `short by ${((10 / ratio - 1) * 100).toFixed(0)}%` } : {}),
       });
@@ -41,7 +55,7 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
     targets.push({
       name: `Auth overhead: /api/me ÷ /health (${dbName(db)}, default settings)`,
       goal: "≥ 0.6",
-      measured: `${ratio.toFixed(2)} (${Math.round(me.median.rps)} vs ${Math.round(health.median.rps)} req/s)`,
+      measured: `${ratio.toFixed(2)} (${Math.round(me.median.rps)} vs ${Math.round(health.median.rps)} req/s${roundRatios(me, health, 2)})`,
       met: ratio >= 0.6,
       ...(ratio < 0.6 ? { detail: `short by ${((0.6 - ratio) * 100).toFixed(0)} points` } : {}),
     });
@@ -56,7 +70,7 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
     targets.push({
       name: honoName,
       goal: "≥ 0.7",
-      measured: `${ratio.toFixed(2)} (${Math.round(health.median.rps)} vs ${Math.round(hono.median.rps)} req/s)`,
+      measured: `${ratio.toFixed(2)} (${Math.round(health.median.rps)} vs ${Math.round(hono.median.rps)} req/s${roundRatios(health, hono, 2)})`,
       met: ratio >= 0.7,
       ...(ratio < 0.7 ? { detail: `short by ${((0.7 - ratio) * 100).toFixed(0)} points` } : {}),
     });
@@ -68,7 +82,7 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
     targets.push({
       name: "Create ÷ list throughput (SQLite)",
       goal: "≥ 0.6",
-      measured: `${ratio.toFixed(2)} (${Math.round(create.median.rps)} vs ${Math.round(list.median.rps)} req/s)`,
+      measured: `${ratio.toFixed(2)} (${Math.round(create.median.rps)} vs ${Math.round(list.median.rps)} req/s${roundRatios(create, list, 2)})`,
       met: ratio >= 0.6,
       ...(ratio < 0.6 ? { detail: `short by ${((0.6 - ratio) * 100).toFixed(0)} points` } : {}),
     });
@@ -93,9 +107,14 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
   if (half) {
     const p99 = half.corrected.p99Ms;
     const note = keepUpNote(half);
+    // The floor: a server with no Tandem code at the list's cost per request, at the same rate.
+    const floor = list?.fixedRateFloor?.phases.find((p) => p.share === 0.5);
     const detail = [
       p99 > 10 ? `over by ${(p99 - 10).toFixed(1)} ms` : "",
       `uncorrected ${half.uncorrected.p99Ms.toFixed(1)} ms`,
+      floor && list?.fixedRateFloor
+        ? `bare node:http spending ${list.fixedRateFloor.busyUs} µs per request at the same rate: p99 ${floor.corrected.p99Ms.toFixed(1)} ms${floor.corrected.p99Ms > 10 ? ", over the goal with no Tandem code" : ""}`
+        : "",
       note ?? "",
     ].filter(Boolean);
     targets.push({

@@ -58,6 +58,19 @@ export interface VariantResult {
   median: Summary;
   /** Constant-rate runs at shares of `median.rps` (fixed-rate.ts); absent for variants not chosen. */
   fixedRate?: FixedRateResult[];
+  /** The same rates against bench:busy's control at this variant's CPU per request (fixed-rate.ts). */
+  fixedRateFloor?: FixedRateFloor;
+}
+
+/** What a server with no Tandem code, at the same cost per request, shows at the same rates. */
+export interface FixedRateFloor {
+  /** The variant's CPU per request at saturation (the server process, all threads), µs. */
+  variantCpuUs: number;
+  /** The bare node:http control's own CPU per request in the same run, µs. */
+  controlCpuUs: number;
+  /** What the busy control spins on each request: the difference of the two. */
+  busyUs: number;
+  phases: FixedRateResult[];
 }
 
 /** One constant-rate phase at a share of a variant's peak (fixed-rate.ts). */

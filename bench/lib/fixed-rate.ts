@@ -4,6 +4,7 @@ import { type ConstantRatePhase, keepUpNote, runConstantRate } from "./constant-
 import type { LoadRequest } from "./load.ts";
 import type { Pinning } from "./proc.ts";
 import type { Variant } from "./scenarios.ts";
+import { floorLabel } from "./report-latency.ts";
 import { startControl } from "./servers.ts";
 import type { FixedRateFloor, FixedRateResult, Settings, VariantResult } from "./types.ts";
 
@@ -105,6 +106,3 @@ export async function runFixedRate(
   }
   return warnings;
 }
-
-/** How the floor's rows are named in the log and the report. */
-export const floorLabel = (f: FixedRateFloor) => `floor: bare node:http spending ${f.busyUs} µs per request`;

@@ -1,7 +1,9 @@
 // The "Latency at a fixed rate" table of the report: the constant-rate runs (fixed-rate.ts).
 import { keepUpNote } from "./constant-rate.ts";
-import { floorLabel } from "./fixed-rate.ts";
-import type { BenchResults, FixedRateResult } from "./types.ts";
+import type { BenchResults, FixedRateFloor, FixedRateResult } from "./types.ts";
+
+/** How the floor's rows (fixed-rate.ts) are named in the log, the table and the list's target. */
+export const floorLabel = (f: FixedRateFloor) => `floor: bare node:http spending ${f.busyUs} µs per request`;
 
 export const LATENCY_HEAD = [
   "#",

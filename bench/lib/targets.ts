@@ -1,5 +1,6 @@
 // The performance targets (bench/README.md), checked against one run's medians (reported, never asserted).
 import { keepUpNote } from "./constant-rate.ts";
+import { floorLabel } from "./report-latency.ts";
 import type { BenchResults, Db, Target, VariantResult } from "./types.ts";
 
 export const dbName = (db: Db | null) =>
@@ -108,12 +109,13 @@ export function computeTargets(r: Omit<BenchResults, "targets">): Target[] {
     const p99 = half.corrected.p99Ms;
     const note = keepUpNote(half);
     // The floor: a server with no Tandem code at the list's cost per request, at the same rate.
-    const floor = list?.fixedRateFloor?.phases.find((p) => p.share === 0.5);
+    const floor = list?.fixedRateFloor;
+    const floorHalf = floor?.phases.find((p) => p.share === 0.5);
     const detail = [
       p99 > 10 ? `over by ${(p99 - 10).toFixed(1)} ms` : "",
       `uncorrected ${half.uncorrected.p99Ms.toFixed(1)} ms`,
-      floor && list?.fixedRateFloor
-        ? `bare node:http spending ${list.fixedRateFloor.busyUs} µs per request at the same rate: p99 ${floor.corrected.p99Ms.toFixed(1)} ms${floor.corrected.p99Ms > 10 ? ", over the goal with no Tandem code" : ""}`
+      floor && floorHalf
+        ? `${floorLabel(floor)} at the same rate: p99 ${floorHalf.corrected.p99Ms.toFixed(1)} ms${floorHalf.corrected.p99Ms > 10 ? ", over the goal with no Tandem code" : ""}`
         : "",
       note ?? "",
     ].filter(Boolean);
